@@ -1,0 +1,86 @@
+// Package corpus reads JSON Lines news corpora for tests and benchmarks.
+package corpus
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Doc is one article of a corpus.
+type Doc struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+	Date  string `json:"date"`
+}
+
+// Load reads every article of a JSON Lines file. Lines without a string id are skipped.
+func Load(path string) ([]Doc, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var docs []Doc
+	r := bufio.NewReaderSize(f, 1<<20)
+	dec := json.NewDecoder(r)
+	for dec.More() {
+		var raw map[string]any
+		if err := dec.Decode(&raw); err != nil {
+			return nil, err
+		}
+		var d Doc
+		var ok bool
+		if d.ID, ok = raw["id"].(string); !ok {
+			if n, isNum := raw["id"].(float64); isNum {
+				b, _ := json.Marshal(n)
+				d.ID = string(b)
+			} else {
+				continue
+			}
+		}
+		d.Text, _ = raw["text"].(string)
+		d.Title, _ = raw["title"].(string)
+		d.Date, _ = raw["date"].(string)
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+// Root is the repository root, found from this file's location.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// Shared returns the path of a file under ../shared/data beside the repository, skipping the test or benchmark
+// with a clear message when it is absent.
+func Shared(tb testing.TB, name string) string {
+	tb.Helper()
+	p := filepath.Join(Root(), "..", "shared", "data", name)
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("shared corpus %s not found (expected beside the repository at ../shared/data): %v", name, err)
+	}
+	return p
+}
+
+// Sample is the public-domain DOJ sample shipped in testdata/.
+func Sample() string { return filepath.Join(Root(), "testdata", "doj-press-releases.jsonl") }
+
+// Bench loads the corpus named by NEARDUP_BENCH_CORPUS, skipping when it is unset.
+func Bench(tb testing.TB) []Doc {
+	tb.Helper()
+	p := os.Getenv("NEARDUP_BENCH_CORPUS")
+	if p == "" {
+		tb.Skip("NEARDUP_BENCH_CORPUS names no JSONL corpus")
+	}
+	docs, err := Load(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return docs
+}

@@ -1,0 +1,339 @@
+package shingle
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func tokenStrings(t *testing.T, text string) []string {
+	t.Helper()
+	tk := NewTokenizer()
+	var out []string
+	for _, tok := range tk.Tokens(nil, []byte(text)) {
+		out = append(out, string(tk.tokenText([]byte(text)[tok.Start:tok.End])))
+	}
+	return out
+}
+
+func TestTokenRules(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"ascii lower", "The Quick BROWN fox", []string{"the", "quick", "brown", "fox"}},
+		{"possessive straight", "Russia's", []string{"russia's"}},
+		{"possessive curly", "Russia\u2019s", []string{"russia's"}},
+		{"possessive entity", "Russia&#8217;s", []string{"russia's"}},
+		{"possessive named entity", "Russia&rsquo;s", []string{"russia's"}},
+		{"trailing apostrophe", "the Smiths' house", []string{"the", "smiths", "house"}},
+		{"hyphen splits", "al-Assad", []string{"al", "assad"}},
+		{"abbreviation", "the U.S. said", []string{"the", "u", "s", "said"}},
+		{"fraction", "6-1/4 pct", []string{"6", "1/4", "pct"}},
+		{"thousands", "1,000,000 dlrs", []string{"1,000,000", "dlrs"}},
+		{"decimal", "rose 3.5 pct.", []string{"rose", "3.5", "pct"}},
+		{"comma between words", "red,green", []string{"red", "green"}},
+		{"sentence glued", "Nations.The", []string{"nations", "the"}},
+		{"url", "https://www.reuters.com/a-b?x=1", []string{"https", "www", "reuters", "com", "a", "b", "x", "1"}},
+		{"amp entity", "AT&amp;T", []string{"at", "t"}},
+		{"unknown entity", "a &bogus; b", []string{"a", "bogus", "b"}},
+		{"nbsp entity", "a&nbsp;b", []string{"a", "b"}},
+		{"accent entity", "caf&eacute;", []string{"café"}},
+		{"nfkc ligature", "\ufb01nance", []string{"finance"}},
+		{"nfkc fullwidth", "\uff21\uff22\uff23 \uff11\uff12", []string{"abc", "12"}},
+		{"casefold sharp s", "Stra\u00dfe STRASSE", []string{"strasse", "strasse"}},
+		{"combining accent composes", "cafe\u0301 caf\u00e9", []string{"café", "café"}},
+		{"soft hyphen dropped", "exam\u00adple", []string{"example"}},
+		{"zero width dropped", "news\u200bpaper", []string{"newspaper"}},
+		{"bom dropped", "\ufeffHello", []string{"hello"}},
+		{"control separates", "a\x00b\x07c", []string{"a", "b", "c"}},
+		{"em dash", "war\u2014peace", []string{"war", "peace"}},
+		{"ellipsis", "wait\u2026what", []string{"wait", "what"}},
+		{"curly quotes", "\u201cHello\u201d", []string{"hello"}},
+		{"invalid utf8 separates", "ab\xffcd", []string{"ab", "cd"}},
+		{"han per char", "北京新闻", []string{"北", "京", "新", "闻"}},
+		{"japanese mixed", "東京でニュース", []string{"東", "京", "で", "ニ", "ュ", "ー", "ス"}},
+		{"thai with marks", "ข่าว", []string{"ข่", "า", "ว"}},
+		{"cyrillic", "Москва Новости", []string{"москва", "новости"}},
+		{"greek final sigma folds", "ΟΔΟΣ", []string{"οδοσ"}},
+		{"empty", "", nil},
+		{"only punctuation", "--- ... !!!", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tokenStrings(t, tc.in)
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("tokens(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestSpans(t *testing.T) {
+	in := []byte("  Caf&eacute; Russia\u2019s  U.S.\n6-1/4")
+	tk := NewTokenizer()
+	toks := tk.Tokens(nil, in)
+	want := []string{"Caf&eacute;", "Russia\u2019s", "U", "S", "6", "1/4"}
+	if len(toks) != len(want) {
+		t.Fatalf("got %d tokens, want %d", len(toks), len(want))
+	}
+	for i, tok := range toks {
+		if got := string(in[tok.Start:tok.End]); got != want[i] {
+			t.Errorf("token %d spans %q, want %q", i, got, want[i])
+		}
+	}
+}
+
+func TestEquivalentFormsHashEqual(t *testing.T) {
+	s, _ := New(Options{})
+	a := s.Hashes(nil, []byte("Russia\u2019s President Vladimir Putin launched a \u201cnew\u201d coalition \u2014 today"))
+	b := s.Hashes(nil, []byte("RUSSIA'S president vladimir putin launched a \"new\" coalition - today"))
+	if !equalU64(a, b) {
+		t.Errorf("typographic and ASCII forms hash differently:\n%x\n%x", a, b)
+	}
+}
+
+func equalU64(a, b []uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestShingleCounts(t *testing.T) {
+	s, _ := New(Options{Size: 3})
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{{"", 0}, {"one", 1}, {"one two", 1}, {"one two three", 1}, {"one two three four", 2}, {"a b c d e f", 4}} {
+		if got := len(s.Hashes(nil, []byte(tc.in))); got != tc.want {
+			t.Errorf("%q: %d shingles, want %d", tc.in, got, tc.want)
+		}
+	}
+	// Short texts with different lengths must not collide with each other.
+	h1 := s.Hashes(nil, []byte("one"))
+	h2 := s.Hashes(nil, []byte("one two"))
+	if h1[0] == h2[0] {
+		t.Error("1-token and 2-token shingles collide")
+	}
+}
+
+func TestRollingMatchesDirect(t *testing.T) {
+	tk := NewTokenizer()
+	text := []byte(strings.Repeat("alpha beta gamma delta epsilon zeta eta theta ", 20))
+	toks := tk.Tokens(nil, text)
+	for _, k := range []int{1, 2, 5, 9} {
+		got := AppendShingles(nil, toks, k)
+		for i, sh := range got {
+			want := fmix64(window(toks[i:i+k]) + uint64(k)*lenMix)
+			if sh.Hash != want {
+				t.Fatalf("k=%d shingle %d: rolling %x, direct %x", k, i, sh.Hash, want)
+			}
+			if sh.Start != toks[i].Start || sh.End != toks[i+k-1].End {
+				t.Fatalf("k=%d shingle %d: span [%d,%d)", k, i, sh.Start, sh.End)
+			}
+		}
+	}
+}
+
+func TestCharShingles(t *testing.T) {
+	s, err := New(Options{Unit: Chars, Size: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []byte("Ab, cd")
+	sh := s.Shingles(nil, in)
+	// normalised "ab cd": 5 characters, 3 trigrams
+	if len(sh) != 3 {
+		t.Fatalf("got %d char shingles, want 3", len(sh))
+	}
+	if got := string(in[sh[0].Start:sh[0].End]); got != "Ab, " {
+		t.Errorf("first trigram spans %q", got)
+	}
+	a := s.Hashes(nil, []byte("AB  CD"))
+	b := s.Hashes(nil, []byte("ab cd"))
+	if !equalU64(a, b) {
+		t.Error("char shingles differ for equivalent texts")
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	if _, err := New(Options{Size: 65}); err == nil {
+		t.Error("size 65 accepted")
+	}
+	if _, err := New(Options{Size: -1}); err == nil {
+		t.Error("size -1 accepted")
+	}
+	if _, err := New(Options{Unit: 7}); err == nil {
+		t.Error("unit 7 accepted")
+	}
+	if u, err := ParseUnit("chars"); err != nil || u != Chars {
+		t.Error("ParseUnit(chars)")
+	}
+	if _, err := ParseUnit("bytes"); err == nil {
+		t.Error("ParseUnit(bytes) accepted")
+	}
+}
+
+// TestGoldenHashes pins token and shingle hashes: stored indexes depend on them.
+func TestGoldenHashes(t *testing.T) {
+	s, _ := New(Options{})
+	got := s.Hashes(nil, []byte("The quick brown fox jumps over the lazy dog."))
+	want := []uint64{goldenShingles[0], goldenShingles[1], goldenShingles[2], goldenShingles[3], goldenShingles[4]}
+	if !equalU64(got, want) {
+		t.Errorf("shingle hashes changed: got %#x", got)
+	}
+	tk := NewTokenizer()
+	if h := tk.Tokens(nil, []byte("Fox"))[0].Hash; h != 0xbce6c02d5136f238 {
+		t.Errorf("token hash of Fox = %#x", h)
+	}
+}
+
+func TestPassages(t *testing.T) {
+	text := []byte("Short line.\n\n" +
+		"This paragraph has well over eight tokens in it, so it counts.\n" +
+		"So does this one, written on the very next line of text.\r\n" +
+		strings.Repeat("w ", 150))
+	tk := NewTokenizer()
+	toks := tk.Tokens(nil, text)
+	ps := AppendPassages(nil, text, toks, PassageOptions{})
+	if len(ps) < 4 {
+		t.Fatalf("got %d passages", len(ps))
+	}
+	if got := string(text[ps[0].Start:ps[0].End]); got != "This paragraph has well over eight tokens in it, so it counts" {
+		t.Errorf("passage 0 = %q", got)
+	}
+	if got := string(text[ps[1].Start:ps[1].End]); got != "So does this one, written on the very next line of text" {
+		t.Errorf("passage 1 = %q", got)
+	}
+	// 150 tokens in windows of 64 every 32: starts 0, 32, 64, then one ending at 150.
+	long := ps[2:]
+	if len(long) != 4 {
+		t.Fatalf("long paragraph cut into %d windows, want 4", len(long))
+	}
+	for _, p := range long {
+		if p.Hi-p.Lo != 64 {
+			t.Errorf("window of %d tokens", p.Hi-p.Lo)
+		}
+	}
+	if long[3].Hi != len(toks) {
+		t.Error("last window does not end the paragraph")
+	}
+}
+
+// TestGoldenArticles compares whole-article tokenisation with files under testdata: *.input → *.golden.
+func TestGoldenArticles(t *testing.T) {
+	inputs, _ := filepath.Glob("testdata/*.input")
+	seed := filepath.Join("..", "..", "shared", "data", "seed-article.txt")
+	if _, err := os.Stat(seed); err == nil {
+		inputs = append(inputs, seed)
+	}
+	if len(inputs) == 0 {
+		t.Fatal("no golden inputs")
+	}
+	for _, in := range inputs {
+		name := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
+		t.Run(name, func(t *testing.T) {
+			text, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := renderGolden(text, !strings.HasPrefix(in, "testdata"))
+			golden := filepath.Join("testdata", name+".golden")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from %s; rerun with -update if the change is intended (it invalidates stored indexes)", in, golden)
+			}
+		})
+	}
+}
+
+// renderGolden lists tokens, shingles and passages; for corpora that must not be copied into the repo it leaves
+// out the token text.
+func renderGolden(text []byte, hideText bool) []byte {
+	var b bytes.Buffer
+	s, _ := New(Options{})
+	toks := s.tok.Tokens(nil, text)
+	b.WriteString("# tokens: start end hash text\n")
+	for _, tok := range toks {
+		line := []string{u32(tok.Start), u32(tok.End), hex(tok.Hash)}
+		if !hideText {
+			line = append(line, string(s.tok.tokenText(text[tok.Start:tok.End])))
+		}
+		b.WriteString(strings.Join(line, " "))
+		b.WriteByte('\n')
+	}
+	b.WriteString("# shingles: start end hash\n")
+	for _, sh := range AppendShingles(nil, toks, DefaultSize) {
+		b.WriteString(u32(sh.Start) + " " + u32(sh.End) + " " + hex(sh.Hash) + "\n")
+	}
+	b.WriteString("# passages: start end tokens\n")
+	for _, p := range AppendPassages(nil, text, toks, PassageOptions{}) {
+		b.WriteString(u32(p.Start) + " " + u32(p.End) + " " + u32(uint32(p.Hi-p.Lo)) + "\n")
+	}
+	return b.Bytes()
+}
+
+func u32(v uint32) string { return strconvU(uint64(v), 10) }
+func hex(v uint64) string  { return strconvU(v, 16) }
+
+func strconvU(v uint64, base uint64) string {
+	const digits = "0123456789abcdef"
+	if v == 0 {
+		return "0"
+	}
+	var buf [20]byte
+	i := len(buf)
+	for v > 0 {
+		i--
+		buf[i] = digits[v%base]
+		v /= base
+	}
+	return string(buf[i:])
+}
+
+func TestNormalizeIdempotent(t *testing.T) {
+	tk := NewTokenizer()
+	for _, in := range []string{"Russia\u2019s \u201cU.S.\u201d", "\ufb01 \u2488 \u00bd ß", "caf&eacute; 1,000.5"} {
+		once := tk.Normalize(nil, []byte(in))
+		twice := tk.Normalize(nil, once)
+		if !bytes.Equal(once, twice) {
+			t.Errorf("Normalize not idempotent on %q: %q then %q", in, once, twice)
+		}
+	}
+}
+
+func TestAllocs(t *testing.T) {
+	s, _ := New(Options{})
+	text := []byte(strings.Repeat("Russia\u2019s President said on Sunday the U.S. economy grew 3.5 pct. caf&eacute; ", 50))
+	dst := make([]uint64, 0, 4096)
+	var ps []Passage
+	s.Hashes(dst, text)
+	allocs := testing.AllocsPerRun(20, func() {
+		dst = s.Hashes(dst[:0], text)
+		ps = AppendPassages(ps[:0], text, s.toks, PassageOptions{})
+	})
+	if allocs != 0 {
+		t.Errorf("Hashes allocates %.1f times per article once warm", allocs)
+	}
+}
+

@@ -1,0 +1,308 @@
+package shingle
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cespare/xxhash/v2"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxText is the longest input, in bytes, that is tokenised; bytes past it are ignored. Spans are 32-bit.
+const MaxText = 1<<32 - 1
+
+// Token is one word (or, for scripts written without spaces, one character) of the input.
+type Token struct {
+	// Start and End are byte offsets into the original input, end exclusive. They cover the token's first and
+	// last character as written, entity references included ("caf&eacute;" spans all 11 bytes).
+	Start, End uint32
+	// Hash is the xxhash64 (seed 0) of the token's normalised UTF-8 form.
+	Hash uint64
+}
+
+// Tokenizer splits text into normalised tokens. Its zero value is not ready; use [NewTokenizer]. A Tokenizer
+// reuses its buffers between calls and is not safe for concurrent use.
+type Tokenizer struct {
+	raw   []byte // the current token, entities decoded, apostrophes made ASCII, ASCII lower-cased
+	norm  []byte // the current token after Unicode normalisation
+	tmp   []byte
+	fold  transform.Transformer
+	chars bool    // emit one unit per normalised character instead of one per token
+	units []Token // output buffer of Tokens / character units
+	prev  uint32  // end of the previous token, for character mode separators
+}
+
+// NewTokenizer returns a Tokenizer.
+func NewTokenizer() *Tokenizer {
+	return &Tokenizer{
+		raw:  make([]byte, 0, 64),
+		norm: make([]byte, 0, 64),
+		tmp:  make([]byte, 0, 64),
+		fold: cases.Fold(),
+	}
+}
+
+// charAt decodes the character at text[i]: an HTML character reference, an ASCII byte, a UTF-8 sequence, or an
+// invalid byte (size 1, a separator).
+func charAt(text []byte, i int) (r rune, size int, c class) {
+	b := text[i]
+	if b < utf8.RuneSelf {
+		if b == '&' {
+			if r, n := decodeEntity(text[i:]); n > 0 {
+				return r, n, runeClass(r)
+			}
+		}
+		return rune(b), 1, asciiClass[b]
+	}
+	r, size = utf8.DecodeRune(text[i:])
+	if r == utf8.RuneError {
+		return r, size, sep
+	}
+	return r, size, runeClass(r)
+}
+
+// Tokens appends the tokens of text to dst and returns the extended slice.
+func (t *Tokenizer) Tokens(dst []Token, text []byte) []Token {
+	t.chars = false
+	t.units = dst
+	t.scan(text)
+	dst, t.units = t.units, nil
+	return dst
+}
+
+// charUnits appends one unit per normalised character to dst, with a space unit between tokens.
+func (t *Tokenizer) charUnits(dst []Token, text []byte) []Token {
+	t.chars = true
+	t.units = dst
+	t.prev = 0
+	t.scan(text)
+	dst, t.units = t.units, nil
+	return dst
+}
+
+func (t *Tokenizer) scan(text []byte) {
+	if len(text) > MaxText {
+		text = text[:MaxText]
+	}
+	n := len(text)
+	i := 0
+	for i < n {
+		c := text[i]
+		if c < utf8.RuneSelf && c != '&' {
+			if asciiClass[c] != word {
+				i++
+				continue
+			}
+			i = t.word(text, i)
+			continue
+		}
+		_, size, cl := charAt(text, i)
+		switch cl {
+		case word:
+			i = t.word(text, i)
+		case spaceless:
+			i = t.spaceless(text, i)
+		default:
+			i += size
+		}
+	}
+}
+
+// word reads the word token starting at text[i] and returns the offset after it.
+func (t *Tokenizer) word(text []byte, i int) int {
+	n := len(text)
+	start, end := i, i
+	raw := t.raw[:0]
+	ascii := true
+	prevDigit := false
+	for i < n {
+		c := text[i]
+		if c < utf8.RuneSelf && asciiClass[c] == word {
+			raw = append(raw, asciiLower[c])
+			i++
+			end = i
+			prevDigit = c <= '9'
+			continue
+		}
+		r, size, cl := charAt(text, i)
+		if cl == word {
+			if r < utf8.RuneSelf {
+				raw = append(raw, asciiLower[r]) // an entity such as &#70;
+			} else {
+				raw = utf8.AppendRune(raw, r)
+				ascii = false
+			}
+			i += size
+			end = i
+			prevDigit = isDigit(r)
+			continue
+		}
+		if cl == ignore {
+			i += size
+			continue
+		}
+		if (cl == apos || cl == numJoin) && i+size < n {
+			r2, _, cl2 := charAt(text, i+size)
+			if cl2 == word && (cl == apos || prevDigit && isDigit(r2)) {
+				if cl == apos {
+					raw = append(raw, '\'')
+				} else {
+					raw = utf8.AppendRune(raw, r)
+				}
+				i += size
+				continue
+			}
+		}
+		break
+	}
+	t.raw = raw
+	if ascii {
+		t.emit(start, end, raw)
+	} else {
+		t.emitNormalised(start, end, raw, false)
+	}
+	return end
+}
+
+// spaceless reads one character of a script written without spaces, with its combining marks.
+func (t *Tokenizer) spaceless(text []byte, i int) int {
+	start := i
+	r, size, _ := charAt(text, i)
+	raw := utf8.AppendRune(t.raw[:0], r)
+	i += size
+	end := i
+	for i < len(text) {
+		r, size, cl := charAt(text, i)
+		if cl == ignore {
+			i += size
+			continue
+		}
+		if !unicode.IsMark(r) {
+			break
+		}
+		raw = utf8.AppendRune(raw, r)
+		i += size
+		end = i
+	}
+	t.raw = raw
+	t.emitNormalised(start, end, raw, true)
+	return end
+}
+
+// emitNormalised applies NFKC, full case folding and NFKC again (the NFKC_Casefold closure), then keeps only the
+// characters a token may hold, so that normalising a normalised text changes nothing.
+func (t *Tokenizer) emitNormalised(start, end int, raw []byte, keepSpaceless bool) {
+	t.tmp = norm.NFKC.Append(t.tmp[:0], raw...)
+	folded, _, err := transform.Append(t.fold, t.norm[:0], t.tmp)
+	if err != nil {
+		folded = append(t.norm[:0], t.tmp...)
+	}
+	t.norm = folded
+	t.tmp = norm.NFKC.Append(t.tmp[:0], folded...)
+	out := t.norm[:0]
+	src := t.tmp
+	for j := 0; j < len(src); {
+		r, size := utf8.DecodeRune(src[j:])
+		cl := runeClass(r)
+		switch {
+		case cl == word || cl == spaceless && keepSpaceless:
+			// Full case folding maps a few scripts (Cherokee) to upper case and back; a last per-character
+			// lower-casing makes the result a fixed point.
+			if l := unicode.ToLower(r); l != r {
+				out = utf8.AppendRune(out, l)
+			} else {
+				out = append(out, src[j:j+size]...)
+			}
+		case (cl == apos || cl == numJoin) && len(out) > 0 && j+size < len(src):
+			r2, _ := utf8.DecodeRune(src[j+size:])
+			cl2 := runeClass(r2)
+			prev, _ := utf8.DecodeLastRune(out)
+			if cl2 == word && (cl == apos || isDigit(prev) && isDigit(r2)) {
+				if cl == apos {
+					out = append(out, '\'')
+				} else {
+					out = append(out, src[j:j+size]...)
+				}
+			}
+		}
+		j += size
+	}
+	t.norm = out
+	if len(out) > 0 {
+		t.emit(start, end, out)
+	}
+}
+
+// sepUnit is the character-mode unit between two tokens: a space.
+var sepUnit = xxhash.Sum64String(" ")
+
+func (t *Tokenizer) emit(start, end int, s []byte) {
+	if !t.chars {
+		t.units = append(t.units, Token{Start: uint32(start), End: uint32(end), Hash: xxhash.Sum64(s)})
+		return
+	}
+	if len(t.units) > 0 {
+		t.units = append(t.units, Token{Start: t.prev, End: uint32(start), Hash: sepUnit})
+	}
+	t.prev = uint32(end)
+	// Characters map one to one onto source bytes only for a plain ASCII token; otherwise each character's span
+	// is the whole token's.
+	exact := end-start == len(s)
+	for j := 0; j < len(s); {
+		_, size := utf8.DecodeRune(s[j:])
+		u := Token{Start: uint32(start), End: uint32(end), Hash: xxhash.Sum64(s[j : j+size])}
+		if exact {
+			u.Start, u.End = uint32(start+j), uint32(start+j+size)
+		}
+		t.units = append(t.units, u)
+		j += size
+	}
+}
+
+// Normalize appends to dst the normalised form of text that shingles are built from: its tokens, normalised, one
+// space apart. Normalize(Normalize(x)) == Normalize(x).
+func (t *Tokenizer) Normalize(dst, text []byte) []byte {
+	toks := t.Tokens(nil, text)
+	for k, tok := range toks {
+		if k > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, t.tokenText(text[tok.Start:tok.End])...)
+	}
+	return dst
+}
+
+// tokenText returns the normalised form of the single token in b.
+func (t *Tokenizer) tokenText(b []byte) []byte {
+	var out []byte
+	save := t.units
+	t.units = nil
+	t.chars = false
+	// Re-scan the token alone; raw/norm hold its text afterwards.
+	r, _, cl := charAt(b, 0)
+	_ = r
+	if cl == spaceless {
+		t.spaceless(b, 0)
+		out = append(out, t.norm...)
+	} else {
+		t.word(b, 0)
+		if isASCII(t.raw) {
+			out = append(out, t.raw...)
+		} else {
+			out = append(out, t.norm...)
+		}
+	}
+	t.units = save
+	return out
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
