@@ -294,7 +294,7 @@ func renderGolden(text []byte, hideText bool) []byte {
 }
 
 func u32(v uint32) string { return strconvU(uint64(v), 10) }
-func hex(v uint64) string  { return strconvU(v, 16) }
+func hex(v uint64) string { return strconvU(v, 16) }
 
 func strconvU(v uint64, base uint64) string {
 	const digits = "0123456789abcdef"
@@ -336,4 +336,3 @@ func TestAllocs(t *testing.T) {
 		t.Errorf("Hashes allocates %.1f times per article once warm", allocs)
 	}
 }
-
