@@ -1,0 +1,171 @@
+package minhash
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Algorithm names a way of computing signatures. It is part of the stored format.
+type Algorithm uint8
+
+// FastSimilaritySketch is fast similarity sketching (Dahlgaard, Knudsen and Thorup, FOCS 2017), the only
+// algorithm so far.
+const FastSimilaritySketch Algorithm = 1
+
+func (a Algorithm) String() string {
+	if a == FastSimilaritySketch {
+		return "fss"
+	}
+	return fmt.Sprintf("Algorithm(%d)", uint8(a))
+}
+
+// Limits on the signature length k.
+const (
+	MinK     = 16
+	MaxK     = 1024
+	DefaultK = 128
+)
+
+// Empty is the value of every slot of the signature of an empty set.
+const Empty = math.MaxUint64
+
+// Signature is a MinHash signature: k slots, each the minimum of a random (round, value) pair over the set.
+// Two signatures are comparable only when made by Hashers with the same k, seed and algorithm.
+type Signature []uint64
+
+// ErrK is returned for a signature length outside [MinK, MaxK].
+var ErrK = errors.New("minhash: k out of range")
+
+// Hasher computes signatures. It holds per-round keys derived from its seed and a scratch buffer; it is not safe
+// for concurrent use (make one per goroutine; they are cheap).
+type Hasher struct {
+	k    int
+	seed uint64
+	keys []uint64 // 2k round keys
+}
+
+// New returns a Hasher for signatures of k slots under seed.
+func New(k int, seed uint64) (*Hasher, error) {
+	if k < MinK || k > MaxK {
+		return nil, fmt.Errorf("%w: %d not in [%d, %d]", ErrK, k, MinK, MaxK)
+	}
+	h := &Hasher{k: k, seed: seed, keys: make([]uint64, 2*k)}
+	s := seed
+	for i := range h.keys {
+		h.keys[i] = splitmix64(&s)
+	}
+	return h, nil
+}
+
+// K returns the signature length.
+func (h *Hasher) K() int { return h.k }
+
+// Seed returns the seed.
+func (h *Hasher) Seed() uint64 { return h.seed }
+
+// splitmix64 advances *s and returns the next value of the SplitMix64 generator.
+func splitmix64(s *uint64) uint64 {
+	*s += 0x9e3779b97f4a7c15
+	z := *s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// mix is the per-round hash of a shingle: xor with the round key, then the SplitMix64 finaliser.
+func mix(x uint64) uint64 {
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Sum appends the signature of the set of shingles to dst and returns it. Repeated shingles count once. The cost
+// is O(n + k log k) for n shingles: one round (one hash per shingle) fills all k slots when n >= k ln k, and
+// further rounds run only until every slot is filled, 2k rounds at the most.
+//
+// Round i < k sends each shingle x to a random slot with value i·2^32 + r_i(x); round k+j sends every shingle
+// to slot j. A slot holds the smallest value it was sent, so slot j of two sets agrees exactly when the first
+// shingle of their union to reach slot j lies in both: P[agree] = Jaccard, as for k-permutation MinHash.
+func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
+	k := h.k
+	start := len(dst)
+	for range k {
+		dst = append(dst, Empty)
+	}
+	sig := dst[start : start+k : start+k]
+	if len(shingles) == 0 {
+		return dst
+	}
+	filled := 0
+	keys := h.keys[:2*k]
+	for i := range k {
+		key := keys[i]
+		round := uint64(i) << 32
+		for _, x := range shingles {
+			v := mix(x ^ key)
+			b := int((v >> 32) * uint64(k) >> 32)
+			v = round | v&0xffffffff
+			if s := sig[b]; v < s {
+				if s == Empty {
+					filled++
+				}
+				sig[b] = v
+			}
+		}
+		if filled == k {
+			return dst
+		}
+	}
+	for j := range k {
+		if sig[j] != Empty {
+			continue
+		}
+		key := keys[k+j]
+		round := uint64(k+j) << 32
+		for _, x := range shingles {
+			v := round | mix(x^key)&0xffffffff
+			if v < sig[j] {
+				sig[j] = v
+			}
+		}
+	}
+	return dst
+}
+
+// IsEmpty reports whether s is the signature of an empty set.
+func (s Signature) IsEmpty() bool { return len(s) == 0 || s[0] == Empty }
+
+// Jaccard estimates the Jaccard similarity of the sets behind a and b: the share of slots on which they agree.
+// Empty sets are similar to nothing. It panics if the lengths differ.
+func Jaccard(a, b Signature) float64 {
+	if len(a) != len(b) {
+		panic("minhash: signatures of different lengths")
+	}
+	if a.IsEmpty() || b.IsEmpty() {
+		return 0
+	}
+	b = b[:len(a)]
+	eq := 0
+	for i, v := range a {
+		if v == b[i] {
+			eq++
+		}
+	}
+	return float64(eq) / float64(len(a))
+}
+
+// Containment estimates |A ∩ B| / |A| from the two signatures and the set sizes: with J = |A∩B|/|A∪B|,
+// |A∩B| = J(|A|+|B|)/(1+J).
+func Containment(a, b Signature, sizeA, sizeB int) float64 {
+	return ContainmentFromJaccard(Jaccard(a, b), sizeA, sizeB)
+}
+
+// ContainmentFromJaccard converts a Jaccard similarity of sets of the given sizes into the containment of A in B.
+func ContainmentFromJaccard(j float64, sizeA, sizeB int) float64 {
+	if sizeA <= 0 || j <= 0 {
+		return 0
+	}
+	c := j * float64(sizeA+sizeB) / ((1 + j) * float64(sizeA))
+	return min(c, 1)
+}
