@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/neardup/neardup"
+	"github.com/spf13/pflag"
+)
+
+type dedupeOpts struct {
+	db        string
+	threshold float64
+	dropList  string
+	build     buildFlags
+}
+
+func init() {
+	commands = append(commands, &command{
+		name:  "dedupe",
+		usage: "[--db DIR] [--threshold J] [--drop-list FILE] [FILE...]",
+		short: "cluster the index into near-duplicate groups and say which article to keep",
+		long: `The nightly job. Indexes FILEs first, if any are given (as neardup index does), then clusters the
+whole index: articles joined by a verified Jaccard similarity >= J, connected components. Prints JSON
+Lines, one line per cluster of two or more articles, ordered by the kept id:
+
+  {"keep": "a1", "members": [{"id": "a1", "jaccard": 1}, {"id": "a7", "jaccard": 0.93}]}
+
+members include the kept article; jaccard is each member's exact similarity to it (a member joined
+through a chain may fall below J). The kept article is the earliest by date (articles without a
+parseable date come after dated ones), then the longest text, then the smallest id. A summary goes to
+stderr: articles, clusters, duplicates to drop, seconds. --drop-list FILE writes the ids to remove,
+one per line.`,
+		flags: func(fs *pflag.FlagSet, e *env) any {
+			o := &dedupeOpts{}
+			dbFlag(fs, e, &o.db)
+			fs.Float64Var(&o.threshold, "threshold", neardup.DefaultThreshold, "least Jaccard similarity that joins two articles")
+			fs.StringVar(&o.dropList, "drop-list", "", "write the ids of the duplicates to drop to FILE, one per line")
+			o.build.register(fs)
+			return o
+		},
+		run: runDedupe,
+	})
+}
+
+func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
+	o := opts.(*dedupeOpts)
+	if !(o.threshold > 0 && o.threshold <= 1) {
+		return usageError(e, "dedupe", "--threshold must be in (0, 1]")
+	}
+	start := time.Now()
+	cfg, err := o.build.config(o.db)
+	if err != nil {
+		return usageError(e, "dedupe", "%v", err)
+	}
+	if cfg != nil && !o.build.fs.Changed("index-threshold") && o.threshold < cfg.Threshold {
+		cfg.Threshold = o.threshold // a new index is tuned for the threshold asked for
+	}
+	var ix *neardup.Index
+	if len(args) > 0 {
+		ix, err = openIndex(o.db, cfg, storeOptions(&o.build))
+	} else {
+		ix, err = openIndex(o.db, nil, readOnly())
+	}
+	if err != nil {
+		e.errorf("%v", err)
+		return exitError
+	}
+	defer ix.Close()
+	code := exitOK
+	if len(args) > 0 {
+		if _, code = ingest(ctx, e, ix, &o.build, args); code == exitError || code == exitInterrupted {
+			return code
+		}
+	}
+	warnThreshold(e, ix, o.threshold)
+	out := bufio.NewWriterSize(e.stdout, 1<<16)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	var drop *bufio.Writer
+	var dropFile *os.File
+	if o.dropList != "" {
+		if dropFile, err = os.Create(o.dropList); err != nil {
+			e.errorf("%v", err)
+			return exitError
+		}
+		defer dropFile.Close()
+		drop = bufio.NewWriter(dropFile)
+	}
+	st, err := ix.Dedupe(ctx, o.threshold, func(c neardup.Cluster) error {
+		if drop != nil {
+			for _, m := range c.Members[1:] {
+				fmt.Fprintln(drop, m.ID)
+			}
+		}
+		return enc.Encode(c)
+	})
+	if err == nil {
+		err = out.Flush()
+	}
+	if err == nil && drop != nil {
+		if err = drop.Flush(); err == nil {
+			err = dropFile.Close()
+		}
+	}
+	fmt.Fprintf(e.stderr, "neardup: %d articles, %d clusters, %d duplicates to drop, %.2f seconds\n",
+		st.Articles, st.Clusters, st.Duplicates, time.Since(start).Seconds())
+	if errors.Is(err, context.Canceled) {
+		e.errorf("interrupted")
+		return exitInterrupted
+	}
+	if err != nil {
+		e.errorf("%v", err)
+		return exitError
+	}
+	return code
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/pflag"
+)
+
+type indexOpts struct {
+	db    string
+	build buildFlags
+}
+
+func init() {
+	commands = append(commands, &command{
+		name:  "index",
+		usage: "[--db DIR] [FLAGS] FILE...",
+		short: "add or replace articles in the index",
+		long: `Adds the articles in FILEs to the index, replacing any article with the same id whose content
+changed; an unchanged article is skipped quickly, so rerunning an interrupted job resumes it. The index
+is created on first use with the parameters below; later runs use the stored ones.
+
+Input is JSON Lines, one article per line: {"id": "...", "text": "...", "title", "url", "date",
+"source"}; other fields are kept as metadata. A numeric id becomes its decimal text. Files ending in
+.gz (any gzip file) are decompressed; "-" reads stdin. A line that is not valid JSON, lacks an id or a
+text, or whose text is not a string is reported as FILE:LINE: reason and skipped; every other line is
+indexed. Text without words is indexed but matches nothing. Invalid UTF-8 bytes separate words. When
+an id appears twice in one run, the later article wins (counted as replaced).
+
+Hashing uses every core. Progress goes to stderr when it is a terminal; a summary line always does:
+added, replaced, unchanged, rejected.`,
+		flags: func(fs *pflag.FlagSet, e *env) any {
+			o := &indexOpts{}
+			dbFlag(fs, e, &o.db)
+			o.build.register(fs)
+			return o
+		},
+		run: runIndex,
+	})
+}
+
+func runIndex(ctx context.Context, e *env, opts any, args []string) int {
+	o := opts.(*indexOpts)
+	if len(args) == 0 {
+		return usageError(e, "index", "no input files (use - for stdin)")
+	}
+	cfg, err := o.build.config(o.db)
+	if err != nil {
+		return usageError(e, "index", "%v", err)
+	}
+	ix, err := openIndex(o.db, cfg, storeOptions(&o.build))
+	if err != nil {
+		e.errorf("%v", err)
+		return exitError
+	}
+	_, code := ingest(ctx, e, ix, &o.build, args)
+	if err := ix.Close(); err != nil {
+		e.errorf("close: %v", err)
+		return exitError
+	}
+	return code
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/shingle"
+	"github.com/neardup/neardup/store"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+)
+
+// buildFlags are the index parameters, used only when an index is created.
+type buildFlags struct {
+	fs         *pflag.FlagSet
+	k          int
+	size       int
+	unit       string
+	seed       uint64
+	threshold  float64
+	passages   bool
+	retention  time.Duration
+	workers    int
+	format     string
+	syncWrites bool
+}
+
+func (b *buildFlags) register(fs *pflag.FlagSet) {
+	b.fs = fs
+	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently) or text (each file one article, its id the path)")
+	fs.IntVar(&b.workers, "workers", 0, "hashing goroutines (0: one per core)")
+	fs.Float64Var(&b.threshold, "index-threshold", neardup.DefaultThreshold, "Jaccard similarity the LSH bands are tuned for, when the index is created; queries may use any threshold at or above it")
+	fs.IntVar(&b.k, "k", 128, "signature length, when the index is created (16 to 1024)")
+	fs.IntVar(&b.size, "shingle-size", shingle.DefaultSize, "units per shingle, when the index is created")
+	fs.StringVar(&b.unit, "shingle-unit", "words", "shingle unit, when the index is created: words or chars")
+	fs.Uint64Var(&b.seed, "seed", neardup.DefaultSeed, "signature seed, when the index is created")
+	fs.BoolVar(&b.passages, "passages", false, "also index passages (for neardup passages), when the index is created")
+	fs.DurationVar(&b.retention, "retention", 0, "expire articles this long after their date (e.g. 720h); 0 keeps them")
+	fs.BoolVar(&b.syncWrites, "sync", false, "fsync every commit (survives power loss, slower)")
+}
+
+// config returns the Config to create an index with, or nil to use an existing index's own parameters.
+func (b *buildFlags) config(db string) (*neardup.Config, error) {
+	changed := false
+	for _, n := range []string{"index-threshold", "k", "shingle-size", "shingle-unit", "seed", "passages"} {
+		changed = changed || b.fs.Changed(n)
+	}
+	if _, err := os.Stat(filepath.Join(db, "MANIFEST")); err == nil && !changed {
+		return nil, nil
+	}
+	unit, err := shingle.ParseUnit(b.unit)
+	if err != nil {
+		return nil, err
+	}
+	return &neardup.Config{Shingle: shingle.Options{Unit: unit, Size: b.size}, K: b.k, Seed: b.seed, Threshold: b.threshold, Passages: b.passages}, nil
+}
+
+func openIndex(db string, cfg *neardup.Config, so store.Options) (*neardup.Index, error) {
+	ix, err := neardup.Open(db, &neardup.Options{Config: cfg, Store: so})
+	if errors.Is(err, store.ErrNoParams) {
+		return nil, fmt.Errorf("no index in %s (run neardup index first, or pass --db)", db)
+	}
+	return ix, err
+}
+
+// countingReader counts the bytes read through it, for progress.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// ingest indexes files into ix and reports on stderr. It returns the exit status.
+func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files []string) (neardup.AddStats, int) {
+	if b.format != "jsonl" && b.format != "text" {
+		e.errorf("unknown --format %q (want jsonl or text)", b.format)
+		return neardup.AddStats{}, exitError
+	}
+	var total int64
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			total += fi.Size()
+		}
+	}
+	var read atomic.Int64
+	var rejected atomic.Int64
+	docs := make(chan *neardup.Doc, 1024)
+	readCtx, cancelRead := context.WithCancel(ctx)
+	defer cancelRead()
+	fatal := make(chan error, 1)
+	go func() {
+		defer close(docs)
+		send := func(d *neardup.Doc) error {
+			select {
+			case docs <- d:
+				return nil
+			case <-readCtx.Done():
+				return readCtx.Err()
+			}
+		}
+		for _, name := range files {
+			rc, _, err := neardup.OpenInput(name, e.stdin)
+			if err != nil {
+				e.errorf("%v", err)
+				rejected.Add(1)
+				continue
+			}
+			r := countingReader{rc, &read}
+			if b.format == "text" {
+				data, err := io.ReadAll(r)
+				rc.Close()
+				if err != nil {
+					e.errorf("%s: %v", name, err)
+					rejected.Add(1)
+					continue
+				}
+				if send(&neardup.Doc{ID: name, Text: string(data)}) != nil {
+					return
+				}
+				continue
+			}
+			err = neardup.ReadJSONL(r, name, send, func(ie *neardup.InputError) {
+				fmt.Fprintln(e.stderr, ie.Error())
+				rejected.Add(1)
+			})
+			rc.Close()
+			if err != nil {
+				if !errors.Is(err, context.Canceled) {
+					select {
+					case fatal <- err:
+					default:
+					}
+				}
+				return
+			}
+		}
+	}()
+	start := time.Now()
+	tty := false
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		tty = true
+	}
+	progress := func(st neardup.AddStats) {
+		if !tty {
+			return
+		}
+		secs := time.Since(start).Seconds()
+		done := read.Load()
+		mbs := float64(done) / 1e6 / max(secs, 1e-9)
+		line := fmt.Sprintf("\r%d articles, %.1f MB/s", st.Added+st.Replaced+st.Unchanged, mbs)
+		if total > 0 && done > 0 && done < total {
+			line += fmt.Sprintf(", %.0f%%, ETA %s", 100*float64(done)/float64(total), time.Duration(float64(total-done)/float64(done)*secs*float64(time.Second)).Round(time.Second))
+		}
+		fmt.Fprint(e.stderr, line+"\033[K")
+	}
+	st, err := ix.Add(ctx, docs, b.workers, progress, func(r neardup.Rejection) {
+		e.errorf("%s: %v", r.ID, r.Err)
+	})
+	cancelRead()
+	if tty {
+		fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	st.Rejected += int(rejected.Load())
+	secs := time.Since(start).Seconds()
+	fmt.Fprintf(e.stderr, "neardup: %d added, %d replaced, %d unchanged, %d rejected (%.1f MB in %.2f s)\n",
+		st.Added, st.Replaced, st.Unchanged, st.Rejected, float64(st.Bytes)/1e6, secs)
+	select {
+	case ferr := <-fatal:
+		e.errorf("%v", ferr)
+		return st, exitError
+	default:
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		e.errorf("interrupted; committed articles are kept, rerun to resume")
+		return st, exitInterrupted
+	case err != nil:
+		e.errorf("%v", err)
+		return st, exitError
+	case st.Rejected > 0:
+		return st, exitRejected
+	}
+	return st, exitOK
+}
+
+func storeOptions(b *buildFlags) store.Options {
+	return store.Options{Retention: b.retention, SyncWrites: b.syncWrites}
+}

@@ -1,0 +1,202 @@
+package neardup
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/neardup/neardup/store"
+)
+
+// Member is an article of a cluster with its verified Jaccard similarity to the kept article.
+type Member struct {
+	ID      string  `json:"id"`
+	Jaccard float64 `json:"jaccard"`
+}
+
+// Cluster is a group of near-duplicates: Keep is the article to keep; Members include it.
+type Cluster struct {
+	Keep    string   `json:"keep"`
+	Members []Member `json:"members"`
+}
+
+// DedupeStats summarise a dedupe run.
+type DedupeStats struct {
+	Articles   int `json:"articles"`
+	Clusters   int `json:"clusters"`
+	Duplicates int `json:"duplicates"` // articles to drop: cluster members other than the kept one
+	Candidates int `json:"candidates"` // candidate pairs verified
+}
+
+// unionFind is a disjoint-set forest over docnums, with path halving and union by size.
+type unionFind struct {
+	parent map[uint64]uint64
+	size   map[uint64]int
+}
+
+func (u *unionFind) find(x uint64) uint64 {
+	for {
+		p, ok := u.parent[x]
+		if !ok || p == x {
+			return x
+		}
+		gp := u.parent[p]
+		u.parent[x] = gp // path halving
+		x = gp
+	}
+}
+
+func (u *unionFind) union(a, b uint64) {
+	ra, rb := u.find(a), u.find(b)
+	if ra == rb {
+		return
+	}
+	if _, ok := u.parent[ra]; !ok {
+		u.parent[ra], u.size[ra] = ra, 1
+	}
+	if _, ok := u.parent[rb]; !ok {
+		u.parent[rb], u.size[rb] = rb, 1
+	}
+	if u.size[ra] < u.size[rb] {
+		ra, rb = rb, ra
+	}
+	u.parent[rb] = ra
+	u.size[ra] += u.size[rb]
+}
+
+// cache keeps decoded articles for verification, dropping everything when it grows past its bound.
+type cache struct {
+	st  *store.Store
+	m   map[uint64]*store.Article
+	max int
+}
+
+func (c *cache) get(num uint64) (*store.Article, error) {
+	if a, ok := c.m[num]; ok {
+		return a, nil
+	}
+	a, err := c.st.GetDoc(num)
+	if err != nil {
+		return nil, err
+	}
+	a.Bands, a.Passages = nil, nil
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[num] = a
+	return a, nil
+}
+
+// keepFirst orders articles by the keep rule: the earliest date (articles without a date after those with one),
+// then the longest text, then the smallest id.
+func keepFirst(a, b *store.Article) int {
+	da, db := a.DateUnix, b.DateUnix
+	switch {
+	case da != 0 && db == 0:
+		return -1
+	case da == 0 && db != 0:
+		return 1
+	case da != db:
+		if da < db {
+			return -1
+		}
+		return 1
+	case a.TextLen != b.TextLen:
+		return b.TextLen - a.TextLen
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// Dedupe clusters the whole index: articles joined by a verified Jaccard similarity >= threshold, connected
+// components. It streams the band buckets in key order and verifies each candidate pair at most once (pairs
+// already in one cluster are skipped), so memory holds the clusters, not the candidate pairs. Clusters come out
+// ordered by their kept article's id; members after the kept one by decreasing similarity, then id.
+func (ix *Index) Dedupe(ctx context.Context, threshold float64, emit func(Cluster) error) (DedupeStats, error) {
+	var st DedupeStats
+	if err := ix.checkThreshold(threshold); err != nil {
+		return st, err
+	}
+	uf := &unionFind{parent: map[uint64]uint64{}, size: map[uint64]int{}}
+	c := &cache{st: ix.st, m: map[uint64]*store.Article{}, max: 1 << 18}
+	n := 0
+	err := ix.st.ScanBuckets(func(docs []uint64) error {
+		if n++; n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for i, a := range docs {
+			for _, b := range docs[i+1:] {
+				if uf.find(a) == uf.find(b) {
+					continue
+				}
+				x, err := c.get(a)
+				if errors.Is(err, store.ErrNotFound) {
+					break
+				}
+				if err != nil {
+					return err
+				}
+				y, err := c.get(b)
+				if errors.Is(err, store.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				st.Candidates++
+				if j, _ := store.Similarity(x.Set, y.Set, x.Full, y.Full); j >= threshold {
+					uf.union(a, b)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	groups := map[uint64][]uint64{}
+	for x := range uf.parent {
+		r := uf.find(x)
+		groups[r] = append(groups[r], x)
+	}
+	var clusters []Cluster
+	for _, g := range groups {
+		arts := make([]*store.Article, 0, len(g))
+		for _, num := range g {
+			a, err := c.get(num)
+			if err != nil {
+				return st, err
+			}
+			arts = append(arts, a)
+		}
+		slices.SortFunc(arts, keepFirst)
+		keep := arts[0]
+		cl := Cluster{Keep: keep.ID, Members: []Member{{ID: keep.ID, Jaccard: 1}}}
+		for _, a := range arts[1:] {
+			j, _ := store.Similarity(a.Set, keep.Set, a.Full, keep.Full)
+			cl.Members = append(cl.Members, Member{ID: a.ID, Jaccard: round4(j)})
+		}
+		slices.SortFunc(cl.Members[1:], func(a, b Member) int {
+			if a.Jaccard != b.Jaccard {
+				if a.Jaccard > b.Jaccard {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		clusters = append(clusters, cl)
+		st.Duplicates += len(cl.Members) - 1
+	}
+	slices.SortFunc(clusters, func(a, b Cluster) int { return strings.Compare(a.Keep, b.Keep) })
+	st.Clusters = len(clusters)
+	if st.Articles, err = ix.st.Count(); err != nil {
+		return st, err
+	}
+	for _, cl := range clusters {
+		if err := emit(cl); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}

@@ -1,0 +1,177 @@
+package neardup
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// InputError is a line or file that could not become an article. Its text is "FILE:LINE: reason".
+type InputError struct {
+	File   string
+	Line   int // 0 for a whole file
+	Reason string
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Reason)
+}
+
+// Open opens a file for reading, "-" meaning stdin, and decompresses gzip transparently (by the gzip magic bytes,
+// whatever the name). It also returns the file's size on disk when known (0 otherwise), for progress.
+func OpenInput(name string, stdin io.Reader) (io.ReadCloser, int64, error) {
+	var rc io.ReadCloser
+	var size int64
+	if name == "-" {
+		rc = io.NopCloser(stdin)
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, 0, err
+		}
+		if fi, err := f.Stat(); err == nil {
+			if fi.IsDir() {
+				f.Close()
+				return nil, 0, fmt.Errorf("%s is a directory", name)
+			}
+			size = fi.Size()
+		}
+		rc = f
+	}
+	br := bufio.NewReaderSize(rc, 1<<20)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			rc.Close()
+			return nil, 0, fmt.Errorf("%s: %w", name, err)
+		}
+		return struct {
+			io.Reader
+			io.Closer
+		}{bufio.NewReaderSize(zr, 1<<20), rc}, size, nil
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{br, rc}, size, nil
+}
+
+// ReadJSONL reads JSON Lines articles from r, calling emit for each good line and bad for each bad one. Lines may
+// be of any length; memory holds one line at a time. Blank lines are skipped. Each line is an object with a
+// string or numeric "id" (a number becomes its JSON text: 42 is "42") and a string "text"; "title", "url",
+// "date" and "source" are used when they are strings; every other field is kept as metadata. Invalid UTF-8 in a
+// line is replaced by U+FFFD, which separates words. emit's error stops the reading and is returned.
+func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputError)) error {
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 1<<20)
+	}
+	var line []byte
+	for n := 1; ; n++ {
+		line = line[:0]
+		var err error
+		for {
+			var frag []byte
+			frag, err = br.ReadSlice('\n')
+			line = append(line, frag...)
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			d, perr := ParseDoc(line)
+			if perr != nil {
+				bad(&InputError{File: name, Line: n, Reason: perr.Error()})
+			} else if eerr := emit(d); eerr != nil {
+				return eerr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+		if cap(line) > 64<<20 {
+			line = nil // do not keep a huge buffer after a huge line
+		}
+	}
+}
+
+
+// ParseDoc parses one JSON article.
+func ParseDoc(line []byte) (*Doc, error) {
+	if !utf8.Valid(line) {
+		line = bytes.ToValidUTF8(line, []byte("\uFFFD"))
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(line, &m); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
+		}
+		return nil, fmt.Errorf("invalid JSON: %v", err)
+	}
+	if m == nil {
+		return nil, errors.New("not a JSON object")
+	}
+	d := &Doc{}
+	raw, ok := m["id"]
+	if !ok {
+		return nil, errors.New(`missing "id"`)
+	}
+	if err := json.Unmarshal(raw, &d.ID); err != nil {
+		var num json.Number
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if dec.Decode(&num) != nil {
+			return nil, errors.New(`"id" must be a string or a number`)
+		}
+		d.ID = num.String()
+	}
+	if strings.TrimSpace(d.ID) == "" {
+		return nil, errors.New(`empty "id"`)
+	}
+	raw, ok = m["text"]
+	if !ok {
+		return nil, errors.New(`missing "text"`)
+	}
+	if err := json.Unmarshal(raw, &d.Text); err != nil || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return nil, errors.New(`"text" must be a string`)
+	}
+	extra := map[string]json.RawMessage{}
+	for k, v := range m {
+		var dst *string
+		switch k {
+		case "id", "text":
+			continue
+		case "title":
+			dst = &d.Title
+		case "url":
+			dst = &d.URL
+		case "date":
+			dst = &d.Date
+		case "source":
+			dst = &d.Source
+		}
+		if dst != nil && json.Unmarshal(v, dst) == nil {
+			continue
+		}
+		extra[k] = v
+	}
+	if len(extra) > 0 {
+		d.Extra, _ = json.Marshal(extra)
+	}
+	return d, nil
+}

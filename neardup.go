@@ -1,0 +1,184 @@
+// Package neardup finds near-duplicate news articles: it ties package shingle (text to shingle hashes),
+// package minhash (signatures and LSH band keys) and package store (the persistent index in Badger) into the
+// operations users run: index articles, query the duplicates of one article, and cluster a whole index.
+package neardup
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neardup/neardup/minhash"
+	"github.com/neardup/neardup/shingle"
+	"github.com/neardup/neardup/store"
+)
+
+// Doc is one input article.
+type Doc struct {
+	ID     string
+	Title  string
+	URL    string
+	Date   string
+	Source string
+	Text   string
+	// Extra holds the input's other fields as a JSON object (may be nil).
+	Extra json.RawMessage
+}
+
+// Config are the parameters an index is built with. They are stored in the index and cannot change afterwards.
+type Config struct {
+	// Shingle configures shingling (default word 5-shingles).
+	Shingle shingle.Options
+	// K is the signature length (default 128).
+	K int
+	// Seed seeds the signatures (default 1).
+	Seed uint64
+	// Threshold is the Jaccard similarity the LSH bands are tuned for (default 0.8). Queries may ask for any
+	// threshold at or above it without rebuilding; lower ones lose recall.
+	Threshold float64
+	// Passages indexes each article's passages too, for `neardup passages` (default off: it triples the index).
+	Passages bool
+}
+
+// Defaults.
+const (
+	DefaultThreshold        = 0.8
+	DefaultSeed             = 1
+	passageK                = 32
+	passageThreshold        = 0.7
+	passageMinTokens        = 8
+	passageWindow           = 64
+	defaultShingleUnitWords = "words"
+)
+
+func (c Config) withDefaults() Config {
+	if c.Shingle.Size == 0 {
+		c.Shingle.Size = shingle.DefaultSize
+	}
+	if c.K == 0 {
+		c.K = minhash.DefaultK
+	}
+	if c.Seed == 0 {
+		c.Seed = DefaultSeed
+	}
+	if c.Threshold == 0 {
+		c.Threshold = DefaultThreshold
+	}
+	return c
+}
+
+// params converts a Config into the store's record of it.
+func (c Config) params() (store.Params, error) {
+	c = c.withDefaults()
+	if err := c.Shingle.Validate(); err != nil {
+		return store.Params{}, err
+	}
+	if c.K < minhash.MinK || c.K > minhash.MaxK {
+		return store.Params{}, fmt.Errorf("neardup: k %d not in [%d, %d]", c.K, minhash.MinK, minhash.MaxK)
+	}
+	lsh, err := minhash.Optimal(c.Threshold, c.K, minhash.DefaultWeights)
+	if err != nil {
+		return store.Params{}, err
+	}
+	p := store.Params{
+		Format:      store.FormatVersion,
+		ShingleUnit: c.Shingle.Unit.String(),
+		ShingleSize: c.Shingle.Size,
+		Algorithm:   minhash.FastSimilaritySketch.String(),
+		K:           c.K,
+		Seed:        c.Seed,
+		Threshold:   c.Threshold,
+		Bands:       lsh.Bands,
+		Rows:        lsh.Rows,
+	}
+	if c.Passages {
+		pl, _ := minhash.Optimal(passageThreshold, passageK, minhash.DefaultWeights)
+		p.PassageK, p.PassageBands, p.PassageRows = passageK, pl.Bands, pl.Rows
+		p.PassageMin, p.PassageWindow = passageMinTokens, passageWindow
+	}
+	return p, nil
+}
+
+// Options configure Open.
+type Options struct {
+	// Config is used when the index is created; for an existing index it must be zero or match.
+	Config *Config
+	// Store passes options to the store (retention, memory, read-only). Its Params are set from Config.
+	Store store.Options
+}
+
+// Index is an open neardup index.
+type Index struct {
+	st     *store.Store
+	p      store.Params
+	unit   shingle.Unit
+	lsh    minhash.Params
+	plsh   minhash.Params
+	hasher func() *worker
+}
+
+// Open opens or creates the index in dir.
+func Open(dir string, o *Options) (*Index, error) {
+	if o == nil {
+		o = &Options{}
+	}
+	so := o.Store
+	if o.Config != nil {
+		p, err := o.Config.params()
+		if err != nil {
+			return nil, err
+		}
+		so.Params = p
+	}
+	st, err := store.Open(dir, &so)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{st: st, p: st.Params()}
+	if ix.unit, err = shingle.ParseUnit(ix.p.ShingleUnit); err != nil {
+		st.Close()
+		return nil, err
+	}
+	ix.lsh = minhash.Params{Bands: ix.p.Bands, Rows: ix.p.Rows}
+	ix.plsh = minhash.Params{Bands: ix.p.PassageBands, Rows: ix.p.PassageRows}
+	if _, err := ix.newWorker(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.st.Close() }
+
+// Store returns the underlying store.
+func (ix *Index) Store() *store.Store { return ix.st }
+
+// Params returns the index's parameters.
+func (ix *Index) Params() store.Params { return ix.p }
+
+// LSH returns the article banding parameters.
+func (ix *Index) LSH() minhash.Params { return ix.lsh }
+
+// ErrThreshold is returned for a query threshold outside (0, 1].
+var ErrThreshold = errors.New("neardup: threshold must be in (0, 1]")
+
+// parseDate understands the date forms found in news corpora; it returns 0 when it cannot parse s.
+func parseDate(s string) int64 {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0
+	}
+	for _, layout := range []string{
+		time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02",
+		"02-Jan-2006 15:04:05.00", "02-Jan-2006 15:04:05", "2-Jan-2006 15:04:05.00",
+		time.RFC1123Z, time.RFC1123, time.RFC850, time.ANSIC, "Mon, 2 Jan 2006 15:04:05 -0700", "January 2, 2006",
+	} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Unix()
+		}
+	}
+	return 0
+}

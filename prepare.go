@@ -1,0 +1,91 @@
+package neardup
+
+import (
+	"github.com/cespare/xxhash/v2"
+	"github.com/neardup/neardup/minhash"
+	"github.com/neardup/neardup/shingle"
+	"github.com/neardup/neardup/store"
+)
+
+// worker holds one goroutine's hashing state and buffers.
+type worker struct {
+	sh     *shingle.Shingler
+	tok    *shingle.Tokenizer
+	h      *minhash.Hasher
+	ph     *minhash.Hasher
+	hashes []uint64
+	toks   []shingle.Token
+	sig    minhash.Signature
+	psig   minhash.Signature
+	pass   []shingle.Passage
+	phash  []uint64
+}
+
+func (ix *Index) newWorker() (*worker, error) {
+	sh, err := shingle.New(shingle.Options{Unit: ix.unit, Size: ix.p.ShingleSize})
+	if err != nil {
+		return nil, err
+	}
+	h, err := minhash.New(ix.p.K, ix.p.Seed)
+	if err != nil {
+		return nil, err
+	}
+	w := &worker{sh: sh, tok: shingle.NewTokenizer(), h: h}
+	if ix.p.PassageK > 0 {
+		if w.ph, err = minhash.New(ix.p.PassageK, ix.p.Seed); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// Prepared is an article ready to be written: everything hashed, nothing stored yet. Preparing is the expensive
+// part of indexing and runs on many goroutines; writing is cheap and serial.
+type Prepared struct {
+	Article *store.Article
+	// Bytes is the length of the text hashed.
+	Bytes int
+}
+
+// digest identifies a document's content and metadata.
+func digest(d *Doc) uint64 {
+	var x xxhash.Digest
+	x.Reset()
+	for _, s := range []string{d.ID, d.Title, d.URL, d.Date, d.Source, string(d.Extra), d.Text} {
+		x.WriteString(s)
+		x.Write([]byte{0})
+	}
+	return x.Sum64()
+}
+
+// prepare hashes d with w.
+func (ix *Index) prepare(w *worker, d *Doc) *store.Article {
+	text := []byte(d.Text)
+	w.hashes = w.sh.Hashes(w.hashes[:0], text)
+	a := &store.Article{
+		ID: d.ID, Title: d.Title, URL: d.URL, Source: d.Source, Date: d.Date, DateUnix: parseDate(d.Date),
+		TextLen: len(d.Text), Digest: digest(d), Full: true,
+	}
+	if len(d.Extra) > 0 && string(d.Extra) != "{}" && string(d.Extra) != "null" {
+		a.Extra = d.Extra
+	}
+	a.Set = store.MakeSet(nil, w.hashes)
+	a.Size = len(a.Set)
+	if a.Size >= store.MaxSetSize {
+		a.Full = false
+	}
+	if len(w.hashes) > 0 {
+		w.sig = w.h.Sum(w.sig[:0], w.hashes)
+		a.Bands = ix.lsh.AppendBandKeys(make([]uint64, 0, ix.lsh.Bands), w.sig)
+	}
+	if ix.p.PassageK > 0 && ix.unit == shingle.Words {
+		w.toks = w.tok.Tokens(w.toks[:0], text)
+		w.pass = shingle.AppendPassages(w.pass[:0], text, w.toks, shingle.PassageOptions{MinTokens: ix.p.PassageMin, Window: ix.p.PassageWindow})
+		for _, p := range w.pass {
+			w.phash = shingle.AppendHashes(w.phash[:0], w.toks[p.Lo:p.Hi], ix.p.ShingleSize)
+			w.psig = w.ph.Sum(w.psig[:0], w.phash)
+			a.Passages = append(a.Passages, store.Passage{Start: p.Start, End: p.End, Bands: ix.plsh.AppendBandKeys(nil, w.psig)})
+		}
+	}
+	return a
+}

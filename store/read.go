@@ -1,0 +1,316 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// Get returns the article with the id, or ErrNotFound.
+func (s *Store) Get(id string) (*Article, error) {
+	a, err := s.GetDoc(DocNum(id))
+	if err == nil && a.ID != id {
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	return a, err
+}
+
+// GetDoc returns the article with the docnum, or ErrNotFound.
+func (s *Store) GetDoc(num uint64) (*Article, error) {
+	var a *Article
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		a, err = getDoc(txn, num, false)
+		return err
+	})
+	return a, err
+}
+
+func getDoc(txn *badger.Txn, num uint64, meta bool) (*Article, error) {
+	item, err := txn.Get(docKey(num))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var a *Article
+	err = item.Value(func(v []byte) error {
+		var err error
+		a, err = decodeArticle(v, meta)
+		return err
+	})
+	return a, err
+}
+
+// Match is a verified similar article.
+type Match struct {
+	Article *Article
+	// Jaccard is the exact Jaccard similarity of the two shingle sets; Containment is the share of the query's
+	// shingles found in the match.
+	Jaccard, Containment float64
+}
+
+// Query is an article to find the near-duplicates of.
+type Query struct {
+	Bands []uint64 // its band keys
+	Set   Set      // its shingle set
+	Full  bool     // whether Set is whole
+	// Exclude is an id to leave out of the results: the query's own, when it is indexed.
+	Exclude string
+	// Threshold is the least Jaccard similarity reported.
+	Threshold float64
+	// Top limits the number of matches (0: all).
+	Top int
+}
+
+// Candidates returns the docnums sharing at least one band key with bands, deduplicated and sorted.
+func (s *Store) Candidates(bands []uint64) ([]uint64, error) {
+	var out []uint64
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		out, err = candidates(txn, bands, out)
+		return err
+	})
+	return out, err
+}
+
+func candidates(txn *badger.Txn, bands []uint64, out []uint64) ([]uint64, error) {
+	opt := badger.DefaultIteratorOptions
+	opt.PrefetchValues = false
+	it := txn.NewIterator(opt)
+	defer it.Close()
+	prefix := make([]byte, 9)
+	prefix[0] = prefixBand
+	for _, key := range bands {
+		binary.BigEndian.PutUint64(prefix[1:], key)
+		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+			k := it.Item().Key()
+			if len(k) == 17 {
+				out = append(out, binary.BigEndian.Uint64(k[9:]))
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// Query returns the indexed articles whose verified Jaccard similarity to q is at least q.Threshold, best first
+// (ties by id). Candidates come from the band buckets; postings whose article is gone are ignored.
+func (s *Store) Query(q Query) ([]Match, error) {
+	var out []Match
+	err := s.db.View(func(txn *badger.Txn) error {
+		cands, err := candidates(txn, q.Bands, nil)
+		if err != nil {
+			return err
+		}
+		for _, num := range cands {
+			a, err := getDoc(txn, num, false)
+			if errors.Is(err, ErrNotFound) {
+				continue // an orphan posting
+			}
+			if err != nil {
+				return err
+			}
+			if a.ID == q.Exclude {
+				continue
+			}
+			j, c := Similarity(q.Set, a.Set, q.Full, a.Full)
+			if j >= q.Threshold && j > 0 {
+				a.Set, a.Bands, a.Passages = nil, nil, nil
+				out = append(out, Match{Article: a, Jaccard: j, Containment: c})
+			}
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(a, b Match) int {
+		if a.Jaccard != b.Jaccard {
+			if a.Jaccard > b.Jaccard {
+				return -1
+			}
+			return 1
+		}
+		if a.Article.ID < b.Article.ID {
+			return -1
+		}
+		if a.Article.ID > b.Article.ID {
+			return 1
+		}
+		return 0
+	})
+	if q.Top > 0 && len(out) > q.Top {
+		out = out[:q.Top]
+	}
+	return out, err
+}
+
+// PassageHit is an indexed passage found in a passage bucket.
+type PassageHit struct {
+	Doc   uint64
+	Index int
+}
+
+// PassageCandidates returns the indexed passages sharing at least one band key with bands.
+func (s *Store) PassageCandidates(bands []uint64) ([]PassageHit, error) {
+	var out []PassageHit
+	err := s.db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.PrefetchValues = false
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		prefix := make([]byte, 9)
+		prefix[0] = prefixPassage
+		for _, key := range bands {
+			binary.BigEndian.PutUint64(prefix[1:], key)
+			for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+				k := it.Item().Key()
+				if len(k) == 21 {
+					out = append(out, PassageHit{binary.BigEndian.Uint64(k[9:]), int(binary.BigEndian.Uint32(k[17:]))})
+				}
+			}
+		}
+		return nil
+	})
+	slices.SortFunc(out, func(a, b PassageHit) int {
+		if a.Doc != b.Doc {
+			if a.Doc < b.Doc {
+				return -1
+			}
+			return 1
+		}
+		return a.Index - b.Index
+	})
+	return slices.Compact(out), err
+}
+
+// ScanBuckets calls fn with the docnums of every band bucket that holds two or more articles, in key order,
+// streaming: it holds one bucket at a time. The slice is reused between calls.
+func (s *Store) ScanBuckets(fn func(docs []uint64) error) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.PrefetchValues = false
+		opt.Prefix = []byte{prefixBand}
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		var cur uint64
+		var docs []uint64
+		emit := func() error {
+			if len(docs) >= 2 {
+				return fn(docs)
+			}
+			return nil
+		}
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			if len(k) != 17 {
+				continue
+			}
+			band := binary.BigEndian.Uint64(k[1:9])
+			if band != cur || len(docs) == 0 {
+				if err := emit(); err != nil {
+					return err
+				}
+				docs = docs[:0]
+				cur = band
+			}
+			docs = append(docs, binary.BigEndian.Uint64(k[9:]))
+		}
+		return emit()
+	})
+}
+
+// Each calls fn for every article, in docnum order. With meta set the articles carry metadata only (no set,
+// bands or passages), which is much cheaper.
+func (s *Store) Each(meta bool, fn func(num uint64, a *Article) error) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.Prefix = []byte{prefixDoc}
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			k := item.Key()
+			if len(k) != 9 {
+				continue
+			}
+			var a *Article
+			if err := item.Value(func(v []byte) error {
+				var err error
+				a, err = decodeArticle(v, meta)
+				return err
+			}); err != nil {
+				return fmt.Errorf("%w (docnum %x)", err, k[1:])
+			}
+			if err := fn(binary.BigEndian.Uint64(k[1:]), a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Stats are counts over the whole index.
+type Stats struct {
+	Articles int   `json:"articles"`
+	Passages int   `json:"passages"`
+	Postings int   `json:"postings"`
+	Bytes    int64 `json:"bytes"`
+}
+
+// Stats counts articles, passages and postings, and measures the folder.
+func (s *Store) Stats() (Stats, error) {
+	var st Stats
+	err := s.db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.PrefetchValues = false
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			switch k := it.Item().Key(); k[0] {
+			case prefixDoc:
+				st.Articles++
+			case prefixBand:
+				st.Postings++
+			case prefixPassage:
+				st.Postings++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
+	err = s.Each(false, func(_ uint64, a *Article) error {
+		st.Passages += len(a.Passages)
+		return nil
+	})
+	lsm, vlog := s.db.Size()
+	st.Bytes = lsm + vlog
+	if b, err := dirSize(s.dir); err == nil {
+		st.Bytes = b
+	}
+	return st, err
+}
+
+// Count returns the number of articles.
+func (s *Store) Count() (int, error) {
+	n := 0
+	err := s.db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.PrefetchValues = false
+		opt.Prefix = []byte{prefixDoc}
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

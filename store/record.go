@@ -1,0 +1,208 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// Article is what the store keeps of one article: its metadata, its shingle set for exact verification, and the
+// LSH band keys of the article and of its passages. The store computes none of them; package neardup does.
+type Article struct {
+	ID     string
+	Title  string
+	URL    string
+	Source string
+	// Date is the article's date as given; DateUnix is it parsed (seconds since 1970, 0 when unknown). Dedupe keeps
+	// the earliest article of a cluster.
+	Date     string
+	DateUnix int64
+	// Extra holds the input's other fields, as a JSON object.
+	Extra []byte
+	// TextLen is the text's length in bytes.
+	TextLen int
+	// Digest identifies the article's content and metadata: re-adding an article with the same digest changes
+	// nothing.
+	Digest uint64
+	// Set is the shingle set; Full is false when it was capped at MaxSetSize.
+	Set  Set
+	Full bool
+	// Size is the number of distinct shingles before any cap.
+	Size int
+	// Bands are the article's LSH band keys.
+	Bands []uint64
+	// Passages are the article's passages with their own band keys.
+	Passages []Passage
+}
+
+// Passage is a span of an article's text, end exclusive, with the LSH band keys of its own signature.
+type Passage struct {
+	Start, End uint32
+	Bands      []uint64
+}
+
+const recordVersion = 1
+
+// ErrCorrupt is returned when a stored value cannot be decoded.
+var ErrCorrupt = errors.New("store: corrupt record")
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+func appendKeys(dst []byte, keys []uint64) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(keys)))
+	for _, k := range keys {
+		dst = binary.LittleEndian.AppendUint64(dst, k)
+	}
+	return dst
+}
+
+// encode appends the record encoding of a, version 1: a version byte; id, title, url, source and date as
+// uvarint-prefixed strings; the date as a zig-zag varint; extra as a uvarint-prefixed string; text length,
+// shingle count (uvarints); the digest (8 bytes LE); a flags byte (bit 0: set whole); the set (count, then
+// uvarint deltas); the band keys (count, then 8 bytes LE each); the passages (count, then start, length and
+// band keys each).
+func (a *Article) encode(dst []byte) []byte {
+	dst = append(dst, recordVersion)
+	dst = appendString(dst, a.ID)
+	dst = appendString(dst, a.Title)
+	dst = appendString(dst, a.URL)
+	dst = appendString(dst, a.Source)
+	dst = appendString(dst, a.Date)
+	dst = binary.AppendVarint(dst, a.DateUnix)
+	dst = appendString(dst, string(a.Extra))
+	dst = binary.AppendUvarint(dst, uint64(a.TextLen))
+	dst = binary.AppendUvarint(dst, uint64(a.Size))
+	dst = binary.LittleEndian.AppendUint64(dst, a.Digest)
+	var flags byte
+	if a.Full {
+		flags |= 1
+	}
+	dst = append(dst, flags)
+	dst = appendSet(dst, a.Set)
+	dst = appendKeys(dst, a.Bands)
+	dst = binary.AppendUvarint(dst, uint64(len(a.Passages)))
+	for _, p := range a.Passages {
+		dst = binary.AppendUvarint(dst, uint64(p.Start))
+		dst = binary.AppendUvarint(dst, uint64(p.End-p.Start))
+		dst = appendKeys(dst, p.Bands)
+	}
+	return dst
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = ErrCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = ErrCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) bytes(n uint64) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.err = ErrCorrupt
+		return nil
+	}
+	out := d.b[:n:n]
+	d.b = d.b[n:]
+	return out
+}
+
+func (d *decoder) string() string { return string(d.bytes(d.uvarint())) }
+
+func (d *decoder) keys() []uint64 {
+	n := d.uvarint()
+	raw := d.bytes(n * 8)
+	if d.err != nil || n > uint64(len(raw))/8 {
+		d.err = ErrCorrupt
+		return nil
+	}
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint64(raw[8*i:])
+	}
+	return out
+}
+
+// decodeArticle decodes a record. With meta set it stops after the metadata and leaves Set, Bands and Passages
+// empty.
+func decodeArticle(b []byte, meta bool) (*Article, error) {
+	if len(b) == 0 || b[0] != recordVersion {
+		if len(b) > 0 {
+			return nil, fmt.Errorf("%w: version %d, this build reads %d", ErrCorrupt, b[0], recordVersion)
+		}
+		return nil, ErrCorrupt
+	}
+	d := &decoder{b: b[1:]}
+	a := &Article{}
+	a.ID = d.string()
+	a.Title = d.string()
+	a.URL = d.string()
+	a.Source = d.string()
+	a.Date = d.string()
+	a.DateUnix = d.varint()
+	if x := d.bytes(d.uvarint()); len(x) > 0 {
+		a.Extra = append([]byte(nil), x...)
+	}
+	a.TextLen = int(d.uvarint())
+	a.Size = int(d.uvarint())
+	raw := d.bytes(9)
+	if d.err != nil {
+		return nil, d.err
+	}
+	a.Digest = binary.LittleEndian.Uint64(raw)
+	a.Full = raw[8]&1 != 0
+	if meta {
+		return a, nil
+	}
+	var err error
+	a.Set, d.b, err = decodeSet(nil, d.b)
+	if err != nil {
+		return nil, err
+	}
+	a.Bands = d.keys()
+	np := d.uvarint()
+	if np > uint64(len(d.b)) {
+		return nil, ErrCorrupt
+	}
+	for range np {
+		start := d.uvarint()
+		n := d.uvarint()
+		if start+n > 1<<32-1 {
+			return nil, ErrCorrupt
+		}
+		a.Passages = append(a.Passages, Passage{Start: uint32(start), End: uint32(start + n), Bands: d.keys()})
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return a, nil
+}
