@@ -109,7 +109,6 @@ func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputE
 	}
 }
 
-
 // ParseDoc parses one JSON article.
 func ParseDoc(line []byte) (*Doc, error) {
 	if !utf8.Valid(line) {

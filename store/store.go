@@ -158,9 +158,9 @@ func (o Options) badgerOptions(dir string) badger.Options {
 	}
 	return badger.DefaultOptions(dir).
 		WithMemTableSize(o.MemTableSize).
-		WithNumMemtables(3).         // bounds memtable memory to 3 × MemTableSize during bursts
-		WithNumLevelZeroTables(4).   // compact L0 early: fewer tables for a query to probe
-		WithNumCompactors(2).        // one per core
+		WithNumMemtables(3).       // bounds memtable memory to 3 × MemTableSize during bursts
+		WithNumLevelZeroTables(4). // compact L0 early: fewer tables for a query to probe
+		WithNumCompactors(2).      // one per core
 		WithBlockCacheSize(o.BlockCacheSize).
 		WithIndexCacheSize(o.IndexCacheSize).
 		WithValueLogFileSize(256 << 20). // records are small and live in the LSM tree; the value log stays small

@@ -48,7 +48,7 @@ index folder's size on disk.`,
 			}
 			if err := writeJSON(e.stdout, struct {
 				store.Stats
-				Params store.Params  `json:"params"`
+				Params store.Params `json:"params"`
 				Curve  [][2]float64 `json:"s_curve"`
 			}{st, ix.Params(), curve}); err != nil {
 				e.errorf("write: %v", err)
