@@ -1,0 +1,262 @@
+package store
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+var testParams = Params{Format: FormatVersion, ShingleUnit: "words", ShingleSize: 5, Algorithm: "fss", K: 128, Seed: 1, Threshold: 0.8, Bands: 4, Rows: 2}
+
+func openTest(t *testing.T, dir string, o *Options) *Store {
+	t.Helper()
+	if o == nil {
+		o = &Options{Params: testParams}
+	}
+	s, err := Open(dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func article(id string, set Set, bands ...uint64) *Article {
+	return &Article{ID: id, Title: "t " + id, Set: set, Full: true, Size: len(set), Bands: bands, Digest: uint64(len(id)) + uint64(len(set))*31 + bands[0]}
+}
+
+func TestUpsertDeleteQuery(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	a := article("a", Set{1, 2, 3, 4, 5}, 10, 11, 12, 13)
+	b := article("b", Set{1, 2, 3, 4, 6}, 10, 21, 22, 23)
+	for _, x := range []*Article{a, b} {
+		if r, err := s.Put(x); err != nil || r != Added {
+			t.Fatalf("put %s: %v %v", x.ID, r, err)
+		}
+	}
+	if r, _ := s.Put(a); r != Unchanged {
+		t.Errorf("re-put identical: %v", r)
+	}
+	ms, err := s.Query(Query{Bands: a.Bands, Set: a.Set, Full: true, Exclude: "a", Threshold: 0.5})
+	if err != nil || len(ms) != 1 || ms[0].Article.ID != "b" {
+		t.Fatalf("query: %v %+v", err, ms)
+	}
+	if got := ms[0].Jaccard; got != 4.0/6 {
+		t.Errorf("jaccard %v, want 4/6", got)
+	}
+	if got := ms[0].Containment; got != 4.0/5 {
+		t.Errorf("containment %v, want 4/5", got)
+	}
+	// Replace b with other bands: no stale posting may remain under the old ones.
+	b2 := article("b", Set{7, 8, 9}, 30, 31, 32, 33)
+	b2.Digest = 999
+	if r, err := s.Put(b2); err != nil || r != Replaced {
+		t.Fatalf("replace: %v %v", r, err)
+	}
+	for _, key := range []uint64{21, 22, 23} {
+		if c, _ := s.Candidates([]uint64{key}); len(c) != 0 {
+			t.Errorf("stale posting under band %d: %v", key, c)
+		}
+	}
+	if c, _ := s.Candidates([]uint64{10}); !slices.Equal(c, []uint64{DocNum("a")}) {
+		t.Errorf("band 10 holds %v, want only a", c)
+	}
+	if c, _ := s.Candidates([]uint64{30}); !slices.Equal(c, []uint64{DocNum("b")}) {
+		t.Errorf("band 30 holds %v, want b", c)
+	}
+	got, err := s.Get("b")
+	if err != nil || !slices.Equal(got.Set, b2.Set) || got.Title != "t b" {
+		t.Fatalf("get b: %v %+v", err, got)
+	}
+	if ok, err := s.Delete("b"); !ok || err != nil {
+		t.Fatalf("delete: %v %v", ok, err)
+	}
+	if ok, _ := s.Delete("b"); ok {
+		t.Error("second delete found the article")
+	}
+	if _, err := s.Get("b"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("get deleted: %v", err)
+	}
+	if c, _ := s.Candidates([]uint64{30, 31, 32, 33}); len(c) != 0 {
+		t.Errorf("postings survive delete: %v", c)
+	}
+	if n, _ := s.Count(); n != 1 {
+		t.Errorf("count %d, want 1", n)
+	}
+}
+
+func TestReopenAndParams(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, &Options{Params: testParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Put(article("a", Set{1, 2}, 1, 2, 3, 4))
+	s.Close()
+
+	if _, err := Open(t.TempDir(), &Options{}); !errors.Is(err, ErrNoParams) {
+		t.Errorf("new index without params: %v", err)
+	}
+	s, err = Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Params() != testParams {
+		t.Errorf("stored params %v", s.Params())
+	}
+	if _, err := s.Get("a"); err != nil {
+		t.Errorf("article lost on reopen: %v", err)
+	}
+	s.Close()
+
+	other := testParams
+	other.K = 64
+	_, err = Open(dir, &Options{Params: other})
+	if !errors.Is(err, ErrParams) || !strings.Contains(err.Error(), `"k":128`) || !strings.Contains(err.Error(), `"k":64`) {
+		t.Errorf("mismatch error does not name both: %v", err)
+	}
+	ro, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.Put(article("b", Set{1}, 1, 2, 3, 4)); err == nil {
+		t.Error("read-only store accepted a write")
+	}
+}
+
+func TestRetention(t *testing.T) {
+	s := openTest(t, t.TempDir(), &Options{Params: testParams, Retention: time.Hour})
+	old := article("old", Set{1}, 1, 2, 3, 4)
+	old.DateUnix = time.Now().Add(-2 * time.Hour).Unix()
+	if _, err := s.Put(old); !errors.Is(err, ErrExpired) {
+		t.Errorf("expired article: %v", err)
+	}
+	soon := article("soon", Set{1}, 5, 6, 7, 8)
+	soon.DateUnix = time.Now().Add(-time.Hour + 2*time.Second).Unix()
+	fresh := article("fresh", Set{1}, 9, 10, 11, 12)
+	for _, a := range []*Article{soon, fresh} {
+		if _, err := s.Put(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(3500 * time.Millisecond)
+	if _, err := s.Get("soon"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("article past retention still there: %v", err)
+	}
+	if c, _ := s.Candidates(soon.Bands); len(c) != 0 {
+		t.Errorf("postings of an expired article remain: %v", c)
+	}
+	if _, err := s.Get("fresh"); err != nil {
+		t.Errorf("fresh article gone: %v", err)
+	}
+}
+
+func TestOrphanPostingsIgnored(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	a := article("a", Set{1, 2, 3}, 1, 2, 3, 4)
+	s.Put(a)
+	// A posting whose article is absent, as a writer that died between two transactions of an older layout
+	// might leave: queries and scans skip it.
+	err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(bandKey(nil, 1, 12345), nil) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := s.Query(Query{Bands: a.Bands, Set: a.Set, Full: true, Threshold: 0.1})
+	if err != nil || len(ms) != 1 || ms[0].Article.ID != "a" {
+		t.Errorf("query with an orphan: %v %+v", err, ms)
+	}
+}
+
+func TestBatchAtomicAcrossFlushes(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	b, err := s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.maxN, b.maxB = 50, 1<<20 // force many transactions
+	for i := range 200 {
+		id := string(rune('a'+i%26)) + strings.Repeat("x", i/26)
+		if _, err := b.Put(article(id, Set{uint32(i)}, uint64(i), uint64(i+1000), uint64(i+2000), uint64(i+3000))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.Count(); n != 200 {
+		t.Errorf("count %d", n)
+	}
+	big := article("big", Set{1}, make([]uint64, 100)...)
+	b, _ = s.NewBatch()
+	b.maxN = 50
+	if _, err := b.Put(big); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("oversized article: %v", err)
+	}
+	b.Discard()
+}
+
+func TestSetEncodingAndSimilarity(t *testing.T) {
+	set := MakeSet(nil, []uint64{5 << 32, 1 << 32, 5 << 32, 3<<32 | 7, 1<<63 + 9})
+	if !slices.Equal(set, Set{1, 3, 5, 1 << 31}) {
+		t.Fatalf("MakeSet = %v", set)
+	}
+	enc := appendSet(nil, set)
+	dec, rest, err := decodeSet(nil, enc)
+	if err != nil || len(rest) != 0 || !slices.Equal(dec, set) {
+		t.Fatalf("round trip: %v %v %v", dec, rest, err)
+	}
+	if _, _, err := decodeSet(nil, enc[:len(enc)-1]); err == nil {
+		t.Error("truncated set decoded")
+	}
+	j, c := Similarity(Set{1, 2, 3, 4}, Set{3, 4, 5}, true, true)
+	if j != 2.0/5 || c != 0.5 {
+		t.Errorf("similarity %v %v", j, c)
+	}
+	if j, _ := Similarity(nil, Set{1}, true, true); j != 0 {
+		t.Error("empty set similar")
+	}
+}
+
+// TestRecordGolden pins the record encoding: a change breaks every stored index.
+func TestRecordGolden(t *testing.T) {
+	a := &Article{ID: "x", Title: "T", URL: "u", Source: "s", Date: "2020-01-02", DateUnix: 1577923200, Extra: []byte(`{"k":1}`),
+		TextLen: 42, Digest: 0x0102030405060708, Set: Set{3, 300}, Full: true, Size: 2, Bands: []uint64{0xff},
+		Passages: []Passage{{Start: 4, End: 9, Bands: []uint64{7}}}}
+	got := a.encode(nil)
+	const want = "0101780154017501730a323032302d30312d303280cae9e00b077b226b223a317d2a020807060504030201010203a902" +
+		"01ff00000000000000010405010700000000000000"
+	if hexs(got) != want {
+		t.Errorf("record encoding changed:\n got %s\nwant %s", hexs(got), want)
+	}
+	back, err := decodeArticle(got, false)
+	if err != nil || back.ID != "x" || back.DateUnix != a.DateUnix || !slices.Equal(back.Set, a.Set) || back.Passages[0].End != 9 || back.Bands[0] != 0xff {
+		t.Errorf("decode: %v %+v", err, back)
+	}
+	for i := range got {
+		if _, err := decodeArticle(got[:i], false); err == nil {
+			t.Fatalf("truncated record (%d bytes) decoded", i)
+		}
+	}
+}
+
+func hexs(b []byte) string {
+	const d = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, d[c>>4], d[c&15])
+	}
+	return string(out)
+}
+
+func FuzzDecodeArticle(f *testing.F) {
+	f.Add((&Article{ID: "x", Set: Set{1, 2}, Bands: []uint64{1}}).encode(nil))
+	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		decodeArticle(b, false) // must not panic or allocate without bound
+	})
+}
