@@ -24,14 +24,15 @@ type Rejection struct {
 	Err error
 }
 
-// chunk is the number of articles hashed in parallel before they are written in order.
+// chunk is the number of articles written between two flushes (and progress reports).
 const chunk = 512
 
-// Add indexes docs as they arrive on the channel until it closes or ctx is cancelled, hashing on workers
-// goroutines (0: one per core) and writing in arrival order, so that of two articles with one id the later wins.
-// Articles are committed in groups; on cancellation every article handed back as done (via progress) is
-// committed, and Add returns ctx.Err(). progress, if not nil, is called after each group with the running totals;
-// reject, if not nil, is called for each article the store refused.
+// Add indexes docs as they arrive on the channel until it closes or ctx is cancelled. Articles are hashed on
+// workers goroutines (0: one per core) while a single writer stores them in arrival order, so that of two
+// articles with one id the later wins. On cancellation no new article is taken, every article already taken is
+// written and committed, and Add returns ctx.Err(): it stops at an article boundary and a rerun resumes.
+// progress, if not nil, is called every few hundred articles with the running totals; reject, if not nil, is
+// called for each article the store refused.
 func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progress func(AddStats), reject func(Rejection)) (AddStats, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -44,79 +45,123 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 		}
 		ws[i] = w
 	}
-	var st AddStats
 	batch, err := ix.st.NewBatch()
 	if err != nil {
-		return st, err
+		return AddStats{}, err
 	}
 	defer batch.Discard()
-	in := make([]*Doc, 0, chunk)
-	out := make([]*store.Article, chunk)
+
+	type job struct {
+		seq int
+		d   *Doc
+	}
+	type result struct {
+		seq int
+		a   *store.Article
+	}
+	jobs := make(chan job, 2*chunk)
+	results := make(chan result, 2*chunk)
+	stop := make(chan struct{}) // closed when the writer fails: stop feeding
 	var cancelled error
-	for {
-		in = in[:0]
-	fill:
-		for len(in) < chunk {
+	go func() {
+		defer close(jobs)
+		for seq := 0; ; seq++ {
 			select {
 			case d, ok := <-docs:
 				if !ok {
-					break fill
+					return
 				}
-				in = append(in, d)
+				select {
+				case jobs <- job{seq, d}:
+				case <-stop:
+					return
+				}
 			case <-ctx.Done():
 				cancelled = ctx.Err()
-				break fill
+				return
+			case <-stop:
+				return
 			}
 		}
-		if len(in) == 0 {
-			break
-		}
-		var wg sync.WaitGroup
-		for wi, w := range ws {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := wi; i < len(in); i += len(ws) {
-					out[i] = ix.prepare(w, in[i])
-				}
-			}()
-		}
+	}()
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				results <- result{j.seq, ix.prepare(w, j.d)}
+			}
+		}()
+	}
+	go func() {
 		wg.Wait()
-		for i, a := range out[:len(in)] {
-			r, err := batch.Put(a)
-			out[i] = nil
-			if err != nil {
-				if errors.Is(err, store.ErrExpired) || errors.Is(err, store.ErrTooLarge) || errors.Is(err, store.ErrCollision) {
-					st.Rejected++
-					if reject != nil {
-						reject(Rejection{ID: a.ID, Err: err})
-					}
-					continue
+		close(results)
+	}()
+
+	var st AddStats
+	var failed error
+	pending := map[int]*store.Article{}
+	next, sinceFlush := 0, 0
+	write := func(a *store.Article) error {
+		r, err := batch.Put(a)
+		if err != nil {
+			if errors.Is(err, store.ErrExpired) || errors.Is(err, store.ErrTooLarge) || errors.Is(err, store.ErrCollision) {
+				st.Rejected++
+				if reject != nil {
+					reject(Rejection{ID: a.ID, Err: err})
 				}
-				return st, err
+				return nil
 			}
-			st.Bytes += int64(a.TextLen)
-			switch r {
-			case store.Added:
-				st.Added++
-			case store.Replaced:
-				st.Replaced++
-			case store.Unchanged:
-				st.Unchanged++
+			return err
+		}
+		st.Bytes += int64(a.TextLen)
+		switch r {
+		case store.Added:
+			st.Added++
+		case store.Replaced:
+			st.Replaced++
+		case store.Unchanged:
+			st.Unchanged++
+		}
+		if sinceFlush++; sinceFlush == chunk {
+			sinceFlush = 0
+			if err := batch.Flush(); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress(st)
 			}
 		}
-		if err := batch.Flush(); err != nil {
-			return st, err
+		return nil
+	}
+	for r := range results {
+		if failed != nil {
+			continue // drain, so the workers finish
 		}
-		if progress != nil {
-			progress(st)
+		pending[r.seq] = r.a
+		for {
+			a, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if err := write(a); err != nil {
+				failed = err
+				close(stop)
+				break
+			}
 		}
-		if cancelled != nil {
-			break
-		}
+	}
+	if failed != nil {
+		return st, failed
 	}
 	if err := batch.Commit(); err != nil {
 		return st, err
+	}
+	if progress != nil {
+		progress(st)
 	}
 	return st, cancelled
 }
