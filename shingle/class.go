@@ -33,6 +33,18 @@ var asciiClass = func() (t [utf8.RuneSelf]class) {
 	return t
 }()
 
+// lowerWord maps an ASCII letter or digit to its lower-case form and every other byte to 0.
+var lowerWord = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c)
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = byte(c)
+		t[c-'a'+'A'] = byte(c)
+	}
+	return t
+}()
+
 // asciiLower maps an ASCII byte to its lower-case form.
 var asciiLower = func() (t [utf8.RuneSelf]byte) {
 	for i := range t {

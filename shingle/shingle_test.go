@@ -336,3 +336,36 @@ func TestAllocs(t *testing.T) {
 		t.Errorf("Hashes allocates %.1f times per article once warm", allocs)
 	}
 }
+
+func TestSWARMatchesTables(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			var b [8]byte
+			for i := range b {
+				b[i] = 'x'
+			}
+			b[pos] = byte(c)
+			w := uint64(0)
+			for i := 7; i >= 0; i-- {
+				w = w<<8 | uint64(b[i])
+			}
+			m := alnumMask(w)
+			isWord := lowerWord[c] != 0
+			if got := m>>(8*pos+7)&1 == 1; got != isWord {
+				t.Fatalf("byte %#x at %d: alnum %v, table %v", c, pos, got, isWord)
+			}
+			if isWord {
+				if got := byte(lower8(w, m) >> (8 * pos)); got != lowerWord[c] {
+					t.Fatalf("byte %#x lower-cased to %#x, want %#x", c, got, lowerWord[c])
+				}
+			}
+		}
+	}
+	text := []byte("Hello WORLD abcdefghijklmnopqrstuvwxyz0123456789 x")
+	if got := runEnd(text, 12); got != 48 {
+		t.Errorf("runEnd = %d", got)
+	}
+	if got := string(lowerInto(nil, text[6:11])); got != "world" {
+		t.Errorf("lowerInto = %q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package shingle
 
 import (
+	"encoding/binary"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,22 +26,68 @@ type Token struct {
 // Tokenizer splits text into normalised tokens. Its zero value is not ready; use [NewTokenizer]. A Tokenizer
 // reuses its buffers between calls and is not safe for concurrent use.
 type Tokenizer struct {
-	raw   []byte // the current token, entities decoded, apostrophes made ASCII, ASCII lower-cased
-	norm  []byte // the current token after Unicode normalisation
-	tmp   []byte
-	fold  transform.Transformer
-	chars bool    // emit one unit per normalised character instead of one per token
-	units []Token // output buffer of Tokens / character units
-	prev  uint32  // end of the previous token, for character mode separators
+	raw    []byte // the current token, entities decoded, apostrophes made ASCII, ASCII lower-cased
+	norm   []byte // the current token after Unicode normalisation
+	tmp    []byte
+	fold   transform.Transformer
+	chars  bool    // emit one unit per normalised character instead of one per token
+	units  []Token // output buffer of Tokens / character units
+	prev   uint32  // end of the previous token, for character mode separators
+	cache  *[cacheSize]cacheEntry
+	cache2 *[cacheSize]cacheEntry2
+}
+
+type cacheEntry2 struct{ k0, k1, hash uint64 }
+
+// mayJoin marks the bytes after which an ASCII word may go on: non-ASCII bytes, '&', and the joiners.
+var mayJoin = func() (t [256]bool) {
+	for c := 0x80; c < 256; c++ {
+		t[c] = true
+	}
+	for _, c := range "&'.,/" {
+		t[c] = true
+	}
+	return t
+}()
+
+// The token hash cache: news text repeats a few thousand short words endlessly, and looking up the hash of a
+// token of at most 8 bytes (packed into a uint64) is several times cheaper than computing it. The cache changes
+// no result: it holds exactly xxhash64 of the token.
+const (
+	cacheBits = 12
+	cacheSize = 1 << cacheBits
+)
+
+type cacheEntry struct{ key, hash uint64 }
+
+// shortMask[n] keeps the low n bytes of a little-endian uint64.
+var shortMask = [9]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff, 0xffffffffffffffff}
+
+// hashToken returns xxhash64 of raw, through the cache for tokens of at most 8 bytes. raw must have a capacity
+// of at least 8.
+func (t *Tokenizer) hashToken(raw []byte) uint64 {
+	if len(raw) > 8 {
+		return xxhash.Sum64(raw)
+	}
+	key := binary.LittleEndian.Uint64(raw[:8:cap(raw)]) & shortMask[len(raw)]
+	e := &t.cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+	if e.key == key {
+		return e.hash
+	}
+	h := xxhash.Sum64(raw)
+	e.key, e.hash = key, h
+	return h
 }
 
 // NewTokenizer returns a Tokenizer.
 func NewTokenizer() *Tokenizer {
 	return &Tokenizer{
-		raw:  make([]byte, 0, 64),
-		norm: make([]byte, 0, 64),
-		tmp:  make([]byte, 0, 64),
-		fold: cases.Fold(),
+		raw:    make([]byte, 0, 64),
+		norm:   make([]byte, 0, 64),
+		tmp:    make([]byte, 0, 64),
+		fold:   cases.Fold(),
+		cache:  new([cacheSize]cacheEntry),
+		cache2: new([cacheSize]cacheEntry2),
 	}
 }
 
@@ -88,26 +135,95 @@ func (t *Tokenizer) scan(text []byte) {
 	}
 	n := len(text)
 	i := 0
+	raw := t.raw[:0]
+	units := t.units
 	for i < n {
 		c := text[i]
 		if c < utf8.RuneSelf && c != '&' {
-			if asciiClass[c] != word {
+			if lowerWord[c] == 0 {
 				i++
 				continue
 			}
-			i = t.word(text, i)
+			// ASCII fast path: find the run of ASCII letters and digits, then lower-case it.
+			start := i
+			i = runEnd(text, i+1)
+			if i < n && mayJoin[text[i]] && t.mayContinue(text, i) {
+				// The token goes on past the run (a join, an entity, a non-ASCII letter): take the general path.
+				t.raw, t.units = raw, units
+				i = t.word(text, start)
+				raw, units = t.raw, t.units
+				continue
+			}
+			if l := i - start; l <= 8 && start+8 <= n && !t.chars {
+				// A short word: look its hash up by its lower-cased bytes, packed into a uint64.
+				w := binary.LittleEndian.Uint64(text[start:])
+				key := lower8(w, alnumMask(w)) & shortMask[l]
+				e := &t.cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+				if e.key != key {
+					raw = raw[:8]
+					binary.LittleEndian.PutUint64(raw, key)
+					e.key, e.hash = key, xxhash.Sum64(raw[:l])
+				}
+				units = append(units, Token{Start: uint32(start), End: uint32(i), Hash: e.hash})
+				continue
+			}
+			if l := i - start; l <= 16 && start+16 <= n && !t.chars {
+				// A word of 9 to 16 bytes: the same, with two words for a key.
+				w0 := binary.LittleEndian.Uint64(text[start:])
+				w1 := binary.LittleEndian.Uint64(text[start+8:])
+				k0 := lower8(w0, alnumMask(w0))
+				k1 := lower8(w1, alnumMask(w1)) & shortMask[l-8]
+				e := &t.cache2[((k0^k1*0xc2b2ae3d27d4eb4f)*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+				if e.k0 != k0 || e.k1 != k1 {
+					raw = raw[:16]
+					binary.LittleEndian.PutUint64(raw, k0)
+					binary.LittleEndian.PutUint64(raw[8:], k1)
+					e.k0, e.k1, e.hash = k0, k1, xxhash.Sum64(raw[:l])
+				}
+				units = append(units, Token{Start: uint32(start), End: uint32(i), Hash: e.hash})
+				continue
+			}
+			raw = lowerInto(raw, text[start:i])
+			if t.chars {
+				t.units = units
+				t.emit(start, i, raw)
+				units = t.units
+				continue
+			}
+			units = append(units, Token{Start: uint32(start), End: uint32(i), Hash: t.hashToken(raw)})
 			continue
 		}
 		_, size, cl := charAt(text, i)
 		switch cl {
 		case word:
+			t.raw, t.units = raw, units
 			i = t.word(text, i)
+			raw, units = t.raw, t.units
 		case spaceless:
+			t.raw, t.units = raw, units
 			i = t.spaceless(text, i)
+			raw, units = t.raw, t.units
 		default:
 			i += size
 		}
 	}
+	t.raw, t.units = raw, units
+}
+
+// mayContinue reports whether the ASCII word run ending before text[i] might continue past it: text[i] is
+// non-ASCII or '&' (a letter or an entity may follow), or a joiner that joins here.
+func (t *Tokenizer) mayContinue(text []byte, i int) bool {
+	c := text[i]
+	if c >= utf8.RuneSelf || c == '&' {
+		return true
+	}
+	switch asciiClass[c] {
+	case apos:
+		return i+1 < len(text) && (lowerWord[text[i+1]] != 0 || text[i+1] >= utf8.RuneSelf || text[i+1] == '&')
+	case numJoin:
+		return text[i-1] <= '9' && i+1 < len(text) && (text[i+1] >= '0' && text[i+1] <= '9' || text[i+1] == '&')
+	}
+	return false
 }
 
 // word reads the word token starting at text[i] and returns the offset after it.
