@@ -1,0 +1,179 @@
+// Command scale measures neardup at scale on a generated corpus: index throughput, peak memory, index size,
+// query latency and dedupe time. Every figure in bench/README.md's scale table comes from it.
+//
+//	go run ./bench/cmd/scale -n 100000                      # base: ../shared/data/reuters21578.jsonl, else the DOJ sample
+//	go run ./bench/cmd/scale -n 1000000 -queries 20000
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/bench/gen"
+	"github.com/neardup/neardup/internal/corpus"
+)
+
+func main() {
+	n := flag.Int("n", 100000, "articles to generate and index")
+	queries := flag.Int("queries", 10000, "queries by id, for latency")
+	base := flag.String("corpus", "", "base corpus (default: ../shared/data/reuters21578.jsonl when present, else testdata/doj-press-releases.jsonl)")
+	dir := flag.String("db", "", "index folder (default: a temporary folder, removed afterwards)")
+	seed := flag.Uint64("seed", 1, "generator seed")
+	flag.Parse()
+	if err := run(*n, *queries, *base, *dir, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, "scale:", err)
+		os.Exit(2)
+	}
+}
+
+type result struct {
+	Articles      int     `json:"articles"`
+	BaseCorpus    string  `json:"base_corpus"`
+	IndexSeconds  float64 `json:"index_seconds"`
+	ArticlesPerS  float64 `json:"articles_per_s"`
+	TextMB        float64 `json:"text_mb"`
+	IndexMB       float64 `json:"index_mb"`
+	IndexToText   float64 `json:"index_to_text"`
+	BytesPerArt   float64 `json:"index_bytes_per_article"`
+	PeakRSSMB     float64 `json:"peak_rss_mb"`
+	QueryP50Ms    float64 `json:"query_p50_ms"`
+	QueryP99Ms    float64 `json:"query_p99_ms"`
+	DedupeSeconds float64 `json:"dedupe_seconds"`
+	Clusters      int     `json:"clusters"`
+	Duplicates    int     `json:"duplicates"`
+	GoMaxProcs    int     `json:"gomaxprocs"`
+}
+
+func run(n, queries int, base, dir string, seed uint64) error {
+	if base == "" {
+		base = filepath.Join(corpus.Root(), "..", "shared", "data", "reuters21578.jsonl")
+		if _, err := os.Stat(base); err != nil {
+			base = corpus.Sample()
+		}
+	}
+	docs, err := corpus.Load(base)
+	if err != nil {
+		return err
+	}
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "neardup-scale"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	res := result{Articles: n, BaseCorpus: filepath.Base(base), GoMaxProcs: runtime.GOMAXPROCS(0)}
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}})
+	if err != nil {
+		return err
+	}
+	g := gen.New(docs, gen.Options{Seed: seed})
+	ch := make(chan *neardup.Doc, 1024)
+	var textBytes int64
+	go func() {
+		defer close(ch)
+		for range n {
+			d, _ := g.Next()
+			textBytes += int64(len(d.Text))
+			ch <- d
+		}
+	}()
+	start := time.Now()
+	last := time.Now()
+	st, err := ix.Add(context.Background(), ch, 0, func(s neardup.AddStats) {
+		if time.Since(last) > 10*time.Second {
+			last = time.Now()
+			fmt.Fprintf(os.Stderr, "scale: %d articles, %.0f/s\n", s.Added, float64(s.Added)/time.Since(start).Seconds())
+		}
+	}, nil)
+	if err != nil {
+		return err
+	}
+	res.IndexSeconds = time.Since(start).Seconds()
+	res.ArticlesPerS = float64(st.Added+st.Replaced) / res.IndexSeconds
+	res.TextMB = float64(textBytes) / 1e6
+	res.PeakRSSMB = peakRSS()
+	if err := ix.Close(); err != nil {
+		return err
+	}
+	size, _ := dirSize(dir)
+	res.IndexMB = float64(size) / 1e6
+	res.IndexToText = float64(size) / float64(textBytes)
+	res.BytesPerArt = float64(size) / float64(n)
+
+	ix, err = neardup.Open(dir, nil)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	rng := rand.New(rand.NewPCG(seed, 99))
+	for range min(1000, queries) { // warm the caches
+		ix.QueryID(fmt.Sprintf("gen-%07d", 1+rng.IntN(n)), 0.8, 20)
+	}
+	lat := make([]time.Duration, queries)
+	for i := range lat {
+		id := fmt.Sprintf("gen-%07d", 1+rng.IntN(n))
+		t := time.Now()
+		if _, err := ix.QueryID(id, 0.8, 20); err != nil {
+			return fmt.Errorf("query %s: %w", id, err)
+		}
+		lat[i] = time.Since(t)
+	}
+	slices.Sort(lat)
+	if queries > 0 {
+		res.QueryP50Ms = float64(lat[queries/2].Microseconds()) / 1000
+		res.QueryP99Ms = float64(lat[queries*99/100].Microseconds()) / 1000
+	}
+	t := time.Now()
+	ds, err := ix.Dedupe(context.Background(), 0.8, func(neardup.Cluster) error { return nil })
+	if err != nil {
+		return err
+	}
+	res.DedupeSeconds = time.Since(t).Seconds()
+	res.Clusters, res.Duplicates = ds.Clusters, ds.Duplicates
+	if rss := peakRSS(); rss > res.PeakRSSMB {
+		fmt.Fprintf(os.Stderr, "scale: peak RSS including queries and dedupe: %.0f MB\n", rss)
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(res)
+}
+
+// peakRSS reads the process's peak resident set size (VmHWM) in MB, or 0 where /proc is absent.
+func peakRSS() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func dirSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && info.Mode().IsRegular() {
+			n += info.Size()
+		}
+		return err
+	})
+	return n, err
+}
