@@ -1,0 +1,45 @@
+package eval
+
+import (
+	"math"
+	"testing"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/corpus"
+)
+
+func TestARI(t *testing.T) {
+	same := []int{1, 1, 2, 2, 0}
+	if got := ARI(5, same, same); got != 1 {
+		t.Errorf("identical partitions: ARI %v", got)
+	}
+	// a = {0,1},{2,3}; b = {0,1,2,3}: sa = 2, sb = 6, index = 2, expected = 2*6/10 = 1.2, max = 4.
+	if got := ARI(5, []int{1, 1, 2, 2, 0}, []int{1, 1, 1, 1, 0}); math.Abs(got-(2-1.2)/(4-1.2)) > 1e-12 {
+		t.Errorf("ARI %v", got)
+	}
+}
+
+// TestSample runs the evaluation on the shipped DOJ sample, as CI does: recall and precision >= 0.99 at 0.8.
+func TestSample(t *testing.T) {
+	raw, err := corpus.Load(corpus.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := make([]*neardup.Doc, len(raw))
+	for i, d := range raw {
+		docs[i] = &neardup.Doc{ID: d.ID, Text: d.Text, Date: d.Date}
+	}
+	rows, err := Run(docs, []float64{0.5, 0.8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		t.Logf("%+v", r)
+	}
+	if r := rows[1]; r.TruthPairs != 23 || r.Recall < 0.99 || r.Precision < 0.99 {
+		t.Errorf("at 0.8: %+v", r)
+	}
+	if r := rows[0]; r.TruthPairs < 90 || r.Recall < 0.95 {
+		t.Errorf("at 0.5: %+v", r)
+	}
+}
