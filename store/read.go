@@ -314,3 +314,26 @@ func (s *Store) Count() (int, error) {
 	})
 	return n, err
 }
+
+// loadKnown reads every docnum, key only.
+func (s *Store) loadKnown() error {
+	known := map[uint64]struct{}{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.PrefetchValues = false
+		opt.Prefix = []byte{prefixDoc}
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if k := it.Item().Key(); len(k) == 9 {
+				known[binary.BigEndian.Uint64(k[1:])] = struct{}{}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: load docnums: %w", err)
+	}
+	s.known = known
+	return nil
+}

@@ -86,6 +86,10 @@ type Store struct {
 	dir    string
 	mu     sync.Mutex // serialises writers
 	closed bool
+	// known holds the docnums that may be present, loaded on the first write: a Put of a docnum outside it skips
+	// the read of an old record, which on a large index costs a probe of every LSM level. Entries that expired
+	// or were deleted by retention may linger; they only cost that read.
+	known map[uint64]struct{}
 }
 
 // Key layout (all integers big-endian, so keys sort by them):

@@ -54,6 +54,12 @@ func (s *Store) NewBatch() (*Batch, error) {
 		s.mu.Unlock()
 		return nil, errors.New("store: index opened read-only")
 	}
+	if s.known == nil {
+		if err := s.loadKnown(); err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+	}
 	// Stay at half of Badger's limits, so that an article never straddles two transactions.
 	return &Batch{s: s, txn: s.db.NewTransaction(true), maxN: s.db.MaxBatchCount() / 2, maxB: s.db.MaxBatchSize() / 2, now: time.Now}, nil
 }
@@ -121,6 +127,9 @@ func (b *Batch) Discard() {
 }
 
 func (b *Batch) get(num uint64) (*Article, error) {
+	if _, ok := b.s.known[num]; !ok {
+		return nil, nil
+	}
 	item, err := b.txn.Get(docKey(num))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, nil
@@ -223,6 +232,7 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	if err := set(docKey(num), append([]byte(nil), b.buf...)); err != nil {
 		return 0, err
 	}
+	b.s.known[num] = struct{}{}
 	if old != nil {
 		return Replaced, nil
 	}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,8 +32,21 @@ func main() {
 	base := flag.String("corpus", "", "base corpus (default: ../shared/data/reuters21578.jsonl when present, else testdata/doj-press-releases.jsonl)")
 	dir := flag.String("db", "", "index folder (default: a temporary folder, removed afterwards)")
 	seed := flag.Uint64("seed", 1, "generator seed")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	memprofile := flag.String("memprofile", "", "write a heap profile taken at the end of indexing to this file")
 	flag.Parse()
+	memProfile = *memprofile
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "scale:", err)
+			os.Exit(2)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*n, *queries, *base, *dir, *seed); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(2)
 	}
@@ -48,6 +62,8 @@ type result struct {
 	IndexToText   float64 `json:"index_to_text"`
 	BytesPerArt   float64 `json:"index_bytes_per_article"`
 	PeakRSSMB     float64 `json:"peak_rss_mb"`
+	RSSAnonMB     float64 `json:"rss_anon_mb_after_index"` // heap and other private memory
+	RSSFileMB     float64 `json:"rss_file_mb_after_index"` // mmap'd index files (page cache, reclaimable)
 	QueryP50Ms    float64 `json:"query_p50_ms"`
 	QueryP99Ms    float64 `json:"query_p99_ms"`
 	DedupeSeconds float64 `json:"dedupe_seconds"`
@@ -55,6 +71,8 @@ type result struct {
 	Duplicates    int     `json:"duplicates"`
 	GoMaxProcs    int     `json:"gomaxprocs"`
 }
+
+var memProfile string
 
 func run(n, queries int, base, dir string, seed uint64) error {
 	if base == "" {
@@ -103,7 +121,15 @@ func run(n, queries int, base, dir string, seed uint64) error {
 	res.IndexSeconds = time.Since(start).Seconds()
 	res.ArticlesPerS = float64(st.Added+st.Replaced) / res.IndexSeconds
 	res.TextMB = float64(textBytes) / 1e6
-	res.PeakRSSMB = peakRSS()
+	res.PeakRSSMB = procStatus("VmHWM:")
+	res.RSSAnonMB = procStatus("RssAnon:")
+	res.RSSFileMB = procStatus("RssFile:")
+	if memProfile != "" {
+		if f, err := os.Create(memProfile); err == nil {
+			pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+		}
+	}
 	if err := ix.Close(); err != nil {
 		return err
 	}
@@ -142,7 +168,7 @@ func run(n, queries int, base, dir string, seed uint64) error {
 	}
 	res.DedupeSeconds = time.Since(t).Seconds()
 	res.Clusters, res.Duplicates = ds.Clusters, ds.Duplicates
-	if rss := peakRSS(); rss > res.PeakRSSMB {
+	if rss := procStatus("VmHWM:"); rss > res.PeakRSSMB {
 		fmt.Fprintf(os.Stderr, "scale: peak RSS including queries and dedupe: %.0f MB\n", rss)
 	}
 	enc := json.NewEncoder(os.Stdout)
@@ -150,8 +176,9 @@ func run(n, queries int, base, dir string, seed uint64) error {
 	return enc.Encode(res)
 }
 
-// peakRSS reads the process's peak resident set size (VmHWM) in MB, or 0 where /proc is absent.
-func peakRSS() float64 {
+// procStatus reads a memory field of /proc/self/status (VmHWM: the peak resident set size) in MB, or 0 where
+// /proc is absent.
+func procStatus(field string) float64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -159,7 +186,7 @@ func peakRSS() float64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
 			return kb / 1024
 		}
