@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
@@ -149,10 +151,10 @@ func ParseDoc(line []byte) (*Doc, error) {
 	if !ok {
 		return nil, errors.New(`missing "text"`)
 	}
-	if err := json.Unmarshal(raw, &d.Text); err != nil || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+	if d.Text, ok = jsonString(raw); !ok {
 		return nil, errors.New(`"text" must be a string`)
 	}
-	extra := map[string]json.RawMessage{}
+	var extra []string
 	for k, v := range m {
 		var dst *string
 		switch k {
@@ -167,13 +169,107 @@ func ParseDoc(line []byte) (*Doc, error) {
 		case "source":
 			dst = &d.Source
 		}
-		if dst != nil && json.Unmarshal(v, dst) == nil {
-			continue
+		if dst != nil {
+			if *dst, ok = jsonString(v); ok {
+				continue
+			}
 		}
-		extra[k] = v
+		extra = append(extra, k)
 	}
 	if len(extra) > 0 {
-		d.Extra, _ = json.Marshal(extra)
+		// The other fields, as one object with sorted keys: their values are already valid JSON.
+		slices.Sort(extra)
+		b := []byte{'{'}
+		for i, k := range extra {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			kq, _ := json.Marshal(k)
+			b = append(b, kq...)
+			b = append(b, ':')
+			b = append(b, bytes.TrimSpace(m[k])...)
+		}
+		d.Extra = append(b, '}')
 	}
 	return d, nil
+}
+
+// jsonString decodes a JSON string value that the decoder has already validated, without validating it again:
+// a string without escapes is copied as it is.
+func jsonString(raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	var b strings.Builder
+	b.Grow(len(body))
+	for {
+		i := bytes.IndexByte(body, '\\')
+		if i < 0 {
+			b.Write(body)
+			return b.String(), true
+		}
+		b.Write(body[:i])
+		if i+1 >= len(body) {
+			return "", false
+		}
+		switch c := body[i+1]; c {
+		case '"', '\\', '/':
+			b.WriteByte(c)
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, ok := hex4(body[i+2:])
+			if !ok {
+				return "", false
+			}
+			n := 6
+			if utf16.IsSurrogate(r) {
+				r2, ok2 := rune(0), false
+				if len(body) >= i+12 && body[i+6] == '\\' && body[i+7] == 'u' {
+					r2, ok2 = hex4(body[i+8:])
+				}
+				if dec := utf16.DecodeRune(r, r2); ok2 && dec != utf8.RuneError {
+					r, n = dec, 12
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			b.WriteRune(r)
+			body = body[i+n:]
+			continue
+		default:
+			return "", false
+		}
+		body = body[i+2:]
+	}
+}
+
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
