@@ -163,7 +163,7 @@ func (o Options) badgerOptions(dir string) badger.Options {
 	return badger.DefaultOptions(dir).
 		WithMemTableSize(o.MemTableSize).
 		WithNumMemtables(3).       // bounds memtable memory to 3 × MemTableSize during bursts
-		WithNumLevelZeroTables(4). // compact L0 early: fewer tables for a query to probe
+		WithNumLevelZeroTables(5). // Badger's default: fewer L0 compactions during a burst than 4, few tables per query
 		WithNumCompactors(2).      // one per core
 		WithBlockCacheSize(o.BlockCacheSize).
 		WithIndexCacheSize(o.IndexCacheSize).
