@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -30,9 +31,10 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Reason)
 }
 
-// Open opens a file for reading, "-" meaning stdin, and decompresses gzip transparently (by the gzip magic bytes,
-// whatever the name). It also returns the file's size on disk when known (0 otherwise), for progress.
-func OpenInput(name string, stdin io.Reader) (io.ReadCloser, int64, error) {
+// OpenInput opens a file for reading, "-" meaning stdin, and decompresses gzip transparently (by the gzip magic
+// bytes, whatever the name). It also returns the file's size on disk when known (0 otherwise); read, if not nil,
+// counts the bytes read from the file itself (before decompression), for progress.
+func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser, int64, error) {
 	var rc io.ReadCloser
 	var size int64
 	if name == "-" {
@@ -51,7 +53,11 @@ func OpenInput(name string, stdin io.Reader) (io.ReadCloser, int64, error) {
 		}
 		rc = f
 	}
-	br := bufio.NewReaderSize(rc, 1<<20)
+	var src io.Reader = rc
+	if read != nil {
+		src = countingReader{rc, read}
+	}
+	br := bufio.NewReaderSize(src, 1<<20)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -67,6 +73,18 @@ func OpenInput(name string, stdin io.Reader) (io.ReadCloser, int64, error) {
 		io.Reader
 		io.Closer
 	}{br, rc}, size, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 // ReadJSONL reads JSON Lines articles from r, calling emit for each good line and bad for each bad one. Lines may

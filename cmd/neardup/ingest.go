@@ -14,7 +14,6 @@ import (
 	"github.com/neardup/neardup/shingle"
 	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 )
 
 // buildFlags are the index parameters, used only when an index is created.
@@ -70,18 +69,6 @@ func openIndex(db string, cfg *neardup.Config, so store.Options) (*neardup.Index
 	return ix, err
 }
 
-// countingReader counts the bytes read through it, for progress.
-type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
-}
-
-func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	return n, err
-}
-
 // ingest indexes files into ix and reports on stderr. It returns the exit status.
 func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files []string) (neardup.AddStats, int) {
 	if b.format != "jsonl" && b.format != "text" {
@@ -111,13 +98,13 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 			}
 		}
 		for _, name := range files {
-			rc, _, err := neardup.OpenInput(name, e.stdin)
+			rc, _, err := neardup.OpenInput(name, e.stdin, &read)
 			if err != nil {
 				e.errorf("%v", err)
 				rejected.Add(1)
 				continue
 			}
-			r := countingReader{rc, &read}
+			var r io.Reader = rc
 			if b.format == "text" {
 				data, err := io.ReadAll(r)
 				rc.Close()
@@ -148,30 +135,12 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 		}
 	}()
 	start := time.Now()
-	tty := false
-	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		tty = true
-	}
-	progress := func(st neardup.AddStats) {
-		if !tty {
-			return
-		}
-		secs := time.Since(start).Seconds()
-		done := read.Load()
-		mbs := float64(done) / 1e6 / max(secs, 1e-9)
-		line := fmt.Sprintf("\r%d articles, %.1f MB/s", st.Added+st.Replaced+st.Unchanged, mbs)
-		if total > 0 && done > 0 && done < total {
-			line += fmt.Sprintf(", %.0f%%, ETA %s", 100*float64(done)/float64(total), time.Duration(float64(total-done)/float64(done)*secs*float64(time.Second)).Round(time.Second))
-		}
-		fmt.Fprint(e.stderr, line+"\033[K")
-	}
-	st, err := ix.Add(ctx, docs, b.workers, progress, func(r neardup.Rejection) {
+	prog := newProgress(e.stderr, total, &read)
+	st, err := ix.Add(ctx, docs, b.workers, prog.update, func(r neardup.Rejection) {
 		e.errorf("%s: %v", r.ID, r.Err)
 	})
 	cancelRead()
-	if tty {
-		fmt.Fprint(e.stderr, "\r\033[K")
-	}
+	prog.done()
 	st.Rejected += int(rejected.Load())
 	secs := time.Since(start).Seconds()
 	fmt.Fprintf(e.stderr, "neardup: %d added, %d replaced, %d unchanged, %d rejected (%.1f MB in %.2f s)\n",
