@@ -47,7 +47,7 @@ const (
 	DefaultThreshold        = 0.8
 	DefaultSeed             = 1
 	passageK                = 32
-	passageThreshold        = 0.7
+	passageThreshold        = 0.5
 	passageMinTokens        = 8
 	passageWindow           = 64
 	defaultShingleUnitWords = "words"

@@ -2,6 +2,7 @@ package neardup_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -282,3 +283,5 @@ func ExampleIndex_QueryDoc() {
 	// Output:
 	// wire 0.91 1.00
 }
+
+var update = flag.Bool("update", false, "rewrite golden files")

@@ -84,7 +84,7 @@ func (ix *Index) prepare(w *worker, d *Doc) *store.Article {
 		for _, p := range w.pass {
 			w.phash = shingle.AppendHashes(w.phash[:0], w.toks[p.Lo:p.Hi], ix.p.ShingleSize)
 			w.psig = w.ph.Sum(w.psig[:0], w.phash)
-			a.Passages = append(a.Passages, store.Passage{Start: p.Start, End: p.End, Bands: ix.plsh.AppendBandKeys(nil, w.psig)})
+			a.Passages = append(a.Passages, store.Passage{Start: p.Start, End: p.End, Bands: ix.plsh.AppendBandKeys(nil, w.psig), Set: store.MakeSet(nil, w.phash)})
 		}
 	}
 	return a

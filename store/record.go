@@ -35,10 +35,12 @@ type Article struct {
 	Passages []Passage
 }
 
-// Passage is a span of an article's text, end exclusive, with the LSH band keys of its own signature.
+// Passage is a span of an article's text, end exclusive, with the LSH band keys of its own signature and its
+// shingle set, for exact verification.
 type Passage struct {
 	Start, End uint32
 	Bands      []uint64
+	Set        Set
 }
 
 const recordVersion = 1
@@ -63,7 +65,7 @@ func appendKeys(dst []byte, keys []uint64) []byte {
 // uvarint-prefixed strings; the date as a zig-zag varint; extra as a uvarint-prefixed string; text length,
 // shingle count (uvarints); the digest (8 bytes LE); a flags byte (bit 0: set whole); the set (count, then
 // uvarint deltas); the band keys (count, then 8 bytes LE each); the passages (count, then start, length and
-// band keys each).
+// band keys and shingle set each).
 func (a *Article) encode(dst []byte) []byte {
 	dst = append(dst, recordVersion)
 	dst = appendString(dst, a.ID)
@@ -88,6 +90,7 @@ func (a *Article) encode(dst []byte) []byte {
 		dst = binary.AppendUvarint(dst, uint64(p.Start))
 		dst = binary.AppendUvarint(dst, uint64(p.End-p.Start))
 		dst = appendKeys(dst, p.Bands)
+		dst = appendSet(dst, p.Set)
 	}
 	return dst
 }
@@ -199,7 +202,15 @@ func decodeArticle(b []byte, meta bool) (*Article, error) {
 		if start+n > 1<<32-1 {
 			return nil, ErrCorrupt
 		}
-		a.Passages = append(a.Passages, Passage{Start: uint32(start), End: uint32(start + n), Bands: d.keys()})
+		p := Passage{Start: uint32(start), End: uint32(start + n), Bands: d.keys()}
+		if d.err != nil {
+			return nil, d.err
+		}
+		var err error
+		if p.Set, d.b, err = decodeSet(nil, d.b); err != nil {
+			return nil, err
+		}
+		a.Passages = append(a.Passages, p)
 	}
 	if d.err != nil {
 		return nil, d.err

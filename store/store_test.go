@@ -226,10 +226,10 @@ func TestSetEncodingAndSimilarity(t *testing.T) {
 func TestRecordGolden(t *testing.T) {
 	a := &Article{ID: "x", Title: "T", URL: "u", Source: "s", Date: "2020-01-02", DateUnix: 1577923200, Extra: []byte(`{"k":1}`),
 		TextLen: 42, Digest: 0x0102030405060708, Set: Set{3, 300}, Full: true, Size: 2, Bands: []uint64{0xff},
-		Passages: []Passage{{Start: 4, End: 9, Bands: []uint64{7}}}}
+		Passages: []Passage{{Start: 4, End: 9, Bands: []uint64{7}, Set: Set{5, 6}}}}
 	got := a.encode(nil)
 	const want = "0101780154017501730a323032302d30312d303280cae9e00b077b226b223a317d2a020807060504030201010203a902" +
-		"01ff00000000000000010405010700000000000000"
+		"01ff00000000000000010405010700000000000000020501"
 	if hexs(got) != want {
 		t.Errorf("record encoding changed:\n got %s\nwant %s", hexs(got), want)
 	}

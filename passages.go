@@ -1,0 +1,328 @@
+package neardup
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/neardup/neardup/shingle"
+	"github.com/neardup/neardup/store"
+)
+
+// Passage reporting.
+const (
+	// MinRepeatTokens is the shortest repeated run of tokens reported inside an article: shorter phrases ("the
+	// company said") repeat in ordinary prose.
+	MinRepeatTokens = 8
+	// PassageThreshold is the least Jaccard similarity (word 5-shingles) at which two passages are reported.
+	PassageThreshold = 0.5
+	// BoilerplateArticles is the number of other articles a passage must appear in to be reported as boilerplate
+	// (site furniture such as a "related stories" block) rather than as a duplicate.
+	BoilerplateArticles = 10
+	// maxPassageMatches caps the matches listed for one passage.
+	maxPassageMatches = 20
+)
+
+// PassageMatch is a place where a passage appears again: in the same article (ID equal to the report's) or in
+// another indexed article. Start and End are byte offsets into that article's text, end exclusive.
+type PassageMatch struct {
+	ID      string  `json:"id"`
+	Start   int     `json:"start"`
+	End     int     `json:"end"`
+	Jaccard float64 `json:"jaccard"`
+}
+
+// PassageHit is a span of the reported article that appears elsewhere.
+type PassageHit struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Kind is "duplicate", or "boilerplate" when the passage appears in at least BoilerplateArticles other
+	// articles (then Matches lists some of them and Articles counts them all).
+	Kind     string         `json:"kind"`
+	Articles int            `json:"articles,omitempty"`
+	Matches  []PassageMatch `json:"matches"`
+}
+
+// PassageReport lists an article's repeated passages, in text order.
+type PassageReport struct {
+	ID       string       `json:"id"`
+	Passages []PassageHit `json:"passages"`
+}
+
+// ErrNoPassages is returned when cross-article passages are asked of an index built without them.
+var ErrNoPassages = errors.New("neardup: the index has no passages (create it with Config.Passages, --passages)")
+
+// PassagesDoc reports the repeated passages of a text: runs of at least MinRepeatTokens tokens repeated inside
+// it (exactly, or with a word or two changed), with tight spans on token boundaries; and, when the index holds
+// passages, its paragraphs found in other indexed articles.
+func (ix *Index) PassagesDoc(d *Doc) (*PassageReport, error) {
+	text := []byte(d.Text)
+	tok := shingle.NewTokenizer()
+	toks := tok.Tokens(nil, text)
+	var hits []PassageHit
+	for _, r := range repeats(toks, MinRepeatTokens) {
+		a, b := span(toks, r.a, r.n), span(toks, r.b, r.m)
+		j := tokenJaccard(toks[r.a:r.a+r.n], toks[r.b:r.b+r.m], ix.p.ShingleSize)
+		hits = append(hits,
+			PassageHit{Start: a[0], End: a[1], Matches: []PassageMatch{{ID: d.ID, Start: b[0], End: b[1], Jaccard: round4(j)}}},
+			PassageHit{Start: b[0], End: b[1], Matches: []PassageMatch{{ID: d.ID, Start: a[0], End: a[1], Jaccard: round4(j)}}})
+	}
+	if ix.p.PassageK > 0 {
+		w, err := ix.newWorker()
+		if err != nil {
+			return nil, err
+		}
+		ps := shingle.AppendPassages(nil, text, toks, shingle.PassageOptions{MinTokens: ix.p.PassageMin, Window: ix.p.PassageWindow})
+		for _, p := range ps {
+			w.phash = shingle.AppendHashes(w.phash[:0], toks[p.Lo:p.Hi], ix.p.ShingleSize)
+			w.psig = w.ph.Sum(w.psig[:0], w.phash)
+			q := store.Passage{Start: p.Start, End: p.End, Bands: ix.plsh.AppendBandKeys(nil, w.psig), Set: store.MakeSet(nil, w.phash)}
+			h, err := ix.crossHit(q, d.ID)
+			if err != nil {
+				return nil, err
+			}
+			if h != nil {
+				hits = append(hits, *h)
+			}
+		}
+	}
+	adjacent := func(end, start int) bool {
+		if start < end || start-end > 16 {
+			return false
+		}
+		return len(tok.Tokens(nil, text[end:start])) == 0
+	}
+	return &PassageReport{ID: d.ID, Passages: mergeHits(hits, adjacent)}, nil
+}
+
+// byteAdjacent says whether two spans of an article whose text is not at hand follow each other: at most a
+// paragraph break between them.
+func byteAdjacent(end, start int) bool { return start >= end && start-end <= 4 }
+
+// PassagesID reports the passages of an indexed article found in other indexed articles, and its paragraphs
+// repeated inside it, from what the index keeps (paragraph spans, not token-tight ones: the index does not keep
+// texts; PassagesDoc on the text gives tight spans).
+func (ix *Index) PassagesID(id string) (*PassageReport, error) {
+	if ix.p.PassageK == 0 {
+		return nil, ErrNoPassages
+	}
+	a, err := ix.st.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	var hits []PassageHit
+	for i, p := range a.Passages {
+		for j, o := range a.Passages {
+			if i == j {
+				continue
+			}
+			if jac, _ := store.Similarity(p.Set, o.Set, true, true); jac >= PassageThreshold && overlap(p, o) == 0 {
+				hits = append(hits, PassageHit{Start: int(p.Start), End: int(p.End), Matches: []PassageMatch{{ID: id, Start: int(o.Start), End: int(o.End), Jaccard: round4(jac)}}})
+			}
+		}
+		h, err := ix.crossHit(p, id)
+		if err != nil {
+			return nil, err
+		}
+		if h != nil {
+			hits = append(hits, *h)
+		}
+	}
+	return &PassageReport{ID: id, Passages: mergeHits(hits, byteAdjacent)}, nil
+}
+
+func overlap(a, b store.Passage) int {
+	return max(0, int(min(a.End, b.End))-int(max(a.Start, b.Start)))
+}
+
+// crossHit finds passage q in other articles.
+func (ix *Index) crossHit(q store.Passage, self string) (*PassageHit, error) {
+	cands, err := ix.st.PassageCandidates(q.Bands)
+	if err != nil {
+		return nil, err
+	}
+	var ms []PassageMatch
+	articles := 0
+	var cur *store.Article
+	curDoc := uint64(0)
+	counted := uint64(0)
+	for _, c := range cands {
+		if cur == nil || c.Doc != curDoc {
+			cur, err = ix.st.GetDoc(c.Doc)
+			curDoc = c.Doc
+			if errors.Is(err, store.ErrNotFound) {
+				cur = nil
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if cur == nil || cur.ID == self || c.Index >= len(cur.Passages) {
+			continue
+		}
+		p := cur.Passages[c.Index]
+		jac, _ := store.Similarity(q.Set, p.Set, true, true)
+		if jac < PassageThreshold {
+			continue
+		}
+		if counted != c.Doc || articles == 0 {
+			articles++
+			counted = c.Doc
+		}
+		ms = append(ms, PassageMatch{ID: cur.ID, Start: int(p.Start), End: int(p.End), Jaccard: round4(jac)})
+	}
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	h := &PassageHit{Start: int(q.Start), End: int(q.End), Matches: ms}
+	if articles >= BoilerplateArticles {
+		h.Kind, h.Articles = "boilerplate", articles
+	}
+	return h, nil
+}
+
+// mergeHits sorts hits by span and merges into one passage, with all their matches, hits that overlap, and hits
+// that follow each other (adjacent says so: nothing but separators between them) while matching consecutive
+// spans of one article, as a run of copied paragraphs does.
+func mergeHits(hits []PassageHit, adjacent func(end, start int) bool) []PassageHit {
+	slices.SortFunc(hits, func(a, b PassageHit) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return a.End - b.End
+	})
+	var out []PassageHit
+	for _, h := range hits {
+		if n := len(out); n > 0 && (h.Start < out[n-1].End || adjacent(out[n-1].End, h.Start) && continues(out[n-1].Matches, h.Matches)) {
+			last := &out[n-1]
+			last.End = max(last.End, h.End)
+			last.Matches = append(last.Matches, h.Matches...)
+			last.Articles = max(last.Articles, h.Articles)
+			if h.Kind == "boilerplate" {
+				last.Kind = "boilerplate"
+			}
+			continue
+		}
+		out = append(out, h)
+	}
+	for i := range out {
+		out[i].Matches = mergeMatches(out[i].Matches)
+		if out[i].Kind == "" {
+			out[i].Kind = "duplicate"
+		}
+		if len(out[i].Matches) > maxPassageMatches {
+			out[i].Matches = out[i].Matches[:maxPassageMatches]
+		}
+	}
+	if out == nil {
+		out = []PassageHit{}
+	}
+	return out
+}
+
+// continues reports whether some match in next follows some match in prev in the same article.
+func continues(prev, next []PassageMatch) bool {
+	for _, a := range prev {
+		for _, b := range next {
+			if a.ID == b.ID && b.Start >= a.End && b.Start-a.End <= 16 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mergeMatches merges the matches of one article that overlap or follow each other closely, and orders them by
+// id and start.
+func mergeMatches(ms []PassageMatch) []PassageMatch {
+	slices.SortFunc(ms, func(a, b PassageMatch) int {
+		if a.ID != b.ID {
+			if a.ID < b.ID {
+				return -1
+			}
+			return 1
+		}
+		return a.Start - b.Start
+	})
+	var out []PassageMatch
+	for _, m := range ms {
+		if n := len(out); n > 0 && out[n-1].ID == m.ID && m.Start <= out[n-1].End+4 {
+			last := &out[n-1]
+			last.End = max(last.End, m.End)
+			last.Jaccard = min(last.Jaccard, m.Jaccard)
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func span(toks []shingle.Token, lo, n int) [2]int {
+	return [2]int{int(toks[lo].Start), int(toks[lo+n-1].End)}
+}
+
+// tokenJaccard is the exact Jaccard similarity of the k-shingle sets of two token runs.
+func tokenJaccard(a, b []shingle.Token, k int) float64 {
+	sa := store.MakeSet(nil, shingle.AppendHashes(nil, a, k))
+	sb := store.MakeSet(nil, shingle.AppendHashes(nil, b, k))
+	j, _ := store.Similarity(sa, sb, true, true)
+	return j
+}
+
+// run is a repeated token run: toks[a:a+n] appears again as toks[b:b+m], b > a.
+type run struct{ a, n, b, m int }
+
+// repeats finds the runs of at least w tokens repeated inside toks. Each w-token window is looked up among the
+// windows before it (its most recent earlier occurrence, at least w tokens back); consecutive windows with the
+// same offset form a run; runs whose offsets differ by at most 2 tokens and that follow each other within 3 tokens
+// merge, so a repeat with a word changed, added or dropped is one repeat.
+func repeats(toks []shingle.Token, w int) []run {
+	if len(toks) < 2*w {
+		return nil
+	}
+	hs := shingle.AppendHashes(nil, toks, w)
+	last := make(map[uint64]int, len(hs))
+	var runs []run
+	cur := run{a: -1}
+	flush := func() {
+		if cur.a < 0 {
+			return
+		}
+		if k := len(runs) - 1; k >= 0 {
+			p := &runs[k]
+			dp, dc := p.b-p.a, cur.b-cur.a
+			if abs(dp-dc) <= 2 && cur.b-(p.b+p.m) <= 3 && cur.b >= p.b && cur.a >= p.a && cur.a-(p.a+p.n) <= 3 {
+				p.n = max(p.n, cur.a+cur.n-p.a)
+				p.m = max(p.m, cur.b+cur.m-p.b)
+				cur = run{a: -1}
+				return
+			}
+		}
+		runs = append(runs, cur)
+		cur = run{a: -1}
+	}
+	for i, h := range hs {
+		j, ok := last[h]
+		last[h] = i
+		if !ok || i-j < w {
+			flush()
+			continue
+		}
+		if cur.a >= 0 && cur.b+cur.m-w+1 == i && cur.a+cur.n-w+1 == j {
+			cur.n++
+			cur.m++
+			continue
+		}
+		flush()
+		cur = run{a: j, n: w, b: i, m: w}
+	}
+	flush()
+	return runs
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,183 @@
+package neardup_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/corpus"
+)
+
+// lineSpans returns the byte span [start, end) of each line (1-based) of text, without its newline.
+func lineSpans(text string) map[int][2]int {
+	out := map[int][2]int{}
+	off := 0
+	for i, l := range strings.SplitAfter(text, "\n") {
+		out[i+1] = [2]int{off, off + len(strings.TrimRight(l, "\n"))}
+		off += len(l)
+	}
+	return out
+}
+
+// coverage is the share of the bytes of span [lo, hi) covered by the report's passages.
+func coverage(r *neardup.PassageReport, lo, hi int) float64 {
+	n := 0
+	for b := lo; b < hi; b++ {
+		for _, p := range r.Passages {
+			if b >= p.Start && b < p.End {
+				n++
+				break
+			}
+		}
+	}
+	return float64(n) / float64(max(1, hi-lo))
+}
+
+// TestSeedArticlePassages: the scraped seed page's teaser repeats its lead, its paragraphs 2-8 appear twice, and
+// it ends in a block of unrelated headlines. The repeats are flagged, each first copy links to its second, and
+// the title, byline, date line and headline block are left alone. The report is pinned by a golden file (byte
+// offsets only).
+func TestSeedArticlePassages(t *testing.T) {
+	raw, err := os.ReadFile(corpus.Shared(t, "seed-article.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	r, err := ix.PassagesDoc(&neardup.Doc{ID: "seed", Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	L := lineSpans(text)
+	flagged := []struct {
+		name   string
+		lo, hi int
+	}{
+		{"teaser", L[2][0], L[2][1]}, {"lead", L[5][0], L[5][1]},
+		{"paragraphs 2-8, first copy", L[6][0], L[12][1]}, {"paragraphs 2-8, second copy", L[13][0], L[19][1]},
+	}
+	for _, f := range flagged {
+		if c := coverage(r, f.lo, f.hi); c < 0.95 {
+			t.Errorf("%s: %.1f%% of its bytes flagged, want >= 95%%", f.name, 100*c)
+		}
+	}
+	clean := []struct {
+		name   string
+		lo, hi int
+	}{{"title", L[1][0], L[1][1]}, {"byline and date", L[3][0], L[4][1]}, {"headline block", L[20][0], L[36][1]}}
+	for _, c := range clean {
+		if cv := coverage(r, c.lo, c.hi); cv > 0.05 {
+			t.Errorf("%s: %.1f%% of its bytes flagged, want <= 5%%", c.name, 100*cv)
+		}
+	}
+	// Each first copy of paragraphs 2-8 links to its second copy.
+	for line := 6; line <= 12; line++ {
+		mid := (L[line][0] + L[line][1]) / 2
+		want := (L[line+7][0] + L[line+7][1]) / 2
+		found := false
+		for _, p := range r.Passages {
+			if mid < p.Start || mid >= p.End {
+				continue
+			}
+			for _, m := range p.Matches {
+				if m.ID == "seed" && want >= m.Start && want < m.End {
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Errorf("line %d is not linked to its copy on line %d", line, line+7)
+		}
+	}
+	got, _ := json.MarshalIndent(r, "", " ")
+	golden := filepath.Join("testdata", "golden", "seed-article.passages.json")
+	if *update {
+		os.WriteFile(golden, append(got, '\n'), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -run SeedArticle -update)", err)
+	}
+	if !bytes.Equal(append(got, '\n'), want) {
+		t.Errorf("passages of the seed article differ from %s; rerun with -update if intended", golden)
+	}
+}
+
+// TestCrossArticlePassages indexes an article and a second made of its middle three paragraphs inside unrelated
+// text: passages of the second return the first's id with spans matching the shared bytes in both.
+func TestCrossArticlePassages(t *testing.T) {
+	docs := loadDocs(t, corpus.Sample())
+	var src *neardup.Doc
+	for _, d := range docs {
+		if strings.Count(d.Text, "\n\n") >= 6 {
+			src = d
+			break
+		}
+	}
+	paras := strings.Split(src.Text, "\n\n")
+	mid := strings.Join(paras[2:5], "\n\n")
+	other := docs[len(docs)-1].Text
+	otherParas := strings.Split(other, "\n\n")
+	second := strings.Join(otherParas[:1], "\n\n") + "\n\n" + mid + "\n\n" + strings.Join(otherParas[1:], "\n\n")
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{Passages: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.AddDocs(context.Background(), docs[:50]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{src}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ix.PassagesDoc(&neardup.Doc{ID: "second", Text: second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sharedLo := strings.Index(second, mid)
+	sharedHi := sharedLo + len(mid)
+	srcLo := strings.Index(src.Text, mid)
+	srcHi := srcLo + len(mid)
+	ok := false
+	for _, p := range r.Passages {
+		for _, m := range p.Matches {
+			if m.ID != src.ID {
+				continue
+			}
+			t.Logf("passage [%d,%d) ↔ %s [%d,%d) J=%.2f; shared bytes [%d,%d) ↔ [%d,%d)", p.Start, p.End, m.ID, m.Start, m.End, m.Jaccard, sharedLo, sharedHi, srcLo, srcHi)
+			if near(p.Start, sharedLo, second) && near(p.End, sharedHi, second) && near(m.Start, srcLo, src.Text) && near(m.End, srcHi, src.Text) {
+				ok = true
+			}
+		}
+	}
+	if !ok {
+		t.Errorf("no passage spans the shared paragraphs in both articles: %+v", r.Passages)
+	}
+	// And by id, once the second is indexed too.
+	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{{ID: "second", Text: second}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err = ix.PassagesID("second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Passages) == 0 || r.Passages[0].Matches[0].ID != src.ID {
+		t.Errorf("PassagesID: %+v", r.Passages)
+	}
+}
+
+// near reports whether offsets a and b are within one token of each other: only letters and digits of at most
+// one word lie between them.
+func near(a, b int, text string) bool {
+	lo, hi := min(a, b), max(a, b)
+	return len(strings.Fields(text[lo:hi])) <= 1
+}
