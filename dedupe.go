@@ -67,9 +67,12 @@ func (u *unionFind) union(a, b uint64) {
 
 // cache keeps decoded articles for verification, dropping everything when it grows past its bound.
 type cache struct {
-	st  *store.Store
-	m   map[uint64]*store.Article
-	max int
+	// drop, when set, lists boilerplate passages whose shingles are taken out of their article's set.
+	drop map[passageRef]bool
+	st   *store.Store
+	m    map[uint64]*store.Article
+	full map[uint64]*store.Article
+	max  int
 }
 
 func (c *cache) get(num uint64) (*store.Article, error) {
@@ -80,11 +83,34 @@ func (c *cache) get(num uint64) (*store.Article, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.drop != nil {
+		for i, p := range a.Passages {
+			if c.drop[passageRef{num, i}] {
+				a.Set = subtract(a.Set, p.Set)
+			}
+		}
+	}
 	a.Bands, a.Passages = nil, nil
 	if len(c.m) >= c.max {
 		clear(c.m)
 	}
 	c.m[num] = a
+	return a, nil
+}
+
+// getFull returns an article with its passages (kept in a cache of their own).
+func (c *cache) getFull(num uint64) (*store.Article, error) {
+	if a, ok := c.full[num]; ok {
+		return a, nil
+	}
+	a, err := c.st.GetDoc(num)
+	if err != nil {
+		return nil, err
+	}
+	if c.full == nil || len(c.full) >= c.max {
+		c.full = map[uint64]*store.Article{}
+	}
+	c.full[num] = a
 	return a, nil
 }
 
@@ -108,25 +134,64 @@ func keepFirst(a, b *store.Article) int {
 	return strings.Compare(a.ID, b.ID)
 }
 
-// Dedupe clusters the whole index: articles joined by a verified Jaccard similarity >= threshold, connected
+// subtract returns a minus b (both sorted), reusing a.
+func subtract(a, b store.Set) store.Set {
+	out := a[:0]
+	j := 0
+	for _, x := range a {
+		for j < len(b) && b[j] < x {
+			j++
+		}
+		if j < len(b) && b[j] == x {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// DedupeOptions configure DedupeWith.
+type DedupeOptions struct {
+	// Threshold is the least verified Jaccard similarity that joins two articles.
+	Threshold float64
+	// IgnoreBoilerplate leaves the shingles of boilerplate passages (found in BoilerplateArticles or more
+	// articles) out of the similarity, so that two stories from one site are not near-duplicates because of a
+	// shared "related stories" block. It needs an index with passages.
+	IgnoreBoilerplate bool
+}
+
+// Dedupe clusters the whole index at a threshold; see DedupeWith.
+func (ix *Index) Dedupe(ctx context.Context, threshold float64, emit func(Cluster) error) (DedupeStats, error) {
+	return ix.DedupeWith(ctx, DedupeOptions{Threshold: threshold}, emit)
+}
+
+// DedupeWith clusters the whole index: articles joined by a verified Jaccard similarity >= threshold, connected
 // components. It streams the band buckets in key order and verifies each candidate pair at most once (pairs
 // already in one cluster are skipped), so memory holds the clusters, not the candidate pairs. Clusters come out
 // ordered by their kept article's id; members after the kept one by decreasing similarity, then id.
-func (ix *Index) Dedupe(ctx context.Context, threshold float64, emit func(Cluster) error) (DedupeStats, error) {
+func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Cluster) error) (DedupeStats, error) {
 	var st DedupeStats
+	threshold := o.Threshold
 	if err := ix.checkThreshold(threshold); err != nil {
 		return st, err
 	}
 	uf := &unionFind{parent: map[uint64]uint64{}, size: map[uint64]int{}}
 	c := &cache{st: ix.st, m: map[uint64]*store.Article{}, max: 1 << 18}
+	if o.IgnoreBoilerplate {
+		_, drop, err := ix.boilerplate(BoilerplateArticles)
+		if err != nil {
+			return st, err
+		}
+		c.drop = drop
+	}
 	n := 0
-	err := ix.st.ScanBuckets(func(docs []uint64) error {
+	verify := func(docs []uint64) error {
 		if n++; n%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		for i, a := range docs {
 			for _, b := range docs[i+1:] {
-				if uf.find(a) == uf.find(b) {
+				if a == b || uf.find(a) == uf.find(b) {
 					continue
 				}
 				x, err := c.get(a)
@@ -150,7 +215,22 @@ func (ix *Index) Dedupe(ctx context.Context, threshold float64, emit func(Cluste
 			}
 		}
 		return nil
-	})
+	}
+	err := ix.st.ScanBuckets(verify)
+	if err == nil && c.drop != nil {
+		// Articles whose boilerplate differs may share no article band: their shared passages make them
+		// candidates too.
+		var docs []uint64
+		err = ix.st.ScanPassageBuckets(func(hits []store.PassageHit) error {
+			docs = docs[:0]
+			for _, h := range hits {
+				if !c.drop[passageRef{h.Doc, h.Index}] && (len(docs) == 0 || docs[len(docs)-1] != h.Doc) {
+					docs = append(docs, h.Doc)
+				}
+			}
+			return verify(docs)
+		})
+	}
 	if err != nil {
 		return st, err
 	}

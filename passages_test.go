@@ -181,3 +181,77 @@ func near(a, b int, text string) bool {
 	lo, hi := min(a, b), max(a, b)
 	return len(strings.Fields(text[lo:hi])) <= 1
 }
+
+// TestBoilerplate: a "related stories" block glued to many different stories is boilerplate; with
+// IgnoreBoilerplate two different stories sharing it are not near-duplicates, while a copy of a story with a
+// different block still is.
+func TestBoilerplate(t *testing.T) {
+	docs := loadDocs(t, corpus.Sample())
+	block := "Related stories: Justice Department announces new task force on fraud | Former official sentenced in bribery case | Court upholds ruling on environmental penalties | Read more from our newsroom today"
+	other := "More from the site: Weather service warns of storms along the coast | Local team wins the championship in overtime | Markets close higher after a volatile week of trading"
+	var set []*neardup.Doc
+	for i, d := range docs[:30] {
+		c := *d
+		// Short stories, so that the block dominates their shingles.
+		words := strings.Fields(c.Text)
+		c.Text = strings.Join(words[:min(len(words), 15)], " ") + "\n\n" + block
+		if i == 29 {
+			c.ID = "copy-of-0"
+			c.Text = strings.Join(strings.Fields(docs[0].Text)[:15], " ") + "\n\n" + other
+		}
+		set = append(set, &c)
+	}
+	// Another site's block, on a dozen other stories.
+	for _, d := range docs[30:42] {
+		c := *d
+		c.Text = strings.Join(strings.Fields(c.Text)[:15], " ") + "\n\n" + other
+		set = append(set, &c)
+	}
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{Passages: true, Threshold: 0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.AddDocs(context.Background(), set); err != nil {
+		t.Fatal(err)
+	}
+	bp, err := ix.TopBoilerplate(0, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bp) != 2 || bp[0].Articles != 29 || bp[1].Articles != 13 {
+		t.Fatalf("boilerplate %+v, want the two blocks, in 29 and 13 articles", bp)
+	}
+	r, err := ix.PassagesID(set[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Passages) == 0 || r.Passages[len(r.Passages)-1].Kind != "boilerplate" {
+		t.Errorf("the block is not reported as boilerplate: %+v", r.Passages)
+	}
+	clusterOf := func(o neardup.DedupeOptions) map[string]int {
+		m := map[string]int{}
+		n := 0
+		ix.DedupeWith(context.Background(), o, func(c neardup.Cluster) error {
+			n++
+			for _, x := range c.Members {
+				m[x.ID] = n
+			}
+			return nil
+		})
+		return m
+	}
+	plain := clusterOf(neardup.DedupeOptions{Threshold: 0.5})
+	if len(plain) < 4 {
+		t.Fatalf("without IgnoreBoilerplate the block should join different stories: %v", plain)
+	}
+	ignored := clusterOf(neardup.DedupeOptions{Threshold: 0.5, IgnoreBoilerplate: true})
+	if ignored["copy-of-0"] == 0 || ignored["copy-of-0"] != ignored[set[0].ID] || len(ignored) > 4 {
+		t.Errorf("with IgnoreBoilerplate want one cluster, the story and its copy with another block: %v", ignored)
+	}
+	var lines []any
+	n, err := ix.ReportPassages(context.Background(), func(v any) error { lines = append(lines, v); return nil })
+	if err != nil || n != 0 || len(lines) == 0 {
+		t.Errorf("report: %d articles with repeats, %d lines, %v", n, len(lines), err)
+	}
+}

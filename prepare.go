@@ -61,7 +61,8 @@ func digest(d *Doc) uint64 {
 // prepare hashes d with w.
 func (ix *Index) prepare(w *worker, d *Doc) *store.Article {
 	text := []byte(d.Text)
-	w.hashes = w.sh.Hashes(w.hashes[:0], text)
+	units := w.sh.Units(text)
+	w.hashes = shingle.AppendHashes(w.hashes[:0], units, ix.p.ShingleSize)
 	a := &store.Article{
 		ID: d.ID, Title: d.Title, URL: d.URL, Source: d.Source, Date: d.Date, DateUnix: parseDate(d.Date),
 		TextLen: len(d.Text), Digest: digest(d), Full: true,
@@ -79,7 +80,7 @@ func (ix *Index) prepare(w *worker, d *Doc) *store.Article {
 		a.Bands = ix.lsh.AppendBandKeys(make([]uint64, 0, ix.lsh.Bands), w.sig)
 	}
 	if ix.p.PassageK > 0 && ix.unit == shingle.Words {
-		w.toks = w.tok.Tokens(w.toks[:0], text)
+		w.toks = units // word tokens: the shingle units themselves
 		w.pass = shingle.AppendPassages(w.pass[:0], text, w.toks, shingle.PassageOptions{MinTokens: ix.p.PassageMin, Window: ix.p.PassageWindow})
 		for _, p := range w.pass {
 			w.phash = shingle.AppendHashes(w.phash[:0], w.toks[p.Lo:p.Hi], ix.p.ShingleSize)

@@ -337,3 +337,39 @@ func (s *Store) loadKnown() error {
 	s.known = known
 	return nil
 }
+
+// ScanPassageBuckets calls fn with the passages of every passage bucket that holds passages of two or more
+// articles, in key order, streaming one bucket at a time. The slice is reused between calls.
+func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.PrefetchValues = false
+		opt.Prefix = []byte{prefixPassage}
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		var cur uint64
+		var hits []PassageHit
+		emit := func() error {
+			if len(hits) >= 2 && hits[0].Doc != hits[len(hits)-1].Doc {
+				return fn(hits)
+			}
+			return nil
+		}
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			if len(k) != 21 {
+				continue
+			}
+			band := binary.BigEndian.Uint64(k[1:9])
+			if band != cur || len(hits) == 0 {
+				if err := emit(); err != nil {
+					return err
+				}
+				hits = hits[:0]
+				cur = band
+			}
+			hits = append(hits, PassageHit{binary.BigEndian.Uint64(k[9:17]), int(binary.BigEndian.Uint32(k[17:]))})
+		}
+		return emit()
+	})
+}

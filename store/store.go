@@ -160,7 +160,11 @@ func (o Options) badgerOptions(dir string) badger.Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return badger.DefaultOptions(dir).
+	bo := badger.DefaultOptions(dir)
+	// Every table 2 MiB at every level (Badger doubles the size per level by default, up to 64 MiB tables whose
+	// builders hold that much memory during compactions): compaction memory stays small and flat.
+	bo.TableSizeMultiplier = 1
+	return bo.
 		WithMemTableSize(o.MemTableSize).
 		WithNumMemtables(3).       // bounds memtable memory to 3 × MemTableSize during bursts
 		WithNumLevelZeroTables(5). // Badger's default: fewer L0 compactions during a burst than 4, few tables per query

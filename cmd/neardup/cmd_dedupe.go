@@ -14,10 +14,12 @@ import (
 )
 
 type dedupeOpts struct {
-	db        string
-	threshold float64
-	dropList  string
-	build     buildFlags
+	db          string
+	threshold   float64
+	dropList    string
+	ignoreBP    bool
+	passageFile string
+	build       buildFlags
 }
 
 func init() {
@@ -35,12 +37,20 @@ members include the kept article; jaccard is each member's exact similarity to i
 through a chain may fall below J). The kept article is the earliest by date (articles without a
 parseable date come after dated ones), then the longest text, then the smallest id. A summary goes to
 stderr: articles, clusters, duplicates to drop, seconds. --drop-list FILE writes the ids to remove,
-one per line.`,
+one per line.
+
+With an index created with --passages: --ignore-boilerplate leaves passages found in 10 or more
+articles (site furniture such as a related-stories block) out of the similarity, so two stories from
+one site are not called near-duplicates because of it; --passage-report FILE writes a JSON Lines report of
+the articles with paragraphs repeated inside them ({"kind": "repeats", ...}) and of the boilerplate
+passages with the number of articles holding each ({"kind": "boilerplate", ...}).`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &dedupeOpts{}
 			dbFlag(fs, e, &o.db)
 			fs.Float64Var(&o.threshold, "threshold", neardup.DefaultThreshold, "least Jaccard similarity that joins two articles")
 			fs.StringVar(&o.dropList, "drop-list", "", "write the ids of the duplicates to drop to FILE, one per line")
+			fs.BoolVar(&o.ignoreBP, "ignore-boilerplate", false, "leave boilerplate passages out of the similarity (index with passages)")
+			fs.StringVar(&o.passageFile, "passage-report", "", "write the whole-index passage report to FILE (JSON Lines; index with passages)")
 			o.build.register(fs)
 			return o
 		},
@@ -92,7 +102,7 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 		defer dropFile.Close()
 		drop = bufio.NewWriter(dropFile)
 	}
-	st, err := ix.Dedupe(ctx, o.threshold, func(c neardup.Cluster) error {
+	st, err := ix.DedupeWith(ctx, neardup.DedupeOptions{Threshold: o.threshold, IgnoreBoilerplate: o.ignoreBP}, func(c neardup.Cluster) error {
 		if drop != nil {
 			for _, m := range c.Members[1:] {
 				fmt.Fprintln(drop, m.ID)
@@ -108,6 +118,9 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 			err = dropFile.Close()
 		}
 	}
+	if err == nil && o.passageFile != "" {
+		err = writePassageReport(ctx, e, ix, o.passageFile)
+	}
 	fmt.Fprintf(e.stderr, "neardup: %d articles, %d clusters, %d duplicates to drop, %.2f seconds\n",
 		st.Articles, st.Clusters, st.Duplicates, time.Since(start).Seconds())
 	if errors.Is(err, context.Canceled) {
@@ -119,4 +132,24 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 		return exitError
 	}
 	return code
+}
+
+func writePassageReport(ctx context.Context, e *env, ix *neardup.Index, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	n, err := ix.ReportPassages(ctx, func(v any) error { return enc.Encode(v) })
+	if err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "neardup: %d articles with repeated paragraphs; report in %s\n", n, path)
+	return f.Close()
 }

@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 
+	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
-type statsOpts struct{ db string }
+type statsOpts struct {
+	db          string
+	boilerplate int
+}
 
 func init() {
 	commands = append(commands, &command{
@@ -20,14 +24,20 @@ func init() {
 
 params are the parameters the index was built with (shingles, k, seed, bands and rows, threshold);
 s_curve is the probability that two articles of Jaccard similarity s become candidates; bytes is the
-index folder's size on disk.`,
+index folder's size on disk. With --boilerplate N (an index created with --passages) it adds
+"boilerplate": the N passages found in the most articles (10 at least), each with the number of
+articles holding it and one occurrence (id and byte span).`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &statsOpts{}
 			dbFlag(fs, e, &o.db)
+			fs.IntVar(&o.boilerplate, "boilerplate", 0, "list the N most widespread boilerplate passages")
 			return o
 		},
 		run: func(ctx context.Context, e *env, opts any, args []string) int {
 			o := opts.(*statsOpts)
+			if o.boilerplate < 0 {
+				return usageError(e, "stats", "--boilerplate must be >= 0")
+			}
 			if len(args) > 0 {
 				return usageError(e, "stats", "unexpected arguments %q", args)
 			}
@@ -46,11 +56,19 @@ index folder's size on disk.`,
 			for i := range curve {
 				curve[i][1] = float64(int64(curve[i][1]*10000+0.5)) / 10000
 			}
+			var bp []neardup.Boilerplate
+			if o.boilerplate > 0 {
+				if bp, err = ix.TopBoilerplate(0, o.boilerplate); err != nil {
+					e.errorf("%v", err)
+					return exitError
+				}
+			}
 			if err := writeJSON(e.stdout, struct {
 				store.Stats
-				Params store.Params `json:"params"`
-				Curve  [][2]float64 `json:"s_curve"`
-			}{st, ix.Params(), curve}); err != nil {
+				Params      store.Params          `json:"params"`
+				Curve       [][2]float64          `json:"s_curve"`
+				Boilerplate []neardup.Boilerplate `json:"boilerplate,omitempty"`
+			}{st, ix.Params(), curve, bp}); err != nil {
 				e.errorf("write: %v", err)
 				return exitError
 			}
