@@ -47,9 +47,11 @@
 //
 // # Passages
 //
-// [AppendPassages] cuts an article into paragraphs (a line break between two tokens, blank line or not, ends a
-// paragraph) and cuts paragraphs longer than PassageOptions.Window tokens (default 64) into windows of that many
-// tokens, half overlapping. Paragraphs under PassageOptions.MinTokens tokens (default 8) are not passages.
+// [AppendPassages] cuts an article into paragraphs and cuts paragraphs longer than PassageOptions.Window tokens (default 64) into windows of that many
+// tokens, half overlapping. Paragraphs under PassageOptions.MinTokens tokens (default 8) are not passages. A
+// paragraph ends at a blank line when the text has any (single newlines are then line wrapping, as in e-mail and
+// Usenet posts); in a text without blank lines, as scrapers often write, it ends at every newline. U+2029 always
+// ends one.
 //
 // # Usage
 //

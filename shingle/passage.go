@@ -38,19 +38,56 @@ func (o PassageOptions) withDefaults() PassageOptions {
 	return o
 }
 
-// isBreak reports whether the gap between two tokens holds a line break: a paragraph ends at a blank line or at a
-// single newline, as scraped text uses either.
-func isBreak(gap []byte) bool {
-	return bytes.IndexByte(gap, '\n') >= 0 || bytes.IndexByte(gap, '\r') >= 0 ||
-		bytes.Contains(gap, []byte("\u2028")) || bytes.Contains(gap, []byte("\u2029"))
+// isBreak reports whether the gap between two tokens ends a paragraph. Scraped text marks paragraphs either
+// way: with blank lines (and then single newlines are mere line wrapping, as in e-mail and Usenet posts) or, when
+// the text has no blank line at all, with single newlines.
+func isBreak(gap []byte, blankLines bool) bool {
+	if bytes.Contains(gap, []byte("\u2029")) {
+		return true
+	}
+	if blankLines {
+		return lineBreaks(gap) >= 2
+	}
+	return lineBreaks(gap) >= 1 || bytes.Contains(gap, []byte("\u2028"))
+}
+
+// lineBreaks counts the line breaks in gap (LF, CRLF or a lone CR each count once).
+func lineBreaks(gap []byte) int {
+	n := 0
+	for i, c := range gap {
+		if c == '\n' || c == '\r' && (i+1 == len(gap) || gap[i+1] != '\n') {
+			n++
+		}
+	}
+	return n
+}
+
+// hasBlankLine reports whether text holds a line with nothing but spaces and tabs on it.
+func hasBlankLine(text []byte) bool {
+	for i := bytes.IndexByte(text, '\n'); i >= 0 && i+1 < len(text); {
+		j := i + 1
+		for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r') {
+			j++
+		}
+		if j < len(text) && text[j] == '\n' {
+			return true
+		}
+		k := bytes.IndexByte(text[j:], '\n')
+		if k < 0 {
+			return false
+		}
+		i = j + k
+	}
+	return false
 }
 
 // AppendPassages appends the passages of text, whose word tokens are toks, to dst.
 func AppendPassages(dst []Passage, text []byte, toks []Token, o PassageOptions) []Passage {
 	o = o.withDefaults()
+	blank := hasBlankLine(text)
 	lo := 0
 	for i := 1; i <= len(toks); i++ {
-		if i < len(toks) && !isBreak(text[toks[i-1].End:toks[i].Start]) {
+		if i < len(toks) && !isBreak(text[toks[i-1].End:toks[i].Start], blank) {
 			continue
 		}
 		dst = appendParagraph(dst, toks, lo, i, o)

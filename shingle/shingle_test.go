@@ -200,7 +200,7 @@ func TestGoldenHashes(t *testing.T) {
 }
 
 func TestPassages(t *testing.T) {
-	text := []byte("Short line.\n\n" +
+	text := []byte("Short line.\n" +
 		"This paragraph has well over eight tokens in it, so it counts.\n" +
 		"So does this one, written on the very next line of text.\r\n" +
 		strings.Repeat("w ", 150))
@@ -228,6 +228,15 @@ func TestPassages(t *testing.T) {
 	}
 	if long[3].Hi != len(toks) {
 		t.Error("last window does not end the paragraph")
+	}
+
+	// With blank lines, single newlines are line wrapping inside a paragraph.
+	wrapped := []byte("A paragraph wrapped at a narrow width,\nas e-mail and Usenet posts are, goes on\nfor three lines.\n\n" +
+		"The second paragraph is also\nwrapped but it is one passage.\n")
+	toks = tk.Tokens(nil, wrapped)
+	ps = AppendPassages(nil, wrapped, toks, PassageOptions{})
+	if len(ps) != 2 || string(wrapped[ps[1].Start:ps[1].End]) != "The second paragraph is also\nwrapped but it is one passage" {
+		t.Errorf("wrapped text: %d passages %+v", len(ps), ps)
 	}
 }
 
