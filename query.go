@@ -16,6 +16,12 @@ type Match struct {
 	Date        string  `json:"date,omitempty"`
 }
 
+// QueryResult is the answer to a duplicate query: the queried article's id and its matches, best first.
+type QueryResult struct {
+	ID      string  `json:"id"`
+	Matches []Match `json:"matches"`
+}
+
 func (ix *Index) checkThreshold(t float64) error {
 	if !(t > 0 && t <= 1) {
 		return fmt.Errorf("%w (got %v)", ErrThreshold, t)

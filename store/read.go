@@ -373,3 +373,6 @@ func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
 		return emit()
 	})
 }
+
+// Bytes returns the size of the index folder on disk.
+func (s *Store) Bytes() (int64, error) { return dirSize(s.dir) }

@@ -46,11 +46,6 @@ rebuilding; below it, pairs under the index threshold may be missed.`,
 	})
 }
 
-type queryResult struct {
-	ID      string          `json:"id"`
-	Matches []neardup.Match `json:"matches"`
-}
-
 func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	o := opts.(*queryOpts)
 	given := len(args)
@@ -79,7 +74,7 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	}
 	defer ix.Close()
 	warnThreshold(e, ix, o.threshold)
-	res := queryResult{}
+	res := neardup.QueryResult{}
 	var ms []neardup.Match
 	switch {
 	case len(args) == 1:

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startServer starts the real binary's serve on a free loopback port and returns its base URL.
+func startServer(t *testing.T, bin, db string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	re := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
+	deadline := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
+	defer deadline.Stop()
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			go io.Copy(io.Discard, stderr)
+			return cmd, m[1]
+		}
+	}
+	t.Fatal("server did not start")
+	return nil, ""
+}
+
+// TestServeEndToEnd starts the real binary on a loopback port, posts the sample corpus, queries it, stops the
+// server with SIGTERM, restarts it and finds every acknowledged article.
+func TestServeEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "neardup")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "db")
+	cmd, url := startServer(t, bin, db)
+	sample, err := os.ReadFile(filepath.Join("..", "..", "testdata", "doj-press-releases.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(sample)), "\n")
+	for i := 0; i < len(lines); i += 100 {
+		body := "[" + strings.Join(lines[i:min(i+100, len(lines))], ",") + "]"
+		resp, err := http.Post(url+"/v1/articles", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !bytes.Contains(b, []byte(`"rejected":[]`)) {
+			t.Fatalf("post: %d %s", resp.StatusCode, b)
+		}
+	}
+	check := func() {
+		resp, err := http.Get(url + "/v1/articles/doj-opa-00460/duplicates")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r struct {
+			ID      string `json:"id"`
+			Matches []struct {
+				ID string `json:"id"`
+			} `json:"matches"`
+		}
+		json.NewDecoder(resp.Body).Decode(&r)
+		resp.Body.Close()
+		if len(r.Matches) == 0 || r.Matches[0].ID != "doj-opa-00459" {
+			t.Errorf("duplicates of doj-opa-00460: %+v", r)
+		}
+		resp, err = http.Get(url + "/v1/stats")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !bytes.Contains(b, []byte(`"articles":553`)) {
+			t.Errorf("stats: %s", b)
+		}
+	}
+	check()
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("server exited with %v after SIGTERM", err)
+	}
+	cmd, url = startServer(t, bin, db)
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	check()
+}

@@ -1,0 +1,318 @@
+// Package server serves a neardup index over HTTP: add, replace and delete articles, query duplicates and
+// passages, stats, health and Prometheus metrics. It uses only net/http (Go 1.22 method-and-path patterns).
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/store"
+)
+
+// Options configure a Handler. Zero fields take the defaults.
+type Options struct {
+	// MaxBody is the largest request body accepted, in bytes (default 16 MiB).
+	MaxBody int64
+	// MaxInFlight is the number of requests handled at once; more are answered 503 at once rather than queued
+	// (default 64).
+	MaxInFlight int
+	// Token, when set, is required as "Authorization: Bearer TOKEN" on the write endpoints (and on every endpoint
+	// but /healthz when AuthReads is set).
+	Token     string
+	AuthReads bool
+	// DefaultThreshold and DefaultTop apply to queries that do not say (defaults 0.8 and 20).
+	DefaultThreshold float64
+	DefaultTop       int
+}
+
+// Handler is the HTTP API over one open index.
+type Handler struct {
+	ix      *neardup.Index
+	o       Options
+	mux     *http.ServeMux
+	slots   chan struct{}
+	metrics *metrics
+}
+
+// New returns the handler for ix.
+func New(ix *neardup.Index, o Options) *Handler {
+	if o.MaxBody <= 0 {
+		o.MaxBody = 16 << 20
+	}
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = 64
+	}
+	if o.DefaultThreshold == 0 {
+		o.DefaultThreshold = neardup.DefaultThreshold
+	}
+	if o.DefaultTop == 0 {
+		o.DefaultTop = 20
+	}
+	h := &Handler{ix: ix, o: o, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxInFlight), metrics: newMetrics()}
+	h.route("POST /v1/articles", true, h.postArticles)
+	h.route("DELETE /v1/articles/{id}", true, h.deleteArticle)
+	h.route("GET /v1/articles/{id}/duplicates", false, h.duplicates)
+	h.route("POST /v1/query", false, h.query)
+	h.route("GET /v1/articles/{id}/passages", false, h.passages)
+	h.route("GET /v1/stats", false, h.stats)
+	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	h.mux.HandleFunc("GET /metrics", h.metrics.serve(ix))
+	return h
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// apiError is an error with its HTTP status.
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+func errorf(status int, format string, a ...any) error {
+	return &apiError{status, fmt.Sprintf(format, a...)}
+}
+
+// route registers an endpoint with the overload guard, auth, body limit, metrics and JSON errors.
+func (h *Handler) route(pattern string, write bool, fn func(w http.ResponseWriter, r *http.Request) error) {
+	name := pattern
+	h.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() { h.metrics.observe(name, rec.status, time.Since(start)) }()
+		select {
+		case h.slots <- struct{}{}:
+			defer func() { <-h.slots }()
+		default:
+			rec.Header().Set("Retry-After", "1")
+			writeJSON(rec, http.StatusServiceUnavailable, map[string]string{"error": "overloaded: too many requests in flight, retry later"})
+			return
+		}
+		if h.o.Token != "" && (write || h.o.AuthReads) && !h.authorized(r) {
+			rec.Header().Set("WWW-Authenticate", `Bearer realm="neardup"`)
+			writeJSON(rec, http.StatusUnauthorized, map[string]string{"error": "missing or wrong bearer token"})
+			return
+		}
+		r.Body = http.MaxBytesReader(rec, r.Body, h.o.MaxBody)
+		if err := fn(rec, r); err != nil {
+			status := http.StatusInternalServerError
+			var ae *apiError
+			var mbe *http.MaxBytesError
+			switch {
+			case errors.As(err, &ae):
+				status = ae.status
+			case errors.As(err, &mbe):
+				status = http.StatusRequestEntityTooLarge
+				err = fmt.Errorf("request body over %d bytes", mbe.Limit)
+			case errors.Is(err, store.ErrNotFound):
+				status = http.StatusNotFound
+			case errors.Is(err, neardup.ErrThreshold):
+				status = http.StatusBadRequest
+			case errors.Is(err, neardup.ErrNoPassages):
+				status = http.StatusConflict
+			}
+			writeJSON(rec, status, map[string]string{"error": err.Error()})
+		}
+	})
+}
+
+func (h *Handler) authorized(r *http.Request) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(h.o.Token)) == 1
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// Rejected is an article of a POST that was not indexed.
+type Rejected struct {
+	Index  int    `json:"index"`
+	ID     string `json:"id,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// AddResult answers POST /v1/articles.
+type AddResult struct {
+	Added     int        `json:"added"`
+	Replaced  int        `json:"replaced"`
+	Unchanged int        `json:"unchanged"`
+	Rejected  []Rejected `json:"rejected"`
+}
+
+func (h *Handler) postArticles(w http.ResponseWriter, r *http.Request) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	var raws []json.RawMessage
+	trimmed := strings.TrimSpace(string(body))
+	switch {
+	case strings.HasPrefix(trimmed, "["):
+		if err := json.Unmarshal(body, &raws); err != nil {
+			return errorf(http.StatusBadRequest, "invalid JSON array: %v", err)
+		}
+	case strings.HasPrefix(trimmed, "{"):
+		raws = []json.RawMessage{body}
+	default:
+		return errorf(http.StatusBadRequest, "the body must be a JSON article object or an array of them")
+	}
+	res := AddResult{Rejected: []Rejected{}}
+	var docs []*neardup.Doc
+	for i, raw := range raws {
+		d, err := neardup.ParseDoc(raw)
+		if err != nil {
+			res.Rejected = append(res.Rejected, Rejected{Index: i, Reason: err.Error()})
+			continue
+		}
+		docs = append(docs, d)
+	}
+	if len(docs) > 0 {
+		ch := make(chan *neardup.Doc, len(docs))
+		for _, d := range docs {
+			ch <- d
+		}
+		close(ch)
+		st, err := h.ix.Add(context.WithoutCancel(r.Context()), ch, 1, nil, func(rj neardup.Rejection) {
+			res.Rejected = append(res.Rejected, Rejected{Index: -1, ID: rj.ID, Reason: rj.Err.Error()})
+		})
+		if err != nil {
+			return err
+		}
+		res.Added, res.Replaced, res.Unchanged = st.Added, st.Replaced, st.Unchanged
+		h.metrics.added.Add(int64(st.Added))
+	}
+	status := http.StatusOK
+	if len(res.Rejected) > 0 && res.Added+res.Replaced+res.Unchanged == 0 {
+		status = http.StatusBadRequest
+	}
+	writeJSON(w, status, res)
+	return nil
+}
+
+func (h *Handler) deleteArticle(w http.ResponseWriter, r *http.Request) error {
+	ok, err := h.ix.Delete(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusNotFound, "no article %q", r.PathValue("id"))
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (h *Handler) params(r *http.Request) (float64, int, error) {
+	t, top := h.o.DefaultThreshold, h.o.DefaultTop
+	if s := r.URL.Query().Get("threshold"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(v > 0 && v <= 1) {
+			return 0, 0, errorf(http.StatusBadRequest, "threshold must be a number in (0, 1], got %q", s)
+		}
+		t = v
+	}
+	if s := r.URL.Query().Get("top"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 || v > 10000 {
+			return 0, 0, errorf(http.StatusBadRequest, "top must be an integer in [0, 10000], got %q", s)
+		}
+		top = v
+	}
+	return t, top, nil
+}
+
+func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
+	t, top, err := h.params(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	ms, err := h.ix.QueryID(id, t, top)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, neardup.QueryResult{ID: id, Matches: nonNil(ms)})
+	return nil
+}
+
+func (h *Handler) query(w http.ResponseWriter, r *http.Request) error {
+	t, top, err := h.params(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		ID   string  `json:"id"`
+		Text *string `json:"text"`
+	}
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(&body); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errorf(http.StatusBadRequest, "invalid JSON: %v", err)
+	}
+	if body.Text == nil {
+		return errorf(http.StatusBadRequest, `missing "text"`)
+	}
+	ms, err := h.ix.QueryDoc(&neardup.Doc{ID: body.ID, Text: *body.Text}, t, top)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, neardup.QueryResult{ID: body.ID, Matches: nonNil(ms)})
+	return nil
+}
+
+func nonNil(ms []neardup.Match) []neardup.Match {
+	if ms == nil {
+		return []neardup.Match{}
+	}
+	return ms
+}
+
+func (h *Handler) passages(w http.ResponseWriter, r *http.Request) error {
+	rep, err := h.ix.PassagesID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
+	st, err := h.ix.Store().Stats()
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		store.Stats
+		Params store.Params `json:"params"`
+	}{st, h.ix.Params()})
+	return nil
+}

@@ -1,0 +1,201 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/neardup/neardup"
+)
+
+const wire = "The central bank raised its main interest rate by a quarter point on Tuesday, citing stubborn inflation in services and a tight labour market, officials said."
+
+func newServer(t *testing.T, o Options) *httptest.Server {
+	t.Helper()
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{Passages: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(New(ix, o))
+	t.Cleanup(func() { srv.Close(); ix.Close() })
+	return srv
+}
+
+func do(t *testing.T, method, url, body string, header ...string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestEndpoints(t *testing.T) {
+	srv := newServer(t, Options{})
+	u := srv.URL
+	code, body := do(t, "POST", u+"/v1/articles", fmt.Sprintf(`[{"id": "a", "text": %q}, {"id": "b", "text": %q}, {"id": "c"}, {"text": "x"}]`, wire, wire+" Markets rose."))
+	if code != 200 || !strings.Contains(body, `"added":2`) || !strings.Contains(body, `"index":2,"reason":"missing \"text\""`) || !strings.Contains(body, `"index":3,"reason":"missing \"id\""`) {
+		t.Fatalf("post: %d %s", code, body)
+	}
+	code, body = do(t, "POST", u+"/v1/articles", fmt.Sprintf(`{"id": "a", "text": %q}`, wire))
+	if code != 200 || !strings.Contains(body, `"unchanged":1`) {
+		t.Errorf("re-post: %d %s", code, body)
+	}
+	code, body = do(t, "GET", u+"/v1/articles/a/duplicates?threshold=0.5&top=5", "")
+	var qr neardup.QueryResult
+	if code != 200 || json.Unmarshal([]byte(body), &qr) != nil || qr.ID != "a" || len(qr.Matches) != 1 || qr.Matches[0].ID != "b" {
+		t.Errorf("duplicates: %d %s", code, body)
+	}
+	code, body = do(t, "POST", u+"/v1/query?threshold=0.9", fmt.Sprintf(`{"text": %q}`, wire))
+	if code != 200 || !strings.Contains(body, `"id":"a","jaccard":1`) {
+		t.Errorf("query: %d %s", code, body)
+	}
+	code, body = do(t, "GET", u+"/v1/articles/b/passages", "")
+	if code != 200 || !strings.Contains(body, `"id":"b"`) {
+		t.Errorf("passages: %d %s", code, body)
+	}
+	code, body = do(t, "GET", u+"/v1/stats", "")
+	if code != 200 || !strings.Contains(body, `"articles":2`) {
+		t.Errorf("stats: %d %s", code, body)
+	}
+	code, body = do(t, "GET", u+"/healthz", "")
+	if code != 200 || !strings.Contains(body, `"ok"`) {
+		t.Errorf("healthz: %d %s", code, body)
+	}
+	code, body = do(t, "DELETE", u+"/v1/articles/b", "")
+	if code != 204 {
+		t.Errorf("delete: %d %s", code, body)
+	}
+	code, body = do(t, "GET", u+"/metrics", "")
+	for _, want := range []string{
+		`neardup_http_requests_total{route="POST /v1/articles",code="200"} 2`,
+		`neardup_http_request_duration_seconds_bucket{route="GET /v1/articles/{id}/duplicates",le="+Inf"} 1`,
+		"neardup_articles_added_total 2", "neardup_index_articles 1", "# TYPE neardup_index_bytes gauge",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	srv := newServer(t, Options{MaxBody: 1 << 10})
+	u := srv.URL
+	cases := []struct {
+		name, method, path, body string
+		code                     int
+		reason                   string
+	}{
+		{"malformed json", "POST", "/v1/articles", `{"id": "a", "text": `, 400, "invalid JSON"},
+		{"not an object", "POST", "/v1/articles", `"hello"`, 400, "JSON article object"},
+		{"bad array", "POST", "/v1/articles", `[{"id": "a"`, 400, "invalid JSON array"},
+		{"all rejected", "POST", "/v1/articles", `[{"id": "a"}]`, 400, `missing \"text\"`},
+		{"body too large", "POST", "/v1/articles", `{"id": "a", "text": "` + strings.Repeat("x", 2000) + `"}`, 413, "over 1024 bytes"},
+		{"unknown id duplicates", "GET", "/v1/articles/nope/duplicates", "", 404, "not found"},
+		{"unknown id passages", "GET", "/v1/articles/nope/passages", "", 404, "not found"},
+		{"unknown id delete", "DELETE", "/v1/articles/nope", "", 404, "no article"},
+		{"bad threshold", "GET", "/v1/articles/a/duplicates?threshold=2", "", 400, "threshold"},
+		{"bad top", "GET", "/v1/articles/a/duplicates?top=-1", "", 400, "top"},
+		{"query without text", "POST", "/v1/query", `{"id": "x"}`, 400, `missing \"text\"`},
+		{"query malformed", "POST", "/v1/query", `{`, 400, "invalid JSON"},
+		{"wrong method", "PUT", "/v1/articles", `{}`, 405, ""},
+		{"unknown path", "GET", "/v2/nothing", "", 404, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := do(t, c.method, u+c.path, c.body)
+			if code != c.code || !strings.Contains(body, c.reason) {
+				t.Errorf("%s %s: %d %s, want %d with %q", c.method, c.path, code, body, c.code, c.reason)
+			}
+		})
+	}
+}
+
+func TestAuth(t *testing.T) {
+	srv := newServer(t, Options{Token: "s3cret"})
+	u := srv.URL
+	body := fmt.Sprintf(`{"id": "a", "text": %q}`, wire)
+	if code, _ := do(t, "POST", u+"/v1/articles", body); code != 401 {
+		t.Errorf("write without token: %d", code)
+	}
+	if code, _ := do(t, "POST", u+"/v1/articles", body, "Authorization", "Bearer wrong"); code != 401 {
+		t.Errorf("write with a wrong token: %d", code)
+	}
+	if code, _ := do(t, "POST", u+"/v1/articles", body, "Authorization", "Bearer s3cret"); code != 200 {
+		t.Errorf("write with the token: %d", code)
+	}
+	if code, _ := do(t, "DELETE", u+"/v1/articles/a", ""); code != 401 {
+		t.Errorf("delete without token: %d", code)
+	}
+	if code, _ := do(t, "GET", u+"/v1/articles/a/duplicates", ""); code != 200 {
+		t.Errorf("reads stay open: %d", code)
+	}
+	closed := newServer(t, Options{Token: "s3cret", AuthReads: true})
+	if code, _ := do(t, "GET", closed.URL+"/v1/stats", ""); code != 401 {
+		t.Errorf("read with AuthReads and no token: %d", code)
+	}
+	if code, _ := do(t, "GET", closed.URL+"/healthz", ""); code != 200 {
+		t.Errorf("healthz stays open: %d", code)
+	}
+}
+
+// TestOverload fills every slot and checks that one more request gets 503 at once.
+func TestOverload(t *testing.T) {
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	h := New(ix, Options{MaxInFlight: 2})
+	for range 2 {
+		h.slots <- struct{}{}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/stats", nil))
+	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("overloaded: %d %v", rec.Code, rec.Header())
+	}
+	<-h.slots
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/stats", nil))
+	if rec.Code != 200 {
+		t.Errorf("after a slot frees: %d", rec.Code)
+	}
+}
+
+// TestConcurrentReadsAndWrites posts and queries at once (run under -race).
+func TestConcurrentReadsAndWrites(t *testing.T) {
+	srv := newServer(t, Options{})
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				if w == 0 {
+					code, body := do(t, "POST", srv.URL+"/v1/articles", fmt.Sprintf(`{"id": "d%d", "text": %q}`, i, fmt.Sprintf("%s Item %d.", wire, i)))
+					if code != 200 {
+						t.Errorf("post: %d %s", code, body)
+					}
+					continue
+				}
+				code, body := do(t, "POST", srv.URL+"/v1/query", fmt.Sprintf(`{"text": %q}`, wire))
+				if code != 200 {
+					t.Errorf("query: %d %s", code, body)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
