@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/bench/eval"
 	"github.com/neardup/neardup/internal/corpus"
 	"github.com/neardup/neardup/internal/truth"
-	"github.com/neardup/neardup/shingle"
 )
 
 func loadDocs(t testing.TB, path string) []*neardup.Doc {
@@ -29,16 +29,7 @@ func loadDocs(t testing.TB, path string) []*neardup.Doc {
 }
 
 // exactSets are the full 64-bit word 5-shingle sets of docs, sorted, for exact truth.
-func exactSets(docs []*neardup.Doc) [][]uint64 {
-	s, _ := shingle.New(shingle.Options{})
-	out := make([][]uint64, len(docs))
-	for i, d := range docs {
-		h := s.Hashes(nil, []byte(d.Text))
-		slices.Sort(h)
-		out[i] = slices.Compact(h)
-	}
-	return out
-}
+func exactSets(docs []*neardup.Doc) [][]uint64 { return eval.Sets(docs) }
 
 func buildIndex(t testing.TB, docs []*neardup.Doc, cfg *neardup.Config) *neardup.Index {
 	t.Helper()

@@ -189,39 +189,58 @@ func (s *Store) PassageCandidates(bands []uint64) ([]PassageHit, error) {
 	return slices.Compact(out), err
 }
 
-// ScanBuckets calls fn with the docnums of every band bucket that holds two or more articles, in key order,
-// streaming: it holds one bucket at a time. The slice is reused between calls.
-func (s *Store) ScanBuckets(fn func(docs []uint64) error) error {
+// scanBuckets streams the keys under prefix (each keyLen bytes: prefix, band key, rest) grouped by band key,
+// calling fn with the rests of each group.
+func (s *Store) scanBuckets(prefix byte, keyLen int, fn func(rests [][]byte) error) error {
 	return s.db.View(func(txn *badger.Txn) error {
 		opt := badger.DefaultIteratorOptions
 		opt.PrefetchValues = false
-		opt.Prefix = []byte{prefixBand}
+		opt.Prefix = []byte{prefix}
 		it := txn.NewIterator(opt)
 		defer it.Close()
 		var cur uint64
-		var docs []uint64
-		emit := func() error {
-			if len(docs) >= 2 {
-				return fn(docs)
-			}
-			return nil
-		}
+		var rests [][]byte
+		var buf []byte
 		for it.Rewind(); it.Valid(); it.Next() {
 			k := it.Item().Key()
-			if len(k) != 17 {
+			if len(k) != keyLen {
 				continue
 			}
 			band := binary.BigEndian.Uint64(k[1:9])
-			if band != cur || len(docs) == 0 {
-				if err := emit(); err != nil {
-					return err
+			if band != cur || len(rests) == 0 {
+				if len(rests) > 0 {
+					if err := fn(rests); err != nil {
+						return err
+					}
 				}
-				docs = docs[:0]
+				rests, buf = rests[:0], buf[:0]
 				cur = band
 			}
-			docs = append(docs, binary.BigEndian.Uint64(k[9:]))
+			// Keys are only valid until Next: copy the rest into one buffer for the group.
+			start := len(buf)
+			buf = append(buf, k[9:]...)
+			rests = append(rests, buf[start:len(buf):len(buf)])
 		}
-		return emit()
+		if len(rests) > 0 {
+			return fn(rests)
+		}
+		return nil
+	})
+}
+
+// ScanBuckets calls fn with the docnums of every band bucket that holds two or more articles, in key order,
+// streaming: it holds one bucket at a time. The slice is reused between calls.
+func (s *Store) ScanBuckets(fn func(docs []uint64) error) error {
+	var docs []uint64
+	return s.scanBuckets(prefixBand, 17, func(rests [][]byte) error {
+		if len(rests) < 2 {
+			return nil
+		}
+		docs = docs[:0]
+		for _, r := range rests {
+			docs = append(docs, binary.BigEndian.Uint64(r))
+		}
+		return fn(docs)
 	})
 }
 
@@ -292,7 +311,7 @@ func (s *Store) Stats() (Stats, error) {
 	})
 	lsm, vlog := s.db.Size()
 	st.Bytes = lsm + vlog
-	if b, err := dirSize(s.dir); err == nil {
+	if b, err := DirSize(s.dir); err == nil {
 		st.Bytes = b
 	}
 	return st, err
@@ -341,38 +360,18 @@ func (s *Store) loadKnown() error {
 // ScanPassageBuckets calls fn with the passages of every passage bucket that holds passages of two or more
 // articles, in key order, streaming one bucket at a time. The slice is reused between calls.
 func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
-	return s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		opt.Prefix = []byte{prefixPassage}
-		it := txn.NewIterator(opt)
-		defer it.Close()
-		var cur uint64
-		var hits []PassageHit
-		emit := func() error {
-			if len(hits) >= 2 && hits[0].Doc != hits[len(hits)-1].Doc {
-				return fn(hits)
-			}
+	var hits []PassageHit
+	return s.scanBuckets(prefixPassage, 21, func(rests [][]byte) error {
+		hits = hits[:0]
+		for _, r := range rests {
+			hits = append(hits, PassageHit{binary.BigEndian.Uint64(r), int(binary.BigEndian.Uint32(r[8:]))})
+		}
+		if len(hits) < 2 || hits[0].Doc == hits[len(hits)-1].Doc {
 			return nil
 		}
-		for it.Rewind(); it.Valid(); it.Next() {
-			k := it.Item().Key()
-			if len(k) != 21 {
-				continue
-			}
-			band := binary.BigEndian.Uint64(k[1:9])
-			if band != cur || len(hits) == 0 {
-				if err := emit(); err != nil {
-					return err
-				}
-				hits = hits[:0]
-				cur = band
-			}
-			hits = append(hits, PassageHit{binary.BigEndian.Uint64(k[9:17]), int(binary.BigEndian.Uint32(k[17:]))})
-		}
-		return emit()
+		return fn(hits)
 	})
 }
 
 // Bytes returns the size of the index folder on disk.
-func (s *Store) Bytes() (int64, error) { return dirSize(s.dir) }
+func (s *Store) Bytes() (int64, error) { return DirSize(s.dir) }

@@ -267,7 +267,8 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-func dirSize(dir string) (int64, error) {
+// DirSize returns the total size of the regular files under dir.
+func DirSize(dir string) (int64, error) {
 	var n int64
 	err := filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
 		if err == nil && info.Mode().IsRegular() {

@@ -3,17 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
-	"os"
 
 	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
 )
 
 type passagesOpts struct {
-	db   string
-	file string
-	text string
+	db  string
+	src source
 }
 
 func init() {
@@ -43,8 +40,7 @@ whole paragraphs.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &passagesOpts{}
 			dbFlag(fs, e, &o.db)
-			fs.StringVar(&o.file, "file", "", "report the text of this file")
-			fs.StringVar(&o.text, "text", "", `report text from stdin: "-"`)
+			o.src.register(fs, "report")
 			return o
 		},
 		run: runPassages,
@@ -53,18 +49,8 @@ whole paragraphs.`,
 
 func runPassages(ctx context.Context, e *env, opts any, args []string) int {
 	o := opts.(*passagesOpts)
-	given := len(args)
-	if o.file != "" {
-		given++
-	}
-	if o.text != "" {
-		given++
-	}
-	if given != 1 || len(args) > 1 {
-		return usageError(e, "passages", "give exactly one of ID, --file PATH or --text -")
-	}
-	if o.text != "" && o.text != "-" {
-		return usageError(e, "passages", `--text takes "-" (stdin)`)
+	if code := o.src.check(e, "passages", args); code != exitOK {
+		return code
 	}
 	ix, err := openIndex(o.db, nil, readOnly())
 	if err != nil {
@@ -76,14 +62,7 @@ func runPassages(ctx context.Context, e *env, opts any, args []string) int {
 	if len(args) == 1 {
 		r, err = ix.PassagesID(args[0])
 	} else {
-		var data []byte
-		id := o.file
-		if o.file != "" {
-			data, err = os.ReadFile(o.file)
-		} else {
-			id = "-"
-			data, err = io.ReadAll(e.stdin)
-		}
+		id, data, err := o.src.read(e)
 		if err != nil {
 			e.errorf("%v", err)
 			return exitError

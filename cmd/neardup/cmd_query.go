@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"os"
 
 	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
@@ -13,8 +11,7 @@ type queryOpts struct {
 	db        string
 	threshold float64
 	top       int
-	file      string
-	text      string
+	src       source
 }
 
 func init() {
@@ -38,8 +35,7 @@ rebuilding; below it, pairs under the index threshold may be missed.`,
 			dbFlag(fs, e, &o.db)
 			fs.Float64Var(&o.threshold, "threshold", neardup.DefaultThreshold, "least Jaccard similarity reported")
 			fs.IntVar(&o.top, "top", 20, "most matches printed (0: all)")
-			fs.StringVar(&o.file, "file", "", "query with the text of this file")
-			fs.StringVar(&o.text, "text", "", `query with text from stdin: "-"`)
+			o.src.register(fs, "query with")
 			return o
 		},
 		run: runQuery,
@@ -48,18 +44,8 @@ rebuilding; below it, pairs under the index threshold may be missed.`,
 
 func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	o := opts.(*queryOpts)
-	given := len(args)
-	if o.file != "" {
-		given++
-	}
-	if o.text != "" {
-		given++
-	}
-	if given != 1 || len(args) > 1 {
-		return usageError(e, "query", "give exactly one of ID, --file PATH or --text -")
-	}
-	if o.text != "" && o.text != "-" {
-		return usageError(e, "query", `--text takes "-" (stdin)`)
+	if code := o.src.check(e, "query", args); code != exitOK {
+		return code
 	}
 	if o.top < 0 {
 		return usageError(e, "query", "--top must be >= 0")
@@ -82,13 +68,7 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 		ms, err = ix.QueryID(args[0], o.threshold, o.top)
 	default:
 		var data []byte
-		if o.file != "" {
-			res.ID = o.file
-			data, err = os.ReadFile(o.file)
-		} else {
-			res.ID = "-"
-			data, err = io.ReadAll(e.stdin)
-		}
+		res.ID, data, err = o.src.read(e)
 		if err != nil {
 			e.errorf("%v", err)
 			return exitError

@@ -24,6 +24,7 @@ import (
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/bench/gen"
 	"github.com/neardup/neardup/internal/corpus"
+	"github.com/neardup/neardup/store"
 )
 
 func main() {
@@ -133,7 +134,7 @@ func run(n, queries int, base, dir string, seed uint64) error {
 	if err := ix.Close(); err != nil {
 		return err
 	}
-	size, _ := dirSize(dir)
+	size, _ := store.DirSize(dir)
 	res.IndexMB = float64(size) / 1e6
 	res.IndexToText = float64(size) / float64(textBytes)
 	res.BytesPerArt = float64(size) / float64(n)
@@ -192,15 +193,4 @@ func procStatus(field string) float64 {
 		}
 	}
 	return 0
-}
-
-func dirSize(dir string) (int64, error) {
-	var n int64
-	err := filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
-		if err == nil && info.Mode().IsRegular() {
-			n += info.Size()
-		}
-		return err
-	})
-	return n, err
 }
