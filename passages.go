@@ -317,7 +317,63 @@ func repeats(toks []shingle.Token, w int) []run {
 		cur = run{a: j, n: w, b: i, m: w}
 	}
 	flush()
+	for i := range runs {
+		runs[i] = extend(toks, runs[i])
+	}
 	return runs
+}
+
+// extend grows a run left and right over equal tokens, stepping over one changed, added or dropped word when
+// the two words after it agree again, so that a copy's edges are found even when fewer than w tokens separate
+// an edit from the copy's end. The first copy never grows into the second.
+func extend(toks []shingle.Token, r run) run {
+	eq := func(i, j int) bool {
+		return i >= 0 && j >= 0 && i < len(toks) && j < len(toks) && toks[i].Hash == toks[j].Hash
+	}
+	// Right.
+	i, j := r.a+r.n, r.b+r.m
+	for i < r.b && j < len(toks) {
+		switch {
+		case eq(i, j):
+			i, j = i+1, j+1
+		case eq(i+1, j+1) && eq(i+2, j+2) && i+1 < r.b:
+			i, j = i+3, j+3
+		case eq(i+1, j) && eq(i+2, j+1) && i+1 < r.b:
+			i, j = i+3, j+2
+		case eq(i, j+1) && eq(i+1, j+2):
+			i, j = i+2, j+3
+		default:
+			r.n, r.m = i-r.a, j-r.b
+			return extendLeft(toks, r, eq)
+		}
+	}
+	i, j = min(i, r.b), min(j, len(toks))
+	r.n, r.m = i-r.a, j-r.b
+	return extendLeft(toks, r, eq)
+}
+
+func extendLeft(toks []shingle.Token, r run, eq func(i, j int) bool) run {
+	i, j := r.a-1, r.b-1
+	for i >= 0 && j >= r.a+r.n {
+		switch {
+		case eq(i, j):
+			i, j = i-1, j-1
+		case eq(i-1, j-1) && eq(i-2, j-2):
+			i, j = i-3, j-3
+		case eq(i-1, j) && eq(i-2, j-1):
+			i, j = i-3, j-2
+		case eq(i, j-1) && eq(i-1, j-2) && j-1 >= r.a+r.n:
+			i, j = i-2, j-3
+		default:
+			goto done
+		}
+	}
+done:
+	i, j = max(i, -1), max(j, r.a+r.n-1)
+	r.n += r.a - (i + 1)
+	r.m += r.b - (j + 1)
+	r.a, r.b = i+1, j+1
+	return r
 }
 
 func abs(x int) int {
