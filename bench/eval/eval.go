@@ -4,6 +4,7 @@ package eval
 
 import (
 	"context"
+	"math"
 	"os"
 	"slices"
 	"time"
@@ -172,4 +173,67 @@ func ARI(n int, a, b []int) float64 {
 		return 1
 	}
 	return (index - expected) / (maxIndex - expected)
+}
+
+// ContainmentRow is the evaluation of containment: pairs where the smaller article's shingles lie at least
+// MinContainment inside the larger's (a trimmed wire copy inside the full story).
+type ContainmentRow struct {
+	MinContainment float64 `json:"min_containment"`
+	// JaccardFloor is the least Jaccard of the pairs considered: the truth join and the index's banding both
+	// work from Jaccard, so pairs below it are out of reach.
+	JaccardFloor float64 `json:"jaccard_floor"`
+	TruthPairs   int     `json:"truth_pairs"`
+	// Found are the truth pairs whose smaller article's query (at the floor) returns the larger with
+	// containment >= MinContainment.
+	Found  int     `json:"found"`
+	Recall float64 `json:"recall"`
+	// MaxError is the largest difference between the reported and the exact containment.
+	MaxError float64 `json:"max_error"`
+}
+
+// Containment evaluates neardup's containment scores against the exact truth.
+func Containment(docs []*neardup.Doc, floor, minC float64) (ContainmentRow, error) {
+	row := ContainmentRow{MinContainment: minC, JaccardFloor: floor}
+	sets := Sets(docs)
+	dir, err := os.MkdirTemp("", "neardup-eval")
+	if err != nil {
+		return row, err
+	}
+	defer os.RemoveAll(dir)
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{Threshold: floor}})
+	if err != nil {
+		return row, err
+	}
+	defer ix.Close()
+	if _, err := ix.AddDocs(context.Background(), docs); err != nil {
+		return row, err
+	}
+	results := map[int][]neardup.Match{}
+	for _, p := range truth.AllPairs(sets, floor) {
+		if p.Containment < minC {
+			continue
+		}
+		row.TruthPairs++
+		small, large := p.A, p.B
+		if len(sets[small]) > len(sets[large]) {
+			small, large = large, small
+		}
+		ms, ok := results[small]
+		if !ok {
+			if ms, err = ix.QueryID(docs[small].ID, floor, 0); err != nil {
+				return row, err
+			}
+			results[small] = ms
+		}
+		for _, m := range ms {
+			if m.ID == docs[large].ID {
+				if m.Containment >= minC {
+					row.Found++
+				}
+				row.MaxError = max(row.MaxError, math.Abs(m.Containment-p.Containment))
+			}
+		}
+	}
+	row.Recall = ratio(row.Found, row.TruthPairs)
+	return row, nil
 }

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/neardup/neardup"
@@ -41,5 +42,27 @@ func TestSample(t *testing.T) {
 	}
 	if r := rows[0]; r.TruthPairs < 90 || r.Recall < 0.95 {
 		t.Errorf("at 0.5: %+v", r)
+	}
+}
+
+func TestContainmentSample(t *testing.T) {
+	raw, err := corpus.Load(corpus.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := make([]*neardup.Doc, len(raw))
+	for i, d := range raw {
+		docs[i] = &neardup.Doc{ID: d.ID, Text: d.Text}
+	}
+	// A trimmed copy: the first article without its last paragraph.
+	paras := strings.Split(docs[0].Text, "\n\n")
+	docs = append(docs, &neardup.Doc{ID: "trimmed", Text: strings.Join(paras[:len(paras)-1], "\n\n")})
+	c, err := Containment(docs, 0.5, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", c)
+	if c.TruthPairs == 0 || c.Recall < 0.95 || c.MaxError > 0.001 {
+		t.Errorf("%+v", c)
 	}
 }

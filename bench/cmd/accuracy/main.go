@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,4 +73,11 @@ func main() {
 	for _, r := range rows {
 		fmt.Printf("| %.1f | %d | %d | %.4f | %d | %.4f | %.4f | %.4f | %.2f |\n", r.Threshold, r.TruthPairs, r.Found, r.Recall, r.ClusterPairs, r.Precision, r.F1, r.ARI, r.Seconds)
 	}
+	c, err := eval.Containment(docs, slices.Min(thresholds), 0.9)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "accuracy:", err)
+		os.Exit(2)
+	}
+	fmt.Printf("\nContainment >= %.1f (pairs with Jaccard >= %.1f): %d truth pairs, %d found by query, recall %.4f, largest containment error %.4f\n",
+		c.MinContainment, c.JaccardFloor, c.TruthPairs, c.Found, c.Recall, c.MaxError)
 }
