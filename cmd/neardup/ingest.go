@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -63,6 +64,12 @@ func (b *buildFlags) config(db string) (*neardup.Config, error) {
 
 func openIndex(db string, cfg *neardup.Config, so store.Options) (*neardup.Index, error) {
 	ix, err := neardup.Open(db, &neardup.Options{Config: cfg, Store: so})
+	if err != nil && so.ReadOnly && strings.Contains(err.Error(), "truncate required") {
+		// A writer was killed: its write-ahead log must be replayed, which a read-only open cannot do. Open it
+		// for writing once (this recovers every committed article), then read.
+		so.ReadOnly = false
+		ix, err = neardup.Open(db, &neardup.Options{Config: cfg, Store: so})
+	}
 	if errors.Is(err, store.ErrNoParams) {
 		return nil, fmt.Errorf("no index in %s (run neardup index first, or pass --db)", db)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -11,10 +12,37 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// buildBinary builds the neardup binary once for the tests that run it as a separate process.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "neardup-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "neardup")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
 
 // startServer starts the real binary's serve on a free loopback port and returns its base URL.
 func startServer(t *testing.T, bin, db string) (*exec.Cmd, string) {
@@ -45,10 +73,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Skip("-short")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "neardup")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	db := filepath.Join(dir, "db")
 	cmd, url := startServer(t, bin, db)
 	sample, err := os.ReadFile(filepath.Join("..", "..", "testdata", "doj-press-releases.jsonl"))
@@ -102,4 +127,44 @@ func TestServeEndToEnd(t *testing.T) {
 	cmd, url = startServer(t, bin, db)
 	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
 	check()
+}
+
+// TestReadAfterKill: after an index run is killed with SIGKILL, read commands still open the index (its log is
+// replayed once) and see every committed article.
+func TestReadAfterKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	dir := t.TempDir()
+	bin := buildBinary(t)
+	sample, err := os.ReadFile(filepath.Join("..", "..", "testdata", "doj-press-releases.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var big bytes.Buffer
+	for r := range 30 {
+		big.Write(bytes.ReplaceAll(sample, []byte(`{"id": "doj-`), []byte(`{"id": "r`+string(rune('a'+r))+`-doj-`)))
+	}
+	input := filepath.Join(dir, "big.jsonl")
+	os.WriteFile(input, big.Bytes(), 0o644)
+	db := filepath.Join(dir, "db")
+	cmd := exec.Command(bin, "index", "--db", db, input)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Kill()
+	cmd.Wait()
+	out, err := exec.Command(bin, "stats", "--db", db).Output()
+	if err != nil {
+		t.Fatalf("stats after kill: %v", err)
+	}
+	var st struct{ Articles int }
+	if json.Unmarshal(out, &st) != nil || st.Articles == 0 {
+		t.Fatalf("stats after kill: %s", out)
+	}
+	t.Logf("%d articles committed before the kill", st.Articles)
+	if out, err := exec.Command(bin, "query", "--db", db, "ra-doj-opa-12685").CombinedOutput(); err != nil {
+		t.Fatalf("query after kill: %v %s", err, out)
+	}
 }
