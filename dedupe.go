@@ -150,6 +150,9 @@ func subtract(a, b store.Set) store.Set {
 	return out
 }
 
+// maxBucketPairs bounds the passage buckets whose articles are paired as candidates.
+const maxBucketPairs = 200
+
 // DedupeOptions configure DedupeWith.
 type DedupeOptions struct {
 	// Threshold is the least verified Jaccard similarity that joins two articles.
@@ -222,6 +225,9 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		// candidates too.
 		var docs []uint64
 		err = ix.st.ScanPassageBuckets(func(hits []store.PassageHit) error {
+			if len(hits) > maxBucketPairs {
+				return nil // a passage this common is boilerplate, left out anyway
+			}
 			docs = docs[:0]
 			for _, h := range hits {
 				if !c.drop[passageRef{h.Doc, h.Index}] && (len(docs) == 0 || docs[len(docs)-1] != h.Doc) {

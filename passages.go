@@ -20,6 +20,9 @@ const (
 	BoilerplateArticles = 10
 	// maxPassageMatches caps the matches listed for one passage.
 	maxPassageMatches = 20
+	// maxPassageCandidates caps the candidates verified for one passage: a passage with more is boilerplate, and
+	// its article count is then the number of candidate articles.
+	maxPassageCandidates = 1000
 )
 
 // PassageMatch is a place where a passage appears again: in the same article (ID equal to the report's) or in
@@ -145,6 +148,20 @@ func (ix *Index) crossHit(q store.Passage, self string) (*PassageHit, error) {
 	var cur *store.Article
 	curDoc := uint64(0)
 	counted := uint64(0)
+	capped := false
+	if len(cands) > maxPassageCandidates {
+		docs := 0
+		for i, c := range cands {
+			if i == 0 || c.Doc != cands[i-1].Doc {
+				docs++
+			}
+		}
+		if docs >= BoilerplateArticles {
+			articles = docs
+			cands = cands[:maxPassageCandidates]
+			capped = true
+		}
+	}
 	for _, c := range cands {
 		if cur == nil || c.Doc != curDoc {
 			cur, err = ix.st.GetDoc(c.Doc)
@@ -165,7 +182,7 @@ func (ix *Index) crossHit(q store.Passage, self string) (*PassageHit, error) {
 		if jac < PassageThreshold {
 			continue
 		}
-		if counted != c.Doc || articles == 0 {
+		if !capped && (articles == 0 || counted != c.Doc) {
 			articles++
 			counted = c.Doc
 		}
