@@ -79,7 +79,11 @@ func (c *cache) get(num uint64) (*store.Article, error) {
 	if a, ok := c.m[num]; ok {
 		return a, nil
 	}
-	a, err := c.st.GetDoc(num)
+	get := c.st.GetSet
+	if c.drop != nil {
+		get = c.st.GetDoc // boilerplate passages are taken out of the set
+	}
+	a, err := get(num)
 	if err != nil {
 		return nil, err
 	}

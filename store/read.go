@@ -26,13 +26,25 @@ func (s *Store) GetDoc(num uint64) (*Article, error) {
 	var a *Article
 	err := s.db.View(func(txn *badger.Txn) error {
 		var err error
-		a, err = getDoc(txn, num, false)
+		a, err = getDoc(txn, num, partAll)
 		return err
 	})
 	return a, err
 }
 
-func getDoc(txn *badger.Txn, num uint64, meta bool) (*Article, error) {
+// GetSet returns the article with the docnum with its metadata and shingle set only (no band keys or passages),
+// or ErrNotFound.
+func (s *Store) GetSet(num uint64) (*Article, error) {
+	var a *Article
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		a, err = getDoc(txn, num, partSet)
+		return err
+	})
+	return a, err
+}
+
+func getDoc(txn *badger.Txn, num uint64, upTo part) (*Article, error) {
 	item, err := txn.Get(docKey(num))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, ErrNotFound
@@ -43,7 +55,7 @@ func getDoc(txn *badger.Txn, num uint64, meta bool) (*Article, error) {
 	var a *Article
 	err = item.Value(func(v []byte) error {
 		var err error
-		a, err = decodeArticle(v, meta)
+		a, err = decodeArticle(v, upTo)
 		return err
 	})
 	return a, err
@@ -82,23 +94,30 @@ func (s *Store) Candidates(bands []uint64) ([]uint64, error) {
 }
 
 func candidates(txn *badger.Txn, bands []uint64, out []uint64) ([]uint64, error) {
+	seekBuckets(txn, prefixBand, 17, bands, func(rest []byte) {
+		out = append(out, binary.BigEndian.Uint64(rest))
+	})
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// seekBuckets calls fn with the rest (after prefix and band key) of every key of keyLen bytes in the buckets of
+// the given band keys.
+func seekBuckets(txn *badger.Txn, prefix byte, keyLen int, bands []uint64, fn func(rest []byte)) {
 	opt := badger.DefaultIteratorOptions
 	opt.PrefetchValues = false
 	it := txn.NewIterator(opt)
 	defer it.Close()
-	prefix := make([]byte, 9)
-	prefix[0] = prefixBand
+	p := make([]byte, 9)
+	p[0] = prefix
 	for _, key := range bands {
-		binary.BigEndian.PutUint64(prefix[1:], key)
-		for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-			k := it.Item().Key()
-			if len(k) == 17 {
-				out = append(out, binary.BigEndian.Uint64(k[9:]))
+		binary.BigEndian.PutUint64(p[1:], key)
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			if k := it.Item().Key(); len(k) == keyLen {
+				fn(k[9:])
 			}
 		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
 }
 
 // Query returns the indexed articles whose verified Jaccard similarity to q is at least q.Threshold, best first
@@ -111,7 +130,7 @@ func (s *Store) Query(q Query) ([]Match, error) {
 			return err
 		}
 		for _, num := range cands {
-			a, err := getDoc(txn, num, false)
+			a, err := getDoc(txn, num, partSet)
 			if errors.Is(err, ErrNotFound) {
 				continue // an orphan posting
 			}
@@ -160,21 +179,9 @@ type PassageHit struct {
 func (s *Store) PassageCandidates(bands []uint64) ([]PassageHit, error) {
 	var out []PassageHit
 	err := s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		it := txn.NewIterator(opt)
-		defer it.Close()
-		prefix := make([]byte, 9)
-		prefix[0] = prefixPassage
-		for _, key := range bands {
-			binary.BigEndian.PutUint64(prefix[1:], key)
-			for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-				k := it.Item().Key()
-				if len(k) == 21 {
-					out = append(out, PassageHit{binary.BigEndian.Uint64(k[9:]), int(binary.BigEndian.Uint32(k[17:]))})
-				}
-			}
-		}
+		seekBuckets(txn, prefixPassage, 21, bands, func(rest []byte) {
+			out = append(out, PassageHit{binary.BigEndian.Uint64(rest), int(binary.BigEndian.Uint32(rest[8:]))})
+		})
 		return nil
 	})
 	slices.SortFunc(out, func(a, b PassageHit) int {
@@ -261,7 +268,11 @@ func (s *Store) Each(meta bool, fn func(num uint64, a *Article) error) error {
 			var a *Article
 			if err := item.Value(func(v []byte) error {
 				var err error
-				a, err = decodeArticle(v, meta)
+				upTo := partAll
+				if meta {
+					upTo = partMeta
+				}
+				a, err = decodeArticle(v, upTo)
 				return err
 			}); err != nil {
 				return fmt.Errorf("%w (docnum %x)", err, k[1:])

@@ -155,9 +155,17 @@ func (d *decoder) keys() []uint64 {
 	return out
 }
 
-// decodeArticle decodes a record. With meta set it stops after the metadata and leaves Set, Bands and Passages
-// empty.
-func decodeArticle(b []byte, meta bool) (*Article, error) {
+// part says how much of a record to decode: reading stops after it.
+type part uint8
+
+const (
+	partMeta part = iota // metadata only
+	partSet              // metadata and the shingle set
+	partAll              // everything: also the band keys and the passages
+)
+
+// decodeArticle decodes a record up to the given part, leaving the later fields empty.
+func decodeArticle(b []byte, upTo part) (*Article, error) {
 	if len(b) == 0 || b[0] != recordVersion {
 		if len(b) > 0 {
 			return nil, fmt.Errorf("%w: version %d, this build reads %d", ErrCorrupt, b[0], recordVersion)
@@ -183,13 +191,16 @@ func decodeArticle(b []byte, meta bool) (*Article, error) {
 	}
 	a.Digest = binary.LittleEndian.Uint64(raw)
 	a.Full = raw[8]&1 != 0
-	if meta {
+	if upTo == partMeta {
 		return a, nil
 	}
 	var err error
 	a.Set, d.b, err = decodeSet(nil, d.b)
 	if err != nil {
 		return nil, err
+	}
+	if upTo == partSet {
+		return a, nil
 	}
 	a.Bands = d.keys()
 	np := d.uvarint()

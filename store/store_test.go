@@ -233,12 +233,12 @@ func TestRecordGolden(t *testing.T) {
 	if hexs(got) != want {
 		t.Errorf("record encoding changed:\n got %s\nwant %s", hexs(got), want)
 	}
-	back, err := decodeArticle(got, false)
+	back, err := decodeArticle(got, partAll)
 	if err != nil || back.ID != "x" || back.DateUnix != a.DateUnix || !slices.Equal(back.Set, a.Set) || back.Passages[0].End != 9 || back.Bands[0] != 0xff {
 		t.Errorf("decode: %v %+v", err, back)
 	}
 	for i := range got {
-		if _, err := decodeArticle(got[:i], false); err == nil {
+		if _, err := decodeArticle(got[:i], partAll); err == nil {
 			t.Fatalf("truncated record (%d bytes) decoded", i)
 		}
 	}
@@ -257,6 +257,6 @@ func FuzzDecodeArticle(f *testing.F) {
 	f.Add((&Article{ID: "x", Set: Set{1, 2}, Bands: []uint64{1}}).encode(nil))
 	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		decodeArticle(b, false) // must not panic or allocate without bound
+		decodeArticle(b, partAll) // must not panic or allocate without bound
 	})
 }

@@ -140,7 +140,7 @@ func (b *Batch) get(num uint64) (*Article, error) {
 	var a *Article
 	err = item.Value(func(v []byte) error {
 		var err error
-		a, err = decodeArticle(v, false)
+		a, err = decodeArticle(v, partAll)
 		return err
 	})
 	return a, err
