@@ -1,0 +1,172 @@
+package warc
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"io"
+	"mime"
+	"net/textproto"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"github.com/klauspost/compress/gzip"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/transform"
+)
+
+// Response is an HTTP response parsed out of a response record.
+type Response struct {
+	Status      int
+	ContentType string // media type, lower-cased, without parameters
+	Charset     string // from the Content-Type header, "" when absent
+	Header      textproto.MIMEHeader
+	Body        []byte // decoded from chunked transfer and gzip or deflate content coding when they apply
+}
+
+// ParseResponse parses the HTTP message of a response record's block. Headers that lie (chunked or gzip on a body
+// already decoded) are tolerated: a decoding that fails leaves the body as it is.
+func ParseResponse(block []byte) (*Response, error) {
+	br := bufio.NewReader(bytes.NewReader(block))
+	tp := textproto.NewReader(br)
+	status, err := tp.ReadLine()
+	if err != nil {
+		return nil, err
+	}
+	f := strings.Fields(status)
+	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") {
+		return nil, &RecordError{Reason: "not an HTTP response: " + trunc(status)}
+	}
+	code, err := strconv.Atoi(f[1])
+	if err != nil {
+		return nil, &RecordError{Reason: "bad HTTP status: " + trunc(status)}
+	}
+	h, err := tp.ReadMIMEHeader()
+	if err != nil && len(h) == 0 {
+		return nil, &RecordError{Reason: "bad HTTP header: " + err.Error()}
+	}
+	body, _ := io.ReadAll(br)
+	r := &Response{Status: code, Header: h, Body: body}
+	if mt, params, err := mime.ParseMediaType(h.Get("Content-Type")); err == nil {
+		r.ContentType, r.Charset = strings.ToLower(mt), params["charset"]
+	} else if ct := h.Get("Content-Type"); ct != "" {
+		r.ContentType = strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+	}
+	if strings.Contains(strings.ToLower(h.Get("Transfer-Encoding")), "chunked") {
+		if b, ok := dechunk(r.Body); ok {
+			r.Body = b
+		}
+	}
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))) {
+	case "gzip", "x-gzip":
+		if len(r.Body) > 2 && r.Body[0] == 0x1f && r.Body[1] == 0x8b {
+			if zr, err := gzip.NewReader(bytes.NewReader(r.Body)); err == nil {
+				if b, err := io.ReadAll(io.LimitReader(zr, MaxBlock)); err == nil {
+					r.Body = b
+				}
+			}
+		}
+	case "deflate":
+		if b, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(r.Body)), MaxBlock)); err == nil && len(b) > 0 {
+			r.Body = b
+		}
+	}
+	return r, nil
+}
+
+func trunc(s string) string {
+	if len(s) > 60 {
+		return s[:60] + "..."
+	}
+	return s
+}
+
+// dechunk decodes a chunked body, reporting false when it is not validly chunked.
+func dechunk(b []byte) ([]byte, bool) {
+	var out []byte
+	for {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return nil, false
+		}
+		sizeText := strings.TrimSpace(string(b[:i]))
+		if j := strings.IndexByte(sizeText, ';'); j >= 0 {
+			sizeText = sizeText[:j]
+		}
+		n, err := strconv.ParseInt(sizeText, 16, 64)
+		if err != nil || n < 0 || n > int64(len(b)) {
+			return nil, false
+		}
+		b = b[i+1:]
+		if n == 0 {
+			return out, true
+		}
+		if int64(len(b)) < n {
+			return nil, false
+		}
+		out = append(out, b[:n]...)
+		b = b[n:]
+		b = bytes.TrimPrefix(bytes.TrimPrefix(b, []byte("\r")), []byte("\n"))
+	}
+}
+
+// IsHTML reports whether a media type is an HTML page.
+func IsHTML(mediaType string) bool {
+	return mediaType == "text/html" || mediaType == "application/xhtml+xml"
+}
+
+// Page is the article text extracted from an HTML page.
+type Page struct {
+	Title string
+	Text  string // paragraphs separated by blank lines
+	Date  string // the page's published date (RFC 3339), "" when not found
+	// Charset is the encoding the page was decoded from.
+	Charset string
+}
+
+// Extract decodes an HTML page to UTF-8 (the charset from the HTTP header, else the page's <meta>, else
+// sniffed) and extracts its main text and title with readability.
+func Extract(body []byte, headerCharset, pageURL string) (*Page, error) {
+	ct := "text/html"
+	if headerCharset != "" {
+		ct += "; charset=" + headerCharset
+	}
+	enc, name, _ := charset.DetermineEncoding(body, ct)
+	if headerCharset != "" {
+		if e, n := charset.Lookup(headerCharset); e != nil {
+			enc, name = e, n
+		}
+	}
+	utf8, _, err := transform.Bytes(enc.NewDecoder(), body)
+	if err != nil {
+		utf8 = body
+	}
+	u, _ := url.Parse(pageURL)
+	art, err := readability.FromReader(bytes.NewReader(utf8), u)
+	if err != nil {
+		return nil, err
+	}
+	var text strings.Builder
+	if err := art.RenderText(&text); err != nil {
+		return nil, err
+	}
+	p := &Page{Title: strings.TrimSpace(art.Title()), Text: normaliseParagraphs(text.String()), Charset: name}
+	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
+		p.Date = t.UTC().Format(time.RFC3339)
+	}
+	return p, nil
+}
+
+// normaliseParagraphs trims lines and makes every run of blank lines one paragraph break.
+func normaliseParagraphs(s string) string {
+	var paras []string
+	for _, block := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if t := strings.TrimSpace(block); t != "" {
+			paras = append(paras, t)
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
