@@ -27,6 +27,13 @@ text, or whose text is not a string is reported as FILE:LINE: reason and skipped
 indexed. Text without words is indexed but matches nothing. Invalid UTF-8 bytes separate words. When
 an id appears twice in one run, the later article wins (counted as replaced).
 
+WARC files (.warc, .warc.gz, or --format warc) are read directly: every HTML response with status 200
+becomes an article (main text and title extracted, charset decoded), its id the normalised URL
+(scheme and host lower-cased, default port, fragment and utm_*/fbclid/gclid-style tracking
+parameters dropped) or, with --id record, the WARC-Record-ID; its metadata names the file and the
+record's offset. Revisit records count as unchanged captures. An unreadable record is reported as
+FILE:OFFSET: reason and counted as rejected; reading resumes at the next record.
+
 Hashing uses every core. Progress goes to stderr when it is a terminal; a summary line always does:
 added, replaced, unchanged, rejected.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {

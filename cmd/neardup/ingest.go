@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/warc"
 	"github.com/neardup/neardup/shingle"
 	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
@@ -29,12 +30,14 @@ type buildFlags struct {
 	retention  time.Duration
 	workers    int
 	format     string
+	idFrom     string
 	syncWrites bool
 }
 
 func (b *buildFlags) register(fs *pflag.FlagSet) {
 	b.fs = fs
-	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently) or text (each file one article, its id the path)")
+	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently), text (each file one article, its id the path) or warc (HTML responses of .warc/.warc.gz files; files so named are read as warc whatever this says)")
+	fs.StringVar(&b.idFrom, "id", "url", "warc article ids: url (the normalised target URI) or record (the WARC-Record-ID)")
 	fs.IntVar(&b.workers, "workers", 0, "hashing goroutines (0: one per core)")
 	fs.Float64Var(&b.threshold, "index-threshold", neardup.DefaultThreshold, "Jaccard similarity the LSH bands are tuned for, when the index is created; queries may use any threshold at or above it")
 	fs.IntVar(&b.k, "k", 128, "signature length, when the index is created (16 to 1024)")
@@ -78,10 +81,15 @@ func openIndex(db string, cfg *neardup.Config, so store.Options) (*neardup.Index
 
 // ingest indexes files into ix and reports on stderr. It returns the exit status.
 func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files []string) (neardup.AddStats, int) {
-	if b.format != "jsonl" && b.format != "text" {
-		e.errorf("unknown --format %q (want jsonl or text)", b.format)
+	if b.format != "jsonl" && b.format != "text" && b.format != "warc" {
+		e.errorf("unknown --format %q (want jsonl, text or warc)", b.format)
 		return neardup.AddStats{}, exitError
 	}
+	if b.idFrom != "url" && b.idFrom != "record" {
+		e.errorf("unknown --id %q (want url or record)", b.idFrom)
+		return neardup.AddStats{}, exitError
+	}
+	var ws warcTotals
 	var total int64
 	for _, f := range files {
 		if fi, err := os.Stat(f); err == nil {
@@ -105,6 +113,12 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 			}
 		}
 		for _, name := range files {
+			if b.format == "warc" || strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".warc.gz") {
+				if err := ws.read(e, name, warc.IDFrom(b.idFrom), &read, send); err != nil {
+					return
+				}
+				continue
+			}
 			rc, _, err := neardup.OpenInput(name, e.stdin, &read)
 			if err != nil {
 				e.errorf("%v", err)
@@ -148,7 +162,8 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 	})
 	cancelRead()
 	prog.done()
-	st.Rejected += int(rejected.Load())
+	st.Rejected += int(rejected.Load()) + ws.errors
+	ws.report(e)
 	secs := time.Since(start).Seconds()
 	fmt.Fprintf(e.stderr, "neardup: %d added, %d replaced, %d unchanged, %d rejected (%.1f MB in %.2f s)\n",
 		st.Added, st.Replaced, st.Unchanged, st.Rejected, float64(st.Bytes)/1e6, secs)

@@ -140,3 +140,49 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// TestELTEGroups: the ELTE-DH files hold one story on several URLs (page 1, ?page=N, /N/, ?oldal=N); dedupe
+// finds them (groups listed from a manual read of the files).
+func TestELTEGroups(t *testing.T) {
+	dir := filepath.Dir(corpus.Shared(t, "warc/README.md"))
+	files, _ := filepath.Glob(filepath.Join(dir, "ELTE-DH+*.warc.gz"))
+	if len(files) != 4 {
+		t.Fatalf("%d ELTE files", len(files))
+	}
+	var docs []*neardup.Doc
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Articles(f, name, IDFromURL, func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*RecordError) {})
+		f.Close()
+	}
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.AddDocs(t.Context(), docs); err != nil {
+		t.Fatal(err)
+	}
+	cluster := map[string]string{}
+	ix.Dedupe(t.Context(), 0.8, func(c neardup.Cluster) error {
+		for _, m := range c.Members {
+			cluster[m.ID] = c.Keep
+		}
+		return nil
+	})
+	for _, group := range [][]string{
+		{"https://alfahir.hu/raketavetovel_menekulnek_a_gyilkosok", "https://alfahir.hu/raketavetovel_menekulnek_a_gyilkosok?page=1", "https://alfahir.hu/raketavetovel_menekulnek_a_gyilkosok?page=5"},
+		{"https://rangado.24.hu/magyar_foci/2019/10/10/eb-selejtezo-horvat-magyar/", "https://rangado.24.hu/magyar_foci/2019/10/10/eb-selejtezo-horvat-magyar/3/"},
+		{"https://telex.hu/koronavirus/2021/01/21/oltasprogramrol-es-vakcinaigazolasrol-is-kerdezzuk-a-kormanyt", "https://telex.hu/koronavirus/2021/01/21/oltasprogramrol-es-vakcinaigazolasrol-is-kerdezzuk-a-kormanyt?oldal=2"},
+		{"http://nol.hu/archivum?page=37", "http://nol.hu/archivum?page=3000"},
+	} {
+		for _, id := range group[1:] {
+			if cluster[id] == "" || cluster[id] != cluster[group[0]] {
+				t.Errorf("%s and %s are not in one cluster", group[0], id)
+			}
+		}
+	}
+}

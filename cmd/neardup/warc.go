@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/warc"
+)
+
+// warcTotals add up what the WARC files of one run held.
+type warcTotals struct {
+	files    int
+	records  map[string]int
+	articles int
+	revisits int
+	skipped  map[string]int
+	errors   int
+}
+
+// read hands the articles of one WARC file to send, reporting unreadable records as FILE:OFFSET: reason. It
+// returns send's error (the run was cancelled).
+func (w *warcTotals) read(e *env, name string, idFrom warc.IDFrom, read *atomic.Int64, send func(*neardup.Doc) error) error {
+	if w.records == nil {
+		w.records, w.skipped = map[string]int{}, map[string]int{}
+	}
+	var r io.Reader
+	if name == "-" {
+		r = e.stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			e.errorf("%v", err)
+			w.errors++
+			return nil
+		}
+		defer f.Close()
+		r = f
+	}
+	w.files++
+	st, err := warc.Articles(countReader{r, read}, name, idFrom, send, func(re *warc.RecordError) {
+		fmt.Fprintf(e.stderr, "%s:%d: %s\n", name, re.Offset, re.Reason)
+		w.errors++
+	})
+	for k, v := range st.Records {
+		w.records[k] += v
+	}
+	for k, v := range st.Skipped {
+		w.skipped[k] += v
+	}
+	w.articles += st.Articles
+	w.revisits += st.Revisits
+	return err
+}
+
+type countReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// report prints one summary line of the WARC input, if there was any.
+func (w *warcTotals) report(e *env) {
+	if w.files == 0 {
+		return
+	}
+	total := 0
+	for _, v := range w.records {
+		total += v
+	}
+	fmt.Fprintf(e.stderr, "neardup: warc: %d files, %d records (%s), %d articles, %d revisits, %d unreadable; skipped: %s\n",
+		w.files, total, counts(w.records), w.articles, w.revisits, w.errors, counts(w.skipped))
+}
+
+func counts(m map[string]int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d %s", m[k], k)
+	}
+	return strings.Join(parts, ", ")
+}
