@@ -36,7 +36,7 @@ type buildFlags struct {
 
 func (b *buildFlags) register(fs *pflag.FlagSet) {
 	b.fs = fs
-	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently), text (each file one article, its id the path) or warc (HTML responses of .warc/.warc.gz files; files so named are read as warc whatever this says)")
+	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently), text (each file one article, its id the path), html (saved HTML pages, or folders of them: main text extracted, id the path) or warc (HTML responses of .warc/.warc.gz files; files so named are read as warc whatever this says)")
 	fs.StringVar(&b.idFrom, "id", "url", "warc article ids: url (the normalised target URI) or record (the WARC-Record-ID)")
 	fs.IntVar(&b.workers, "workers", 0, "hashing goroutines (0: one per core)")
 	fs.Float64Var(&b.threshold, "index-threshold", neardup.DefaultThreshold, "Jaccard similarity the LSH bands are tuned for, when the index is created; queries may use any threshold at or above it")
@@ -81,8 +81,8 @@ func openIndex(db string, cfg *neardup.Config, so store.Options) (*neardup.Index
 
 // ingest indexes files into ix and reports on stderr. It returns the exit status.
 func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files []string) (neardup.AddStats, int) {
-	if b.format != "jsonl" && b.format != "text" && b.format != "warc" {
-		e.errorf("unknown --format %q (want jsonl, text or warc)", b.format)
+	if b.format != "jsonl" && b.format != "text" && b.format != "warc" && b.format != "html" {
+		e.errorf("unknown --format %q (want jsonl, text, warc or html)", b.format)
 		return neardup.AddStats{}, exitError
 	}
 	if b.idFrom != "url" && b.idFrom != "record" {
@@ -112,7 +112,18 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 				return readCtx.Err()
 			}
 		}
+		if b.format == "html" {
+			files = htmlFiles(e, files, func() { rejected.Add(1) })
+		}
 		for _, name := range files {
+			if b.format == "html" {
+				if d := readHTML(e, name, &read); d == nil {
+					rejected.Add(1)
+				} else if send(d) != nil {
+					return
+				}
+				continue
+			}
 			if b.format == "warc" || strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".warc.gz") {
 				if err := ws.read(e, name, warc.IDFrom(b.idFrom), &read, send); err != nil {
 					return

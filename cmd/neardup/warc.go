@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -95,4 +97,46 @@ func counts(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%d %s", m[k], k)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// htmlFiles expands folders into the .html and .htm files under them.
+func htmlFiles(e *env, names []string, bad func()) []string {
+	var out []string
+	for _, name := range names {
+		fi, err := os.Stat(name)
+		if err != nil {
+			e.errorf("%v", err)
+			bad()
+			continue
+		}
+		if !fi.IsDir() {
+			out = append(out, name)
+			continue
+		}
+		filepath.WalkDir(name, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if ext := strings.ToLower(filepath.Ext(p)); ext == ".html" || ext == ".htm" {
+					out = append(out, p)
+				}
+			}
+			return nil
+		})
+	}
+	return out
+}
+
+// readHTML turns one saved HTML page into an article, or reports why it cannot and returns nil.
+func readHTML(e *env, name string, read *atomic.Int64) *neardup.Doc {
+	body, err := os.ReadFile(name)
+	if err != nil {
+		e.errorf("%v", err)
+		return nil
+	}
+	read.Add(int64(len(body)))
+	page, err := warc.Extract(body, "", "file://"+filepath.ToSlash(name))
+	if err != nil || strings.TrimSpace(page.Text) == "" {
+		e.errorf("%s: no article text found", name)
+		return nil
+	}
+	return &neardup.Doc{ID: name, Title: page.Title, Date: page.Date, Text: page.Text}
 }

@@ -186,3 +186,12 @@ func TestELTEGroups(t *testing.T) {
 		}
 	}
 }
+
+func FuzzExtract(f *testing.F) {
+	f.Add([]byte("<html><head><title>t</title></head><body><p>one two three four five six</p></body></html>"), "utf-8")
+	f.Add([]byte("<meta charset=gb2312><p>\xc4\xe3\xba\xc3</p>"), "")
+	f.Add([]byte("<p><p><p><div><table><tr><td>x"), "nonsense-charset")
+	f.Fuzz(func(t *testing.T, body []byte, cs string) {
+		Extract(body, cs, "http://example.com/") // must not panic
+	})
+}
