@@ -1,7 +1,9 @@
 package neardup
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -13,6 +15,24 @@ import (
 type Member struct {
 	ID      string  `json:"id"`
 	Jaccard float64 `json:"jaccard"`
+	// WARC and WARCOffset point back at the record an article came from, for WARC input.
+	WARC       string `json:"warc,omitempty"`
+	WARCOffset *int64 `json:"warc_offset,omitempty"`
+}
+
+// member makes the Member for an article.
+func member(a *store.Article, j float64) Member {
+	m := Member{ID: a.ID, Jaccard: j}
+	if len(a.Extra) > 0 && bytes.Contains(a.Extra, []byte(`"warc"`)) {
+		var loc struct {
+			WARC   string `json:"warc"`
+			Offset *int64 `json:"warc_offset"`
+		}
+		if json.Unmarshal(a.Extra, &loc) == nil {
+			m.WARC, m.WARCOffset = loc.WARC, loc.Offset
+		}
+	}
+	return m
 }
 
 // Cluster is a group of near-duplicates: Keep is the article to keep; Members include it.
@@ -261,10 +281,10 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		}
 		slices.SortFunc(arts, keepFirst)
 		keep := arts[0]
-		cl := Cluster{Keep: keep.ID, Members: []Member{{ID: keep.ID, Jaccard: 1}}}
+		cl := Cluster{Keep: keep.ID, Members: []Member{member(keep, 1)}}
 		for _, a := range arts[1:] {
 			j, _ := store.Similarity(a.Set, keep.Set, a.Full, keep.Full)
-			cl.Members = append(cl.Members, Member{ID: a.ID, Jaccard: round4(j)})
+			cl.Members = append(cl.Members, member(a, round4(j)))
 		}
 		slices.SortFunc(cl.Members[1:], func(a, b Member) int {
 			if a.Jaccard != b.Jaccard {

@@ -1,6 +1,7 @@
 package neardup
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/neardup/neardup/store"
@@ -14,6 +15,8 @@ type Match struct {
 	Title       string  `json:"title,omitempty"`
 	URL         string  `json:"url,omitempty"`
 	Date        string  `json:"date,omitempty"`
+	// Meta holds the article's other input fields (for WARC input: the file and record offset it came from).
+	Meta json.RawMessage `json:"meta,omitempty"`
 }
 
 // QueryResult is the answer to a duplicate query: the queried article's id and its matches, best first.
@@ -32,7 +35,7 @@ func (ix *Index) checkThreshold(t float64) error {
 func toMatches(ms []store.Match) []Match {
 	out := make([]Match, len(ms))
 	for i, m := range ms {
-		out[i] = Match{ID: m.Article.ID, Jaccard: round4(m.Jaccard), Containment: round4(m.Containment), Title: m.Article.Title, URL: m.Article.URL, Date: m.Article.Date}
+		out[i] = Match{ID: m.Article.ID, Jaccard: round4(m.Jaccard), Containment: round4(m.Containment), Title: m.Article.Title, URL: m.Article.URL, Date: m.Article.Date, Meta: m.Article.Extra}
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/flate"
+	"fmt"
 	"io"
 	"mime"
 	"net/textproto"
@@ -129,7 +130,13 @@ type Page struct {
 
 // Extract decodes an HTML page to UTF-8 (the charset from the HTTP header, else the page's <meta>, else
 // sniffed) and extracts its main text and title with readability.
-func Extract(body []byte, headerCharset, pageURL string) (*Page, error) {
+func Extract(body []byte, headerCharset, pageURL string) (page *Page, err error) {
+	defer func() {
+		// Hostile markup must not take the run down with it: a panic in the parser is this page's error.
+		if r := recover(); r != nil {
+			page, err = nil, fmt.Errorf("html extraction failed: %v", r)
+		}
+	}()
 	ct := "text/html"
 	if headerCharset != "" {
 		ct += "; charset=" + headerCharset

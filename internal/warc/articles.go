@@ -5,7 +5,9 @@ import (
 	"errors"
 	"io"
 	"net/url"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/neardup/neardup"
 )
@@ -27,15 +29,58 @@ const (
 	IDFromRecord IDFrom = "record" // the WARC-Record-ID
 )
 
-// Articles reads a WARC stream and hands every HTML 200 response with text to emit as an article. Unreadable
-// records go to bad and reading goes on. emit's error stops it.
+// candidate is an HTML 200 response waiting for its text to be extracted.
+type candidate struct {
+	rec    *Record
+	resp   *Response
+	target string
+	page   *Page
+	err    error
+}
+
+// batch is the number of responses whose text is extracted in parallel before they are handed on in order.
+const batch = 64
+
+// Articles reads a WARC stream and hands every HTML 200 response with text to emit as an article, in file order.
+// Text extraction, the costly part, runs on every core. Unreadable records go to bad and reading goes on.
+// emit's error stops it.
 func Articles(r io.Reader, file string, idFrom IDFrom, emit func(*neardup.Doc) error, bad func(*RecordError)) (Stats, error) {
 	st := Stats{Records: map[string]int{}, Skipped: map[string]int{}}
 	rd := NewReader(r)
+	var pending []*candidate
+	flush := func() error {
+		extractAll(pending)
+		for _, c := range pending {
+			if c.err != nil || strings.TrimSpace(c.page.Text) == "" {
+				st.Skipped["no article text"]++
+				continue
+			}
+			id := NormalizeURL(c.target)
+			if idFrom == IDFromRecord || id == "" {
+				id = strings.Trim(c.rec.Header.Get("WARC-Record-ID"), "<>")
+			}
+			if id == "" {
+				st.Skipped["no id"]++
+				continue
+			}
+			date := c.page.Date
+			if date == "" {
+				date = c.rec.Header.Get("WARC-Date")
+			}
+			extra, _ := json.Marshal(map[string]any{"warc": file, "warc_offset": c.rec.Offset, "charset": c.page.Charset,
+				"payload_digest": c.rec.Header.Get("WARC-Payload-Digest")})
+			st.Articles++
+			if err := emit(&neardup.Doc{ID: id, Title: c.page.Title, URL: c.target, Date: date, Text: c.page.Text, Extra: extra}); err != nil {
+				return err
+			}
+		}
+		pending = pending[:0]
+		return nil
+	}
 	for {
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
-			return st, nil
+			return st, flush()
 		}
 		var re *RecordError
 		if errors.As(err, &re) {
@@ -69,31 +114,36 @@ func Articles(r io.Reader, file string, idFrom IDFrom, emit func(*neardup.Doc) e
 			st.Skipped["not HTML"]++
 			continue
 		}
+		rec.Block = nil // the response holds what is needed
 		target := strings.Trim(strings.TrimSpace(rec.Header.Get("WARC-Target-URI")), "<>")
-		page, err := Extract(resp.Body, resp.Charset, target)
-		if err != nil || strings.TrimSpace(page.Text) == "" {
-			st.Skipped["no article text"]++
-			continue
-		}
-		id := NormalizeURL(target)
-		if idFrom == IDFromRecord || id == "" {
-			id = strings.Trim(rec.Header.Get("WARC-Record-ID"), "<>")
-		}
-		if id == "" {
-			st.Skipped["no id"]++
-			continue
-		}
-		date := page.Date
-		if date == "" {
-			date = rec.Header.Get("WARC-Date")
-		}
-		extra, _ := json.Marshal(map[string]any{"warc": file, "warc_offset": rec.Offset, "charset": page.Charset,
-			"payload_digest": rec.Header.Get("WARC-Payload-Digest")})
-		st.Articles++
-		if err := emit(&neardup.Doc{ID: id, Title: page.Title, URL: target, Date: date, Text: page.Text, Extra: extra}); err != nil {
-			return st, err
+		pending = append(pending, &candidate{rec: rec, resp: resp, target: target})
+		if len(pending) == batch {
+			if err := flush(); err != nil {
+				return st, err
+			}
 		}
 	}
+}
+
+// extractAll extracts the candidates' text on every core.
+func extractAll(cs []*candidate) {
+	var wg sync.WaitGroup
+	next := make(chan *candidate)
+	for range min(runtime.GOMAXPROCS(0), len(cs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range next {
+				c.page, c.err = Extract(c.resp.Body, c.resp.Charset, c.target)
+				c.resp = nil
+			}
+		}()
+	}
+	for _, c := range cs {
+		next <- c
+	}
+	close(next)
+	wg.Wait()
 }
 
 // trackingParams are query parameters dropped from article ids: they mark how a reader arrived, not what they
