@@ -25,6 +25,10 @@ type Doc struct {
 	Text   string
 	// Extra holds the input's other fields as a JSON object (may be nil).
 	Extra json.RawMessage
+	// ContentKey, when set, names the article's source bytes exactly (a WARC payload digest): an article with the
+	// key of one already indexed is an exact copy of it and is indexed from it without hashing its text (which
+	// may then be left empty).
+	ContentKey string
 }
 
 // Config are the parameters an index is built with. They are stored in the index and cannot change afterwards.

@@ -51,15 +51,50 @@ type Prepared struct {
 func digest(d *Doc) uint64 {
 	var x xxhash.Digest
 	x.Reset()
-	for _, s := range []string{d.ID, d.Title, d.URL, d.Date, d.Source, string(d.Extra), d.Text} {
+	for _, s := range []string{d.ID, d.Title, d.URL, d.Date, d.Source, string(d.Extra), d.Text, d.ContentKey} {
 		x.WriteString(s)
 		x.Write([]byte{0})
 	}
 	return x.Sum64()
 }
 
-// prepare hashes d with w.
+// HasContent reports whether an article with the content key is indexed (see Doc.ContentKey).
+func (ix *Index) HasContent(key string) bool {
+	_, err := ix.st.ByContent(xxhash.Sum64String(key))
+	return err == nil
+}
+
+// prepare hashes d with w, or copies the hashes of an indexed exact copy.
 func (ix *Index) prepare(w *worker, d *Doc) *store.Article {
+	if d.ContentKey != "" {
+		key := xxhash.Sum64String(d.ContentKey)
+		if src, err := ix.st.ByContent(key); err == nil {
+			if src.ID == d.ID {
+				return src // the same capture again: unchanged
+			}
+			a := &store.Article{
+				ID: d.ID, Title: d.Title, URL: d.URL, Source: d.Source, Date: d.Date, DateUnix: parseDate(d.Date),
+				TextLen: src.TextLen, Digest: digest(d), Set: src.Set, Full: src.Full, Size: src.Size,
+				Bands: src.Bands, Passages: src.Passages, ContentKey: key,
+			}
+			if a.Title == "" {
+				a.Title = src.Title
+			}
+			if len(d.Extra) > 0 {
+				a.Extra = d.Extra
+			}
+			return a
+		}
+	}
+	a := ix.hash(w, d)
+	if d.ContentKey != "" {
+		a.ContentKey = xxhash.Sum64String(d.ContentKey)
+	}
+	return a
+}
+
+// hash hashes d with w.
+func (ix *Index) hash(w *worker, d *Doc) *store.Article {
 	text := []byte(d.Text)
 	units := w.sh.Units(text)
 	w.hashes = shingle.AppendHashes(w.hashes[:0], units, ix.p.ShingleSize)

@@ -386,3 +386,30 @@ func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
 
 // Bytes returns the size of the index folder on disk.
 func (s *Store) Bytes() (int64, error) { return DirSize(s.dir) }
+
+// ByContent returns the article whose source bytes have the content key, or ErrNotFound.
+func (s *Store) ByContent(key uint64) (*Article, error) {
+	var a *Article
+	err := s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(contentKey(key))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var num uint64
+		if err := item.Value(func(v []byte) error {
+			if len(v) != 8 {
+				return ErrCorrupt
+			}
+			num = binary.BigEndian.Uint64(v)
+			return nil
+		}); err != nil {
+			return err
+		}
+		a, err = getDoc(txn, num, partAll)
+		return err
+	})
+	return a, err
+}

@@ -33,6 +33,9 @@ type Article struct {
 	Bands []uint64
 	// Passages are the article's passages with their own band keys.
 	Passages []Passage
+	// ContentKey identifies the article's source bytes exactly (a hash of a WARC payload digest, say; 0 for
+	// none): a later article with the same key is an exact copy, found by ByContent without hashing it again.
+	ContentKey uint64
 }
 
 // Passage is a span of an article's text, end exclusive, with the LSH band keys of its own signature and its
@@ -65,7 +68,7 @@ func appendKeys(dst []byte, keys []uint64) []byte {
 // uvarint-prefixed strings; the date as a zig-zag varint; extra as a uvarint-prefixed string; text length,
 // shingle count (uvarints); the digest (8 bytes LE); a flags byte (bit 0: set whole); the set (count, then
 // uvarint deltas); the band keys (count, then 8 bytes LE each); the passages (count, then start, length and
-// band keys and shingle set each).
+// band keys and shingle set each); the content key (8 bytes LE).
 func (a *Article) encode(dst []byte) []byte {
 	dst = append(dst, recordVersion)
 	dst = appendString(dst, a.ID)
@@ -92,7 +95,7 @@ func (a *Article) encode(dst []byte) []byte {
 		dst = appendKeys(dst, p.Bands)
 		dst = appendSet(dst, p.Set)
 	}
-	return dst
+	return binary.LittleEndian.AppendUint64(dst, a.ContentKey)
 }
 
 type decoder struct {
@@ -223,8 +226,10 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 		}
 		a.Passages = append(a.Passages, p)
 	}
+	raw = d.bytes(8)
 	if d.err != nil {
 		return nil, d.err
 	}
+	a.ContentKey = binary.LittleEndian.Uint64(raw)
 	return a, nil
 }

@@ -98,6 +98,7 @@ type Store struct {
 //	d docnum(8)                     → article record (record.go)
 //	b bandkey(8) docnum(8)          → empty: the article is in this band bucket
 //	p bandkey(8) docnum(8) index(4) → empty: the article's passage index is in this bucket
+//	c contentkey(8)                 → docnum(8): the article with these exact source bytes
 //
 // docnum is xxhash64 of the article id, so a re-run of the same input writes the same keys.
 const (
@@ -105,7 +106,15 @@ const (
 	prefixDoc     = 'd'
 	prefixBand    = 'b'
 	prefixPassage = 'p'
+	prefixContent = 'c'
 )
+
+func contentKey(key uint64) []byte {
+	k := make([]byte, 9)
+	k[0] = prefixContent
+	binary.BigEndian.PutUint64(k[1:], key)
+	return k
+}
 
 var paramsKey = []byte("mparams")
 

@@ -226,15 +226,15 @@ func TestSetEncodingAndSimilarity(t *testing.T) {
 func TestRecordGolden(t *testing.T) {
 	a := &Article{ID: "x", Title: "T", URL: "u", Source: "s", Date: "2020-01-02", DateUnix: 1577923200, Extra: []byte(`{"k":1}`),
 		TextLen: 42, Digest: 0x0102030405060708, Set: Set{3, 300}, Full: true, Size: 2, Bands: []uint64{0xff},
-		Passages: []Passage{{Start: 4, End: 9, Bands: []uint64{7}, Set: Set{5, 6}}}}
+		Passages: []Passage{{Start: 4, End: 9, Bands: []uint64{7}, Set: Set{5, 6}}}, ContentKey: 0x1122334455667788}
 	got := a.encode(nil)
 	const want = "0101780154017501730a323032302d30312d303280cae9e00b077b226b223a317d2a020807060504030201010203a902" +
-		"01ff00000000000000010405010700000000000000020501"
+		"01ff000000000000000104050107000000000000000205018877665544332211"
 	if hexs(got) != want {
 		t.Errorf("record encoding changed:\n got %s\nwant %s", hexs(got), want)
 	}
 	back, err := decodeArticle(got, partAll)
-	if err != nil || back.ID != "x" || back.DateUnix != a.DateUnix || !slices.Equal(back.Set, a.Set) || back.Passages[0].End != 9 || back.Bands[0] != 0xff {
+	if err != nil || back.ID != "x" || back.DateUnix != a.DateUnix || !slices.Equal(back.Set, a.Set) || back.Passages[0].End != 9 || back.Bands[0] != 0xff || back.ContentKey != a.ContentKey {
 		t.Errorf("decode: %v %+v", err, back)
 	}
 	for i := range got {
@@ -259,4 +259,26 @@ func FuzzDecodeArticle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		decodeArticle(b, partAll) // must not panic or allocate without bound
 	})
+}
+
+func TestContentKey(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	a := article("a", Set{1, 2}, 1, 2, 3, 4)
+	a.ContentKey = 99
+	if _, err := s.Put(a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ByContent(99)
+	if err != nil || got.ID != "a" || len(got.Bands) != 4 {
+		t.Fatalf("ByContent: %v %+v", err, got)
+	}
+	if _, err := s.ByContent(98); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown key: %v", err)
+	}
+	if ok, _ := s.Delete("a"); !ok {
+		t.Fatal("delete")
+	}
+	if _, err := s.ByContent(99); !errors.Is(err, ErrNotFound) {
+		t.Errorf("content key survives delete: %v", err)
+	}
 }

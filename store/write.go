@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -147,7 +148,7 @@ func (b *Batch) get(num uint64) (*Article, error) {
 }
 
 func (a *Article) entries() int64 {
-	n := int64(1 + len(a.Bands))
+	n := int64(2 + len(a.Bands))
 	for _, p := range a.Passages {
 		n += int64(len(p.Bands))
 	}
@@ -229,6 +230,11 @@ func (b *Batch) Put(a *Article) (Result, error) {
 			}
 		}
 	}
+	if a.ContentKey != 0 {
+		if err := set(contentKey(a.ContentKey), binary.BigEndian.AppendUint64(nil, num)); err != nil {
+			return 0, err
+		}
+	}
 	if err := set(docKey(num), append([]byte(nil), b.buf...)); err != nil {
 		return 0, err
 	}
@@ -240,6 +246,17 @@ func (b *Batch) Put(a *Article) (Result, error) {
 }
 
 func (b *Batch) deletePostings(num uint64, old *Article) {
+	if old.ContentKey != 0 {
+		// Only if it still names this article: another one may have taken the key since.
+		if item, err := b.txn.Get(contentKey(old.ContentKey)); err == nil {
+			item.Value(func(v []byte) error {
+				if len(v) == 8 && binary.BigEndian.Uint64(v) == num {
+					b.txn.Delete(contentKey(old.ContentKey))
+				}
+				return nil
+			})
+		}
+	}
 	for _, key := range old.Bands {
 		b.txn.Delete(bandKey(nil, key, num))
 	}

@@ -125,7 +125,7 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 				continue
 			}
 			if b.format == "warc" || strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".warc.gz") {
-				if err := ws.read(e, name, warc.IDFrom(b.idFrom), &read, send); err != nil {
+				if err := ws.read(e, ix, name, warc.IDFrom(b.idFrom), &read, send); err != nil {
 					return
 				}
 				continue

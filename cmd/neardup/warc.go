@@ -20,13 +20,14 @@ type warcTotals struct {
 	records  map[string]int
 	articles int
 	revisits int
+	copies   int
 	skipped  map[string]int
 	errors   int
 }
 
 // read hands the articles of one WARC file to send, reporting unreadable records as FILE:OFFSET: reason. It
 // returns send's error (the run was cancelled).
-func (w *warcTotals) read(e *env, name string, idFrom warc.IDFrom, read *atomic.Int64, send func(*neardup.Doc) error) error {
+func (w *warcTotals) read(e *env, ix *neardup.Index, name string, idFrom warc.IDFrom, read *atomic.Int64, send func(*neardup.Doc) error) error {
 	if w.records == nil {
 		w.records, w.skipped = map[string]int{}, map[string]int{}
 	}
@@ -44,7 +45,7 @@ func (w *warcTotals) read(e *env, name string, idFrom warc.IDFrom, read *atomic.
 		r = f
 	}
 	w.files++
-	st, err := warc.Articles(countReader{r, read}, name, idFrom, send, func(re *warc.RecordError) {
+	st, err := warc.Articles(countReader{r, read}, name, warc.Options{IDFrom: idFrom, Known: ix.HasContent}, send, func(re *warc.RecordError) {
 		fmt.Fprintf(e.stderr, "%s:%d: %s\n", name, re.Offset, re.Reason)
 		w.errors++
 	})
@@ -56,6 +57,7 @@ func (w *warcTotals) read(e *env, name string, idFrom warc.IDFrom, read *atomic.
 	}
 	w.articles += st.Articles
 	w.revisits += st.Revisits
+	w.copies += st.Copies
 	return err
 }
 
@@ -79,8 +81,8 @@ func (w *warcTotals) report(e *env) {
 	for _, v := range w.records {
 		total += v
 	}
-	fmt.Fprintf(e.stderr, "neardup: warc: %d files, %d records (%s), %d articles, %d revisits, %d unreadable; skipped: %s\n",
-		w.files, total, counts(w.records), w.articles, w.revisits, w.errors, counts(w.skipped))
+	fmt.Fprintf(e.stderr, "neardup: warc: %d files, %d records (%s), %d articles (%d exact copies of indexed payloads), %d revisits, %d unreadable; skipped: %s\n",
+		w.files, total, counts(w.records), w.articles, w.copies, w.revisits, w.errors, counts(w.skipped))
 }
 
 func counts(m map[string]int) string {

@@ -19,6 +19,18 @@ type Stats struct {
 	Revisits int            `json:"revisits"` // unchanged captures of a page (not indexed again)
 	Skipped  map[string]int `json:"skipped"`  // responses not indexed, by reason
 	Errors   int            `json:"errors"`   // unreadable records
+	// Copies are the articles whose payload digest was already indexed: handed on without extracting their text,
+	// to be indexed from the earlier capture without hashing.
+	Copies int `json:"copies"`
+}
+
+// Options configure Articles.
+type Options struct {
+	// IDFrom chooses article ids (default IDFromURL).
+	IDFrom IDFrom
+	// Known, if set, reports whether a payload digest is already indexed; such responses skip text extraction
+	// (their Doc has ContentKey set and no text).
+	Known func(digest string) bool
 }
 
 // IDFrom chooses article ids.
@@ -36,6 +48,7 @@ type candidate struct {
 	target string
 	page   *Page
 	err    error
+	copy   bool // the payload is indexed already: no extraction
 }
 
 // batch is the number of responses whose text is extracted in parallel before they are handed on in order.
@@ -44,14 +57,15 @@ const batch = 64
 // Articles reads a WARC stream and hands every HTML 200 response with text to emit as an article, in file order.
 // Text extraction, the costly part, runs on every core. Unreadable records go to bad and reading goes on.
 // emit's error stops it.
-func Articles(r io.Reader, file string, idFrom IDFrom, emit func(*neardup.Doc) error, bad func(*RecordError)) (Stats, error) {
+func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error, bad func(*RecordError)) (Stats, error) {
+	idFrom := o.IDFrom
 	st := Stats{Records: map[string]int{}, Skipped: map[string]int{}}
 	rd := NewReader(r)
 	var pending []*candidate
 	flush := func() error {
 		extractAll(pending)
 		for _, c := range pending {
-			if c.err != nil || strings.TrimSpace(c.page.Text) == "" {
+			if !c.copy && (c.err != nil || strings.TrimSpace(c.page.Text) == "") {
 				st.Skipped["no article text"]++
 				continue
 			}
@@ -70,7 +84,12 @@ func Articles(r io.Reader, file string, idFrom IDFrom, emit func(*neardup.Doc) e
 			extra, _ := json.Marshal(map[string]any{"warc": file, "warc_offset": c.rec.Offset, "charset": c.page.Charset,
 				"payload_digest": c.rec.Header.Get("WARC-Payload-Digest")})
 			st.Articles++
-			if err := emit(&neardup.Doc{ID: id, Title: c.page.Title, URL: c.target, Date: date, Text: c.page.Text, Extra: extra}); err != nil {
+			if c.copy {
+				st.Copies++
+			}
+			d := &neardup.Doc{ID: id, Title: c.page.Title, URL: c.target, Date: date, Text: c.page.Text, Extra: extra,
+				ContentKey: c.rec.Header.Get("WARC-Payload-Digest")}
+			if err := emit(d); err != nil {
 				return err
 			}
 		}
@@ -116,7 +135,11 @@ func Articles(r io.Reader, file string, idFrom IDFrom, emit func(*neardup.Doc) e
 		}
 		rec.Block = nil // the response holds what is needed
 		target := strings.Trim(strings.TrimSpace(rec.Header.Get("WARC-Target-URI")), "<>")
-		pending = append(pending, &candidate{rec: rec, resp: resp, target: target})
+		c := &candidate{rec: rec, resp: resp, target: target}
+		if dg := rec.Header.Get("WARC-Payload-Digest"); dg != "" && o.Known != nil && o.Known(dg) {
+			c.copy, c.page, c.resp = true, &Page{}, nil
+		}
+		pending = append(pending, c)
 		if len(pending) == batch {
 			if err := flush(); err != nil {
 				return st, err
@@ -134,8 +157,10 @@ func extractAll(cs []*candidate) {
 		go func() {
 			defer wg.Done()
 			for c := range next {
-				c.page, c.err = Extract(c.resp.Body, c.resp.Charset, c.target)
-				c.resp = nil
+				if !c.copy {
+					c.page, c.err = Extract(c.resp.Body, c.resp.Charset, c.target)
+					c.resp = nil
+				}
 			}
 		}()
 	}

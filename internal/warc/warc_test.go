@@ -57,7 +57,7 @@ func TestSharedFiles(t *testing.T) {
 			}
 			defer f.Close()
 			var errs []string
-			st, err := Articles(f, c.file, IDFromURL, func(d *neardup.Doc) error {
+			st, err := Articles(f, c.file, Options{}, func(d *neardup.Doc) error {
 				texts[d.ID] = d.Title + "\n" + d.Text
 				return nil
 			}, func(e *RecordError) { errs = append(errs, e.Error()) })
@@ -134,7 +134,7 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://x/\r\nContent-Length: 60\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>a b c d e f</p>\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n := 0
-		Articles(bytes.NewReader(b), "fuzz", IDFromURL, func(*neardup.Doc) error { n++; return nil }, func(*RecordError) {})
+		Articles(bytes.NewReader(b), "fuzz", Options{}, func(*neardup.Doc) error { n++; return nil }, func(*RecordError) {})
 		if n > len(b) {
 			t.Fatalf("%d articles from %d bytes", n, len(b))
 		}
@@ -155,7 +155,7 @@ func TestELTEGroups(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		Articles(f, name, IDFromURL, func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*RecordError) {})
+		Articles(f, name, Options{}, func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*RecordError) {})
 		f.Close()
 	}
 	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
