@@ -190,3 +190,6 @@ func parseDate(s string) int64 {
 	}
 	return 0
 }
+
+// ParseDate parses an article date the way the keep rule reads it (seconds since 1970, 0 when not understood).
+func ParseDate(s string) int64 { return parseDate(s) }

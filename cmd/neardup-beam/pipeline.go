@@ -1,0 +1,334 @@
+// Command neardup-beam runs the nightly dedupe as an Apache Beam pipeline, for corpora past one machine: the same
+// shingles, signatures and band keys as neardup (it uses its packages), the same verified Jaccard, the same keep
+// rule and the same output lines as `neardup dedupe`. It runs locally on Beam's in-process prism runner and, with
+// --runner and --endpoint, on Flink, Spark or Dataflow.
+package main
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/minhash"
+	"github.com/neardup/neardup/shingle"
+	"github.com/neardup/neardup/store"
+)
+
+// Article is what the pipeline carries of one article: enough to verify a pair and to choose the kept article.
+type Article struct {
+	ID       string
+	DateUnix int64
+	TextLen  int
+	Set      []uint32
+	Full     bool
+}
+
+// Params are the index parameters the pipeline hashes with (neardup's defaults for the threshold).
+type Params struct {
+	Size, K   int
+	Seed      uint64
+	Bands     int
+	Rows      int
+	Threshold float64
+}
+
+// NewParams derives the banding for a threshold exactly as neardup does for a new index.
+func NewParams(threshold float64) (Params, error) {
+	lsh, err := minhash.Optimal(threshold, minhash.DefaultK, minhash.DefaultWeights)
+	if err != nil {
+		return Params{}, err
+	}
+	return Params{Size: shingle.DefaultSize, K: minhash.DefaultK, Seed: neardup.DefaultSeed, Bands: lsh.Bands, Rows: lsh.Rows, Threshold: threshold}, nil
+}
+
+// parseFn parses JSON lines, rejects bad ones with a reason, and shingles and signs the good ones, emitting
+// (band key, id) postings and (id, article).
+type parseFn struct {
+	P  Params
+	sh *shingle.Shingler
+	h  *minhash.Hasher
+}
+
+func (f *parseFn) ProcessElement(line string, postings func(uint64, string), articles func(string, Article), bad func(string)) {
+	if strings.TrimSpace(line) == "" {
+		return
+	}
+	if f.sh == nil {
+		f.sh, _ = shingle.New(shingle.Options{Size: f.P.Size})
+		f.h, _ = minhash.New(f.P.K, f.P.Seed)
+	}
+	d, err := neardup.ParseDoc([]byte(line))
+	if err != nil {
+		bad(err.Error() + ": " + truncate(line))
+		return
+	}
+	hashes := f.sh.Hashes(nil, []byte(d.Text))
+	set := store.MakeSet(nil, hashes)
+	a := Article{ID: d.ID, DateUnix: neardup.ParseDate(d.Date), TextLen: len(d.Text), Set: set, Full: len(set) < store.MaxSetSize}
+	articles(d.ID, a)
+	if len(hashes) == 0 {
+		return
+	}
+	sig := f.h.Sum(nil, hashes)
+	for _, key := range (minhash.Params{Bands: f.P.Bands, Rows: f.P.Rows}).AppendBandKeys(nil, sig) {
+		postings(key, d.ID)
+	}
+}
+
+func truncate(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
+}
+
+// MaxBucket caps the articles of one band bucket paired as candidates; a larger bucket (thousands of identical
+// empty-ish pages, say) is reported and only its first MaxBucket articles are paired.
+const MaxBucket = 2000
+
+// pairsFn turns a band bucket into candidate pairs "a\x00b" with a < b.
+func pairsFn(_ uint64, ids func(*string) bool, emit func(string, int), oversized func(string)) {
+	var all []string
+	var id string
+	for ids(&id) {
+		all = append(all, id)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	if len(all) > MaxBucket {
+		oversized(fmt.Sprintf("bucket of %d articles, first %d paired", len(all), MaxBucket))
+		all = all[:MaxBucket]
+	}
+	for i, a := range all {
+		for _, b := range all[i+1:] {
+			emit(a+"\x00"+b, 1)
+		}
+	}
+}
+
+// distinctPairFn keys each distinct pair by its first article.
+func distinctPairFn(pair string, _ func(*int) bool, emit func(string, string)) {
+	a, b, _ := strings.Cut(pair, "\x00")
+	emit(a, b)
+}
+
+// Half is a pair waiting for its second article, with its first.
+type Half struct {
+	B string
+	A Article
+}
+
+// joinFirstFn attaches article a to each of its pairs, re-keyed by the second article.
+func joinFirstFn(_ string, arts func(*Article) bool, partners func(*string) bool, emit func(string, Half)) {
+	var a Article
+	if !arts(&a) {
+		return
+	}
+	var b string
+	for partners(&b) {
+		emit(b, Half{B: b, A: a})
+	}
+}
+
+// Edge is a verified pair.
+type Edge struct {
+	A, B    string
+	Jaccard float64
+}
+
+// verifyFn completes each pair with its second article and keeps it when its exact Jaccard reaches the threshold.
+type verifyFn struct {
+	Threshold float64
+}
+
+func (f *verifyFn) ProcessElement(_ string, arts func(*Article) bool, halves func(*Half) bool, emit func(Edge)) {
+	var b Article
+	if !arts(&b) {
+		return
+	}
+	var h Half
+	for halves(&h) {
+		if j, _ := store.Similarity(h.A.Set, b.Set, h.A.Full, b.Full); j >= f.Threshold {
+			emit(Edge{A: h.A.ID, B: b.ID, Jaccard: j})
+		}
+	}
+}
+
+// bothWaysFn emits an edge in both directions, for neighbour lists.
+func bothWaysFn(e Edge, emit func(string, string)) {
+	emit(e.A, e.B)
+	emit(e.B, e.A)
+}
+
+// selfLabelFn starts every node of an edge with its own id as label.
+func selfLabelFn(node string, _ func(*string) bool, emit func(string, string)) { emit(node, node) }
+
+// propagateFn sends a node's label to itself and its neighbours (one round of min-label propagation).
+func propagateFn(node string, labels func(*string) bool, nbrs func(*string) bool, emit func(string, string)) {
+	var label, l string
+	for labels(&l) {
+		if label == "" || l < label {
+			label = l
+		}
+	}
+	if label == "" {
+		return
+	}
+	emit(node, label)
+	var n string
+	for nbrs(&n) {
+		emit(n, label)
+	}
+}
+
+func minString(a, b string) string { return min(a, b) }
+
+// changedFn emits the edges whose ends still have different labels after the last round.
+func changedFn(node string, labels func(*string) bool, nbrs func(*string) bool, emit func(string, string)) {
+	var label string
+	labels(&label)
+	var n string
+	for nbrs(&n) {
+		emit(n, label)
+	}
+	emit(node, "="+label)
+}
+
+// unconvergedFn reports a node that got a label from a neighbour other than its own.
+func unconvergedFn(node string, ls func(*string) bool, report func(string)) {
+	own, other := "", ""
+	var l string
+	for ls(&l) {
+		if strings.HasPrefix(l, "=") {
+			own = l[1:]
+		} else if other == "" || l < other {
+			other = l
+		}
+	}
+	if other != "" && other != own {
+		report(node)
+	}
+}
+
+// Member of a labelled component, with its article.
+func labelArticleFn(_ string, labels func(*string) bool, arts func(*Article) bool, emit func(string, Article)) {
+	var label string
+	if !labels(&label) {
+		return
+	}
+	var a Article
+	if arts(&a) {
+		emit(label, a)
+	}
+}
+
+// clusterFn writes one component as neardup dedupe's JSON line, choosing the kept article by its rule: the
+// earliest date (dated before undated), then the longest text, then the smallest id.
+func clusterFn(_ string, arts func(*Article) bool, emit func(string), drop func(string)) {
+	var all []Article
+	var a Article
+	for arts(&a) {
+		all = append(all, a)
+	}
+	if len(all) < 2 {
+		return
+	}
+	slices.SortFunc(all, func(x, y Article) int {
+		switch {
+		case x.DateUnix != 0 && y.DateUnix == 0:
+			return -1
+		case x.DateUnix == 0 && y.DateUnix != 0:
+			return 1
+		case x.DateUnix != y.DateUnix:
+			return cmp.Compare(x.DateUnix, y.DateUnix)
+		case x.TextLen != y.TextLen:
+			return cmp.Compare(y.TextLen, x.TextLen)
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	keep := all[0]
+	cl := neardup.Cluster{Keep: keep.ID, Members: []neardup.Member{{ID: keep.ID, Jaccard: 1}}}
+	for _, m := range all[1:] {
+		j, _ := store.Similarity(m.Set, keep.Set, m.Full, keep.Full)
+		cl.Members = append(cl.Members, neardup.Member{ID: m.ID, Jaccard: float64(int64(j*10000+0.5)) / 10000})
+		drop(m.ID)
+	}
+	slices.SortFunc(cl.Members[1:], func(x, y neardup.Member) int {
+		if x.Jaccard != y.Jaccard {
+			return cmp.Compare(y.Jaccard, x.Jaccard)
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	b, _ := json.Marshal(cl)
+	emit(string(b))
+}
+
+func init() {
+	register.DoFn4x0[string, func(uint64, string), func(string, Article), func(string)](&parseFn{})
+	register.Function4x0(pairsFn)
+	register.Function3x0(distinctPairFn)
+	register.Function4x0(joinFirstFn)
+	register.DoFn4x0[string, func(*Article) bool, func(*Half) bool, func(Edge)](&verifyFn{})
+	register.Function2x0(bothWaysFn)
+	register.Function3x0(selfLabelFn)
+	register.Function4x0(propagateFn)
+	register.Function2x1(minString)
+	register.Function4x0(changedFn)
+	register.Function3x0(unconvergedFn)
+	register.Function4x0(labelArticleFn)
+	register.Function4x0(clusterFn)
+	register.Emitter1[string]()
+	register.Emitter1[Edge]()
+	register.Emitter2[uint64, string]()
+	register.Emitter2[string, Article]()
+	register.Emitter2[string, int]()
+	register.Emitter2[string, string]()
+	register.Emitter2[string, Half]()
+	register.Iter1[string]()
+	register.Iter1[int]()
+	register.Iter1[Article]()
+	register.Iter1[Half]()
+}
+
+// Outputs are the pipeline's result collections.
+type Outputs struct {
+	Clusters    beam.PCollection // JSON lines in `neardup dedupe` format
+	Drop        beam.PCollection // ids to drop
+	Rejected    beam.PCollection // "reason: line" for bad input lines
+	Oversized   beam.PCollection // reports of capped buckets
+	Unconverged beam.PCollection // nodes whose label still changes after the last round: raise --rounds
+}
+
+// Components labels every node of the edges' graph with the least id of its connected component, by min-label
+// propagation unrolled into rounds: each round every node takes the least label among its own and its
+// neighbours'. Nothing is held in one worker but one node's neighbours. A component of diameter d settles in d
+// rounds; nodes still changing after the last round are reported in unconverged (raise the rounds).
+func Components(s beam.Scope, edges beam.PCollection, rounds int) (labels, unconverged beam.PCollection) {
+	nbrs := beam.ParDo(s, bothWaysFn, edges)
+	labels = beam.ParDo(s, selfLabelFn, beam.GroupByKey(s, nbrs))
+	for range rounds {
+		labels = beam.CombinePerKey(s, minString, beam.ParDo(s, propagateFn, beam.CoGroupByKey(s, labels, nbrs)))
+	}
+	unconverged = beam.ParDo(s, unconvergedFn, beam.GroupByKey(s, beam.ParDo(s, changedFn, beam.CoGroupByKey(s, labels, nbrs))))
+	return labels, unconverged
+}
+
+// Build adds the dedupe to a pipeline over lines of JSON articles.
+func Build(s beam.Scope, lines beam.PCollection, p Params, rounds int) Outputs {
+	postings, articles, rejected := beam.ParDo3(s, &parseFn{P: p}, lines)
+	buckets := beam.GroupByKey(s, postings)
+	pairs, oversized := beam.ParDo2(s, pairsFn, buckets)
+	distinct := beam.ParDo(s, distinctPairFn, beam.GroupByKey(s, pairs))
+	halves := beam.ParDo(s, joinFirstFn, beam.CoGroupByKey(s, articles, distinct))
+	edges := beam.ParDo(s, &verifyFn{Threshold: p.Threshold}, beam.CoGroupByKey(s, articles, halves))
+
+	labels, unconverged := Components(s, edges, rounds)
+	members := beam.ParDo(s, labelArticleFn, beam.CoGroupByKey(s, labels, articles))
+	clusters, drop := beam.ParDo2(s, clusterFn, beam.GroupByKey(s, members))
+	return Outputs{Clusters: clusters, Drop: drop, Rejected: rejected, Oversized: oversized, Unconverged: unconverged}
+}
