@@ -15,7 +15,7 @@ import (
 
 func main() {
 	input := flag.String("input", "", "JSONL articles: a file or glob (.gz read transparently)")
-	output := flag.String("output", "clusters.jsonl", "cluster lines, in `neardup dedupe` format (sharded by the runner)")
+	output := flag.String("output", "clusters.jsonl", "cluster lines, in `neardup dedupe` format (sharded by the runner); OUTPUT.unconverged lists nodes still changing after the last round, OUTPUT.oversized the capped buckets")
 	dropList := flag.String("drop-list", "", "also write the ids to drop here")
 	rejects := flag.String("rejected", "", "write the rejected input lines, with reasons, here")
 	threshold := flag.Float64("threshold", 0.8, "least verified Jaccard similarity that joins two articles")
@@ -41,6 +41,7 @@ func main() {
 		textio.Write(s, *rejects, out.Rejected)
 	}
 	textio.Write(s, *output+".unconverged", out.Unconverged)
+	textio.Write(s, *output+".oversized", out.Oversized)
 	if err := beamx.Run(context.Background(), pipe); err != nil {
 		fmt.Fprintln(os.Stderr, "neardup-beam:", err)
 		os.Exit(1)
