@@ -55,7 +55,7 @@ func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser,
 	}
 	var src io.Reader = rc
 	if read != nil {
-		src = countingReader{rc, read}
+		src = CountingReader{rc, read}
 	}
 	br := bufio.NewReaderSize(src, 1<<20)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -75,15 +75,15 @@ func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser,
 	}{br, rc}, size, nil
 }
 
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
+// CountingReader adds the bytes read through R to N, for progress reports.
+type CountingReader struct {
+	R io.Reader
+	N *atomic.Int64
 }
 
-func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
+func (c CountingReader) Read(p []byte) (int, error) {
+	n, err := c.R.Read(p)
+	c.N.Add(int64(n))
 	return n, err
 }
 

@@ -22,23 +22,17 @@ func (s *Store) Get(id string) (*Article, error) {
 }
 
 // GetDoc returns the article with the docnum, or ErrNotFound.
-func (s *Store) GetDoc(num uint64) (*Article, error) {
-	var a *Article
-	err := s.db.View(func(txn *badger.Txn) error {
-		var err error
-		a, err = getDoc(txn, num, partAll)
-		return err
-	})
-	return a, err
-}
+func (s *Store) GetDoc(num uint64) (*Article, error) { return s.view(num, partAll) }
 
 // GetSet returns the article with the docnum with its metadata and shingle set only (no band keys or passages),
 // or ErrNotFound.
-func (s *Store) GetSet(num uint64) (*Article, error) {
+func (s *Store) GetSet(num uint64) (*Article, error) { return s.view(num, partSet) }
+
+func (s *Store) view(num uint64, upTo part) (*Article, error) {
 	var a *Article
 	err := s.db.View(func(txn *badger.Txn) error {
 		var err error
-		a, err = getDoc(txn, num, partSet)
+		a, err = getDoc(txn, num, upTo)
 		return err
 	})
 	return a, err

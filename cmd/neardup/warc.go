@@ -45,7 +45,7 @@ func (w *warcTotals) read(e *env, ix *neardup.Index, name string, idFrom warc.ID
 		r = f
 	}
 	w.files++
-	st, err := warc.Articles(countReader{r, read}, name, warc.Options{IDFrom: idFrom, Known: ix.HasContent}, send, func(re *warc.RecordError) {
+	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, name, warc.Options{IDFrom: idFrom, Known: ix.HasContent}, send, func(re *warc.RecordError) {
 		fmt.Fprintf(e.stderr, "%s:%d: %s\n", name, re.Offset, re.Reason)
 		w.errors++
 	})
@@ -59,17 +59,6 @@ func (w *warcTotals) read(e *env, ix *neardup.Index, name string, idFrom warc.ID
 	w.revisits += st.Revisits
 	w.copies += st.Copies
 	return err
-}
-
-type countReader struct {
-	r io.Reader
-	n *atomic.Int64
-}
-
-func (c countReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	return n, err
 }
 
 // report prints one summary line of the WARC input, if there was any.
