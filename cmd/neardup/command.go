@@ -72,6 +72,8 @@ Run "neardup COMMAND --help" for a command's flags and output.
 Quick start:
   neardup dedupe testdata/doj-press-releases.jsonl     index the sample and print its clusters
   neardup query doj-opa-12685                          what is this article a copy of?
+  neardup index crawl/*.warc.gz                        index a crawl from its WARC files
+  neardup serve --addr 127.0.0.1:8080                  the same over HTTP
 `)
 }
 
