@@ -322,27 +322,9 @@ func (s *Store) Stats() (Stats, error) {
 	return st, err
 }
 
-// Count returns the number of articles.
-func (s *Store) Count() (int, error) {
-	n := 0
-	err := s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		opt.Prefix = []byte{prefixDoc}
-		it := txn.NewIterator(opt)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			n++
-		}
-		return nil
-	})
-	return n, err
-}
-
-// loadKnown reads every docnum, key only.
-func (s *Store) loadKnown() error {
-	known := map[uint64]struct{}{}
-	err := s.db.View(func(txn *badger.Txn) error {
+// eachDocNum calls fn with every article's docnum, reading keys only.
+func (s *Store) eachDocNum(fn func(num uint64)) error {
+	return s.db.View(func(txn *badger.Txn) error {
 		opt := badger.DefaultIteratorOptions
 		opt.PrefetchValues = false
 		opt.Prefix = []byte{prefixDoc}
@@ -350,12 +332,24 @@ func (s *Store) loadKnown() error {
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			if k := it.Item().Key(); len(k) == 9 {
-				known[binary.BigEndian.Uint64(k[1:])] = struct{}{}
+				fn(binary.BigEndian.Uint64(k[1:]))
 			}
 		}
 		return nil
 	})
-	if err != nil {
+}
+
+// Count returns the number of articles.
+func (s *Store) Count() (int, error) {
+	n := 0
+	err := s.eachDocNum(func(uint64) { n++ })
+	return n, err
+}
+
+// loadKnown reads every docnum, key only.
+func (s *Store) loadKnown() error {
+	known := map[uint64]struct{}{}
+	if err := s.eachDocNum(func(num uint64) { known[num] = struct{}{} }); err != nil {
 		return fmt.Errorf("store: load docnums: %w", err)
 	}
 	s.known = known
