@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/neardup/neardup/minhash"
@@ -119,12 +120,14 @@ type Options struct {
 
 // Index is an open neardup index.
 type Index struct {
-	st     *store.Store
-	p      store.Params
-	unit   shingle.Unit
-	lsh    minhash.Params
-	plsh   minhash.Params
-	hasher func() *worker
+	st   *store.Store
+	p    store.Params
+	unit shingle.Unit
+	lsh  minhash.Params
+	plsh minhash.Params
+	// workers keeps hashing state between one-off queries: a worker's tokenizer caches and round keys are worth
+	// reusing rather than building per request.
+	workers sync.Pool
 }
 
 // Open opens or creates the index in dir.
@@ -151,10 +154,12 @@ func Open(dir string, o *Options) (*Index, error) {
 	}
 	ix.lsh = minhash.Params{Bands: ix.p.Bands, Rows: ix.p.Rows}
 	ix.plsh = minhash.Params{Bands: ix.p.PassageBands, Rows: ix.p.PassageRows}
-	if _, err := ix.newWorker(); err != nil {
+	w, err := ix.newWorker()
+	if err != nil {
 		st.Close()
 		return nil, err
 	}
+	ix.workers.Put(w)
 	return ix, nil
 }
 

@@ -70,10 +70,11 @@ func (ix *Index) PassagesDoc(d *Doc) (*PassageReport, error) {
 			PassageHit{Start: b[0], End: b[1], Matches: []PassageMatch{{ID: d.ID, Start: a[0], End: a[1], Jaccard: round4(j)}}})
 	}
 	if ix.p.PassageK > 0 {
-		w, err := ix.newWorker()
+		w, err := ix.getWorker()
 		if err != nil {
 			return nil, err
 		}
+		defer ix.putWorker(w)
 		ps := shingle.AppendPassages(nil, text, toks, shingle.PassageOptions{MinTokens: ix.p.PassageMin, Window: ix.p.PassageWindow})
 		for _, p := range ps {
 			w.phash = shingle.AppendHashes(w.phash[:0], toks[p.Lo:p.Hi], ix.p.ShingleSize)

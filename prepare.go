@@ -39,13 +39,15 @@ func (ix *Index) newWorker() (*worker, error) {
 	return w, nil
 }
 
-// Prepared is an article ready to be written: everything hashed, nothing stored yet. Preparing is the expensive
-// part of indexing and runs on many goroutines; writing is cheap and serial.
-type Prepared struct {
-	Article *store.Article
-	// Bytes is the length of the text hashed.
-	Bytes int
+// getWorker takes a worker from the pool, or makes one; putWorker gives it back.
+func (ix *Index) getWorker() (*worker, error) {
+	if w, ok := ix.workers.Get().(*worker); ok {
+		return w, nil
+	}
+	return ix.newWorker()
 }
+
+func (ix *Index) putWorker(w *worker) { ix.workers.Put(w) }
 
 // digest identifies a document's content and metadata.
 func digest(d *Doc) uint64 {

@@ -64,11 +64,12 @@ func (ix *Index) QueryDoc(d *Doc, threshold float64, top int) ([]Match, error) {
 	if err := ix.checkThreshold(threshold); err != nil {
 		return nil, err
 	}
-	w, err := ix.newWorker()
+	w, err := ix.getWorker()
 	if err != nil {
 		return nil, err
 	}
 	a := ix.prepare(w, d)
+	ix.putWorker(w)
 	ms, err := ix.st.Query(store.Query{Bands: a.Bands, Set: a.Set, Full: a.Full, Exclude: d.ID, Threshold: threshold, Top: top})
 	if err != nil {
 		return nil, err
