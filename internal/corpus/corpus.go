@@ -84,3 +84,13 @@ func Bench(tb testing.TB) []Doc {
 	}
 	return docs
 }
+
+// GeneratorBase is the corpus benchmarks grow generated corpora from: Reuters-21578 from ../shared/data when it
+// is there, else the shipped DOJ sample.
+func GeneratorBase() string {
+	p := filepath.Join(Root(), "..", "shared", "data", "reuters21578.jsonl")
+	if _, err := os.Stat(p); err != nil {
+		return Sample()
+	}
+	return p
+}

@@ -16,7 +16,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -43,11 +42,7 @@ func main() {
 }
 
 func run(n, clients int, duration time.Duration, maxRequests, writeBatch, writeRate int) error {
-	base := filepath.Join(corpus.Root(), "..", "shared", "data", "reuters21578.jsonl")
-	if _, err := os.Stat(base); err != nil {
-		base = corpus.Sample()
-	}
-	docs, err := corpus.Load(base)
+	docs, err := corpus.Load(corpus.GeneratorBase())
 	if err != nil {
 		return err
 	}

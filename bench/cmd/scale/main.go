@@ -77,10 +77,7 @@ var memProfile string
 
 func run(n, queries int, base, dir string, seed uint64) error {
 	if base == "" {
-		base = filepath.Join(corpus.Root(), "..", "shared", "data", "reuters21578.jsonl")
-		if _, err := os.Stat(base); err != nil {
-			base = corpus.Sample()
-		}
+		base = corpus.GeneratorBase()
 	}
 	docs, err := corpus.Load(base)
 	if err != nil {
