@@ -39,7 +39,7 @@ func (s *Store) view(num uint64, upTo part) (*Article, error) {
 }
 
 func getDoc(txn *badger.Txn, num uint64, upTo part) (*Article, error) {
-	item, err := txn.Get(docKey(num))
+	item, err := txn.Get(docKey(nil, num))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, ErrNotFound
 	}
@@ -379,7 +379,7 @@ func (s *Store) Bytes() (int64, error) { return DirSize(s.dir) }
 func (s *Store) ByContent(key uint64) (*Article, error) {
 	var a *Article
 	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(contentKey(key))
+		item, err := txn.Get(contentKey(nil, key))
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return ErrNotFound
 		}

@@ -282,3 +282,102 @@ func TestContentKey(t *testing.T) {
 		t.Errorf("content key survives delete: %v", err)
 	}
 }
+
+// TestBatchPipelineReadsOwnWrites writes, replaces and deletes ids whose earlier writes are still in a group
+// that is being built or committed: every later operation must see them, and no stale posting may remain.
+func TestBatchPipelineReadsOwnWrites(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	b, err := s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Discard()
+	b.maxN = 40 // a few articles per transaction, so that groups are in flight all the time
+	put := func(a *Article, want Result) {
+		t.Helper()
+		if r, err := b.Put(a); err != nil || r != want {
+			t.Fatalf("put %s: %v %v, want %v", a.ID, r, err, want)
+		}
+	}
+	for round := range 3 {
+		for i := range 30 {
+			id := "x" + strings.Repeat("y", i)
+			a := article(id, Set{uint32(round), uint32(10 + i)}, uint64(1000*round+i), uint64(1000*round+i+100), 7777, 8888)
+			a.Digest = uint64(round*100 + i)
+			a.ContentKey = uint64(500 + i) // the same content key for the id in every round
+			want := Added
+			if round > 0 {
+				want = Replaced
+			}
+			put(a, want)
+			if i%5 == 0 {
+				b.Flush()
+			}
+		}
+	}
+	// Unchanged while the last round may still be in flight.
+	a := article("x", Set{2, 10}, 2000, 2100, 7777, 8888)
+	a.Digest = 200
+	put(a, Unchanged)
+	// Delete right after a Put of the same id in the same group.
+	z := article("z", Set{9}, 9009, 9009, 9009, 9009)
+	put(z, Added)
+	if ok, err := b.Delete("z"); !ok || err != nil {
+		t.Fatalf("delete z in flight: %v %v", ok, err)
+	}
+	// A content key moves from one article to another while both writes are pending.
+	c1 := article("c1", Set{1}, 9001, 9001, 9001, 9001)
+	c1.ContentKey = 77
+	put(c1, Added)
+	c2 := article("c2", Set{2}, 9002, 9002, 9002, 9002)
+	c2.ContentKey = 77
+	put(c2, Added)
+	c1b := article("c1", Set{3}, 9003, 9003, 9003, 9003)
+	c1b.ContentKey, c1b.Digest = 78, 12345
+	put(c1b, Replaced) // must not delete content key 77, which c2 holds now
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Put(z); err == nil {
+		t.Error("Put after Commit succeeded")
+	}
+	b.Discard() // safe after Commit
+	if _, err := s.Put(article("bad", Set{3, 1}, 1, 2, 3, 4)); !errors.Is(err, ErrInvalid) {
+		t.Errorf("unsorted set: %v, want ErrInvalid", err)
+	}
+
+	if n, _ := s.Count(); n != 32 {
+		t.Errorf("count %d, want 32 (30 x ids, c1, c2)", n)
+	}
+	for round := range 2 {
+		for i := range 30 {
+			if c, _ := s.Candidates([]uint64{uint64(1000*round + i)}); len(c) != 0 {
+				t.Fatalf("stale posting of round %d, article %d: %v", round, i, c)
+			}
+		}
+	}
+	for i := range 30 {
+		if c, _ := s.Candidates([]uint64{uint64(2000 + i)}); len(c) != 1 {
+			t.Fatalf("article %d of the last round: %v", i, c)
+		}
+		got, err := s.ByContent(uint64(500 + i))
+		if err != nil || got.ID != "x"+strings.Repeat("y", i) {
+			t.Fatalf("content key %d: %v %v", 500+i, got, err)
+		}
+	}
+	if c, _ := s.Candidates([]uint64{7777}); len(c) != 30 {
+		t.Errorf("band 7777 holds %d articles, want 30", len(c))
+	}
+	if c, _ := s.Candidates([]uint64{9009}); len(c) != 0 {
+		t.Errorf("deleted z still in its band: %v", c)
+	}
+	if c, _ := s.Candidates([]uint64{9001}); len(c) != 0 {
+		t.Errorf("replaced c1 still in its old band: %v", c)
+	}
+	if got, err := s.ByContent(77); err != nil || got.ID != "c2" {
+		t.Errorf("content key 77: %v %v, want c2", got, err)
+	}
+	if got, err := s.ByContent(78); err != nil || got.ID != "c1" {
+		t.Errorf("content key 78: %v %v, want c1", got, err)
+	}
+}

@@ -29,19 +29,71 @@ var ErrExpired = errors.New("store: article older than the retention period")
 var ErrCollision = errors.New("store: id hash collision")
 
 // Batch groups writes into few Badger transactions. Every article's entries (record and postings) are committed
-// in one transaction, so after a crash an article is either wholly present or absent. A Batch holds the store's
-// writer lock from NewBatch until Commit or Discard; queries keep running meanwhile. A Batch is not safe for
-// concurrent use.
+// in one transaction, so after a crash an article is either wholly present or absent.
+//
+// Writes are pipelined: Put appends an article's entries to a group in memory; Flush hands the group to a
+// committer goroutine, which fills a Badger transaction with it while Badger is still applying the previous one,
+// and Put goes on building the next group meanwhile. A Put or Delete that must read an id written in a group not
+// yet applied first waits for it. A commit error is returned by a later Put, Flush or Commit.
+//
+// A Batch holds the store's writer lock from NewBatch until Commit or Discard; queries keep running meanwhile.
+// A Batch is not safe for concurrent use.
 type Batch struct {
-	s       *Store
-	txn     *badger.Txn
-	entries int64
-	bytes   int64
-	maxN    int64
-	maxB    int64
-	now     func() time.Time
-	buf     []byte
-	broken  error // a write failed half-way: the open transaction must not be committed
+	s        *Store
+	cur      *group
+	inflight []*group // handed to the committer, oldest first
+	free     []*group
+	queue    chan *group
+	exited   chan struct{}
+	maxN     int64
+	maxB     int64
+	now      func() time.Time
+	err      error // the first commit error
+	finished bool
+	buf      []byte
+}
+
+// group is one transaction's worth of writes.
+type group struct {
+	slab  []byte // keys and values, back to back
+	ents  []pending
+	nums  map[uint64]struct{} // docnums written or deleted
+	ckeys map[uint64]struct{} // content keys written or deleted
+	n     int64               // entries, as reserved
+	size  int64               // bytes, as reserved
+	done  chan error          // the commit's result
+	bents []badger.Entry      // reused by the committer
+}
+
+type pending struct {
+	k0, k1, v0, v1 int
+	exp            uint64
+	del            bool
+}
+
+func newGroup() *group {
+	return &group{nums: map[uint64]struct{}{}, ckeys: map[uint64]struct{}{}, done: make(chan error, 1)}
+}
+
+func (g *group) reset() {
+	g.slab, g.ents = g.slab[:0], g.ents[:0]
+	clear(g.nums)
+	clear(g.ckeys)
+	g.n, g.size = 0, 0
+}
+
+func (g *group) set(k, v []byte, exp uint64) {
+	k0 := len(g.slab)
+	g.slab = append(g.slab, k...)
+	v0 := len(g.slab)
+	g.slab = append(g.slab, v...)
+	g.ents = append(g.ents, pending{k0: k0, k1: v0, v0: v0, v1: len(g.slab), exp: exp})
+}
+
+func (g *group) delete(k []byte) {
+	k0 := len(g.slab)
+	g.slab = append(g.slab, k...)
+	g.ents = append(g.ents, pending{k0: k0, k1: len(g.slab), del: true})
 }
 
 // NewBatch starts a batch of writes.
@@ -61,69 +113,179 @@ func (s *Store) NewBatch() (*Batch, error) {
 			return nil, err
 		}
 	}
-	// Stay at half of Badger's limits, so that an article never straddles two transactions.
-	return &Batch{s: s, txn: s.db.NewTransaction(true), maxN: s.db.MaxBatchCount() / 2, maxB: s.db.MaxBatchSize() / 2, now: time.Now}, nil
+	b := &Batch{
+		s:   s,
+		cur: newGroup(),
+		// Stay at half of Badger's limits, so that an article never straddles two transactions.
+		maxN:   s.db.MaxBatchCount() / 2,
+		maxB:   s.db.MaxBatchSize() / 2,
+		now:    time.Now,
+		queue:  make(chan *group, 1),
+		exited: make(chan struct{}),
+	}
+	go b.commitLoop()
+	return b, nil
+}
+
+// commitLoop commits the groups handed to it, in order. The next transaction is opened before the current one
+// is committed: Badger makes a new transaction wait until every earlier commit is applied, and opening it first
+// lets the committer fill it while Badger applies the current one. Transactions here only write (conflict
+// detection is off), so the earlier read timestamp does not matter.
+func (b *Batch) commitLoop() {
+	defer close(b.exited)
+	txn := b.s.db.NewTransaction(true)
+	for g := range b.queue {
+		err := g.fill(txn)
+		next := b.s.db.NewTransaction(true)
+		if err != nil {
+			txn.Discard()
+			g.done <- err
+		} else {
+			txn.CommitWith(func(err error) { g.done <- err })
+		}
+		txn = next
+	}
+	txn.Discard()
+}
+
+func (g *group) fill(txn *badger.Txn) error {
+	if cap(g.bents) < len(g.ents) {
+		g.bents = make([]badger.Entry, len(g.ents))
+	}
+	g.bents = g.bents[:len(g.ents)]
+	for i, p := range g.ents {
+		key := g.slab[p.k0:p.k1:p.k1]
+		var err error
+		if p.del {
+			err = txn.Delete(key)
+		} else {
+			g.bents[i] = badger.Entry{Key: key, Value: g.slab[p.v0:p.v1:p.v1], ExpiresAt: p.exp}
+			err = txn.SetEntry(&g.bents[i])
+		}
+		if err != nil {
+			return fmt.Errorf("store: write: %w", err)
+		}
+	}
+	return nil
+}
+
+// reap collects the groups whose commits are done, without waiting unless wait is set.
+func (b *Batch) reap(wait bool) error {
+	for len(b.inflight) > 0 {
+		g := b.inflight[0]
+		var err error
+		if wait {
+			err = <-g.done
+		} else {
+			select {
+			case err = <-g.done:
+			default:
+				return b.err
+			}
+		}
+		if err != nil && b.err == nil {
+			b.err = fmt.Errorf("store: commit: %w", err)
+		}
+		b.inflight = b.inflight[1:]
+		g.reset()
+		b.free = append(b.free, g)
+	}
+	return b.err
 }
 
 // entryCost is a conservative estimate of Badger's per-entry transaction size beyond key and value.
 const entryCost = 64
 
-// reserve commits the current transaction if the next n entries of b bytes might not fit in it.
+// reserve hands the current group to the committer if the next n entries of b bytes might not fit in it.
 func (b *Batch) reserve(n, size int64) error {
 	if n > b.maxN || size > b.maxB {
 		return ErrTooLarge
 	}
-	if b.entries+n > b.maxN || b.bytes+size > b.maxB {
+	if b.cur.n+n > b.maxN || b.cur.size+size > b.maxB {
 		if err := b.flush(); err != nil {
 			return err
 		}
 	}
-	b.entries += n
-	b.bytes += size
+	b.cur.n += n
+	b.cur.size += size
 	return nil
 }
 
 func (b *Batch) flush() error {
-	if b.broken != nil {
-		return b.broken
-	}
-	err := b.txn.Commit()
-	b.txn = b.s.db.NewTransaction(true)
-	b.entries, b.bytes = 0, 0
-	if err != nil {
-		return fmt.Errorf("store: commit: %w", err)
-	}
-	return nil
-}
-
-// Flush commits what the batch holds so far; the batch stays usable.
-func (b *Batch) Flush() error { return b.flush() }
-
-// Commit commits the batch and releases the writer lock.
-func (b *Batch) Commit() error {
-	if b.txn == nil {
+	if b.finished {
 		return errors.New("store: batch already finished")
 	}
-	if b.broken != nil {
-		b.Discard()
-		return b.broken
+	if err := b.reap(false); err != nil {
+		return err
 	}
-	defer b.s.mu.Unlock()
-	err := b.txn.Commit()
-	b.txn = nil
-	if err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+	if len(b.cur.ents) == 0 {
+		return nil
+	}
+	b.queue <- b.cur
+	b.inflight = append(b.inflight, b.cur)
+	if n := len(b.free); n > 0 {
+		b.cur, b.free = b.free[n-1], b.free[:n-1]
+	} else {
+		b.cur = newGroup()
 	}
 	return nil
 }
 
-// Discard drops what was not yet committed and releases the writer lock. It is safe after Commit.
+// Flush hands what the batch holds so far to be committed; the batch stays usable. The commit completes in the
+// background: Commit waits for it.
+func (b *Batch) Flush() error { return b.flush() }
+
+// settle makes every write to the docnum and content key visible to reads: it commits and waits for the groups
+// that hold one.
+func (b *Batch) settle(num, ckey uint64) error {
+	holds := func(g *group) bool {
+		_, ok := g.nums[num]
+		if !ok && ckey != 0 {
+			_, ok = g.ckeys[ckey]
+		}
+		return ok
+	}
+	need := holds(b.cur)
+	for _, g := range b.inflight {
+		need = need || holds(g)
+	}
+	if !need {
+		return nil
+	}
+	if err := b.flush(); err != nil {
+		return err
+	}
+	return b.reap(true)
+}
+
+// Commit commits the batch, waits until it is applied and releases the writer lock.
+func (b *Batch) Commit() error {
+	if b.finished {
+		return errors.New("store: batch already finished")
+	}
+	err := b.flush()
+	b.finish()
+	if err != nil {
+		return err
+	}
+	return b.err
+}
+
+// Discard drops what was not yet handed over by Flush, waits for what was, and releases the writer lock. It is
+// safe after Commit.
 func (b *Batch) Discard() {
-	if b.txn == nil {
+	if b.finished {
 		return
 	}
-	b.txn.Discard()
-	b.txn = nil
+	b.cur.reset()
+	b.finish()
+}
+
+func (b *Batch) finish() {
+	b.finished = true
+	b.reap(true)
+	close(b.queue)
+	<-b.exited
 	b.s.mu.Unlock()
 }
 
@@ -131,20 +293,49 @@ func (b *Batch) get(num uint64) (*Article, error) {
 	if _, ok := b.s.known[num]; !ok {
 		return nil, nil
 	}
-	item, err := b.txn.Get(docKey(num))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	if err := b.settle(num, 0); err != nil {
 		return nil, err
 	}
 	var a *Article
-	err = item.Value(func(v []byte) error {
-		var err error
-		a, err = decodeArticle(v, partAll)
-		return err
+	err := b.s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(docKey(nil, num))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			var err error
+			a, err = decodeArticle(v, partAll)
+			return err
+		})
 	})
 	return a, err
+}
+
+// ErrInvalid is returned by Put for an article whose shingle sets are not strictly increasing or too large:
+// its record could not be read back.
+var ErrInvalid = errors.New("store: invalid article")
+
+func (a *Article) check() error {
+	sorted := func(s Set) bool {
+		for i := 1; i < len(s); i++ {
+			if s[i] <= s[i-1] {
+				return false
+			}
+		}
+		return len(s) <= MaxSetSize
+	}
+	if !sorted(a.Set) {
+		return fmt.Errorf("%w: shingle set not strictly increasing", ErrInvalid)
+	}
+	for i, p := range a.Passages {
+		if !sorted(p.Set) {
+			return fmt.Errorf("%w: passage %d set not strictly increasing", ErrInvalid, i)
+		}
+	}
+	return nil
 }
 
 func (a *Article) entries() int64 {
@@ -174,11 +365,17 @@ func (b *Batch) expiry(a *Article) (uint64, error) {
 
 // Put adds a, or replaces the article with its id.
 func (b *Batch) Put(a *Article) (Result, error) {
-	if b.broken != nil {
-		return 0, b.broken
+	if b.finished {
+		return 0, errors.New("store: batch already finished")
+	}
+	if err := b.reap(false); err != nil {
+		return 0, err
 	}
 	if a.ID == "" {
 		return 0, errors.New("store: empty id")
+	}
+	if err := a.check(); err != nil {
+		return 0, fmt.Errorf("%w: %q", err, a.ID)
 	}
 	exp, err := b.expiry(a)
 	if err != nil {
@@ -205,39 +402,27 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	if err := b.reserve(n, size); err != nil {
 		return 0, fmt.Errorf("%w: %q (%d entries, %d bytes)", err, a.ID, n, size)
 	}
-	// The reserve may have committed: read the old record again in the new transaction only if it changed there.
 	if old != nil {
-		b.deletePostings(num, old)
-	}
-	set := func(k, v []byte) error {
-		e := badger.NewEntry(k, v)
-		e.ExpiresAt = exp
-		if err := b.txn.SetEntry(e); err != nil {
-			b.broken = fmt.Errorf("store: write %q: %w", a.ID, err)
-			return b.broken
-		}
-		return nil
-	}
-	for _, key := range a.Bands {
-		if err := set(bandKey(nil, key, num), nil); err != nil {
+		if err := b.deletePostings(num, old); err != nil {
 			return 0, err
 		}
+	}
+	g := b.cur
+	var kb [32]byte
+	for _, key := range a.Bands {
+		g.set(bandKey(kb[:0], key, num), nil, exp)
 	}
 	for i, p := range a.Passages {
 		for _, key := range p.Bands {
-			if err := set(passageKey(nil, key, num, i), nil); err != nil {
-				return 0, err
-			}
+			g.set(passageKey(kb[:0], key, num, i), nil, exp)
 		}
 	}
 	if a.ContentKey != 0 {
-		if err := set(contentKey(a.ContentKey), binary.BigEndian.AppendUint64(nil, num)); err != nil {
-			return 0, err
-		}
+		g.set(contentKey(kb[:0], a.ContentKey), binary.BigEndian.AppendUint64(kb[9:9], num), exp)
+		g.ckeys[a.ContentKey] = struct{}{}
 	}
-	if err := set(docKey(num), append([]byte(nil), b.buf...)); err != nil {
-		return 0, err
-	}
+	g.set(docKey(kb[:0], num), b.buf, exp)
+	g.nums[num] = struct{}{}
 	b.s.known[num] = struct{}{}
 	if old != nil {
 		return Replaced, nil
@@ -245,30 +430,52 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	return Added, nil
 }
 
-func (b *Batch) deletePostings(num uint64, old *Article) {
+func (b *Batch) deletePostings(num uint64, old *Article) error {
+	g := b.cur
 	if old.ContentKey != 0 {
 		// Only if it still names this article: another one may have taken the key since.
-		if item, err := b.txn.Get(contentKey(old.ContentKey)); err == nil {
-			item.Value(func(v []byte) error {
-				if len(v) == 8 && binary.BigEndian.Uint64(v) == num {
-					b.txn.Delete(contentKey(old.ContentKey))
+		if err := b.settle(0, old.ContentKey); err != nil {
+			return err
+		}
+		var owner uint64
+		err := b.s.db.View(func(txn *badger.Txn) error {
+			item, err := txn.Get(contentKey(nil, old.ContentKey))
+			if err != nil {
+				return nil
+			}
+			return item.Value(func(v []byte) error {
+				if len(v) == 8 {
+					owner = binary.BigEndian.Uint64(v)
 				}
 				return nil
 			})
+		})
+		if err != nil {
+			return fmt.Errorf("store: read content key: %w", err)
+		}
+		if owner == num {
+			g.delete(contentKey(nil, old.ContentKey))
+			g.ckeys[old.ContentKey] = struct{}{}
 		}
 	}
+	var kb [32]byte
 	for _, key := range old.Bands {
-		b.txn.Delete(bandKey(nil, key, num))
+		g.delete(bandKey(kb[:0], key, num))
 	}
 	for i, p := range old.Passages {
 		for _, key := range p.Bands {
-			b.txn.Delete(passageKey(nil, key, num, i))
+			g.delete(passageKey(kb[:0], key, num, i))
 		}
 	}
+	g.nums[num] = struct{}{}
+	return nil
 }
 
 // Delete removes the article with the id and reports whether it was there.
 func (b *Batch) Delete(id string) (bool, error) {
+	if b.finished {
+		return false, errors.New("store: batch already finished")
+	}
 	num := DocNum(id)
 	old, err := b.get(num)
 	if err != nil {
@@ -280,10 +487,10 @@ func (b *Batch) Delete(id string) (bool, error) {
 	if err := b.reserve(old.entries(), old.entries()*(entryCost+30)); err != nil {
 		return false, err
 	}
-	b.deletePostings(num, old)
-	if err := b.txn.Delete(docKey(num)); err != nil {
+	if err := b.deletePostings(num, old); err != nil {
 		return false, err
 	}
+	b.cur.delete(docKey(nil, num))
 	return true, nil
 }
 

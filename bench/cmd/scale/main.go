@@ -35,7 +35,11 @@ func main() {
 	seed := flag.Uint64("seed", 1, "generator seed")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	memprofile := flag.String("memprofile", "", "write a heap profile taken at the end of indexing to this file")
+	indexOnlyFlag := flag.Bool("index-only", false, "stop after indexing: no queries, no dedupe")
+	memtable := flag.Int("memtable-mb", 0, "Badger memtable size in MiB (0: the store's default)")
 	flag.Parse()
+	memTableMB = *memtable
+	indexOnly = *indexOnlyFlag
 	memProfile = *memprofile
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -73,7 +77,11 @@ type result struct {
 	GoMaxProcs    int     `json:"gomaxprocs"`
 }
 
-var memProfile string
+var (
+	memProfile string
+	memTableMB int
+	indexOnly  bool
+)
 
 func run(n, queries int, base, dir string, seed uint64) error {
 	if base == "" {
@@ -90,7 +98,7 @@ func run(n, queries int, base, dir string, seed uint64) error {
 		defer os.RemoveAll(dir)
 	}
 	res := result{Articles: n, BaseCorpus: filepath.Base(base), GoMaxProcs: runtime.GOMAXPROCS(0)}
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}})
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}, Store: store.Options{MemTableSize: int64(memTableMB) << 20}})
 	if err != nil {
 		return err
 	}
@@ -136,6 +144,9 @@ func run(n, queries int, base, dir string, seed uint64) error {
 	res.IndexToText = float64(size) / float64(textBytes)
 	res.BytesPerArt = float64(size) / float64(n)
 
+	if indexOnly {
+		return printResult(res)
+	}
 	ix, err = neardup.Open(dir, nil)
 	if err != nil {
 		return err
@@ -169,6 +180,10 @@ func run(n, queries int, base, dir string, seed uint64) error {
 	if rss := procStatus("VmHWM:"); rss > res.PeakRSSMB {
 		fmt.Fprintf(os.Stderr, "scale: peak RSS including queries and dedupe: %.0f MB\n", rss)
 	}
+	return printResult(res)
+}
+
+func printResult(res result) error {
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(res)
