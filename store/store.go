@@ -44,7 +44,8 @@ func (p Params) String() string {
 }
 
 // Options configure Open. Zero fields take the documented defaults, chosen for an embedded index on a small
-// machine (2 cores): they keep the resident memory of a million-article ingest well under 1 GiB.
+// machine (2 cores): a million-article ingest needs about 600 MB of private memory, and runs at full speed under
+// a 1 GiB memory limit (bench/README.md).
 type Options struct {
 	// Params are required to create an index. Opening an existing index with zero Params uses the stored ones;
 	// with non-zero Params they must equal the stored ones.

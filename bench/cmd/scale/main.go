@@ -69,11 +69,11 @@ type result struct {
 	PeakRSSMB     float64 `json:"peak_rss_mb"`
 	RSSAnonMB     float64 `json:"rss_anon_mb_after_index"` // heap and other private memory
 	RSSFileMB     float64 `json:"rss_file_mb_after_index"` // mmap'd index files (page cache, reclaimable)
-	QueryP50Ms    float64 `json:"query_p50_ms"`
-	QueryP99Ms    float64 `json:"query_p99_ms"`
-	DedupeSeconds float64 `json:"dedupe_seconds"`
-	Clusters      int     `json:"clusters"`
-	Duplicates    int     `json:"duplicates"`
+	QueryP50Ms    float64 `json:"query_p50_ms,omitempty"`
+	QueryP99Ms    float64 `json:"query_p99_ms,omitempty"`
+	DedupeSeconds float64 `json:"dedupe_seconds,omitempty"`
+	Clusters      int     `json:"clusters,omitempty"`
+	Duplicates    int     `json:"duplicates,omitempty"`
 	GoMaxProcs    int     `json:"gomaxprocs"`
 }
 
