@@ -106,7 +106,7 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 	write := func(a *store.Article) error {
 		r, err := batch.Put(a)
 		if err != nil {
-			if errors.Is(err, store.ErrExpired) || errors.Is(err, store.ErrTooLarge) || errors.Is(err, store.ErrCollision) {
+			if errors.Is(err, store.ErrExpired) || errors.Is(err, store.ErrTooLarge) || errors.Is(err, store.ErrCollision) || errors.Is(err, store.ErrInvalid) {
 				st.Rejected++
 				if reject != nil {
 					reject(Rejection{ID: a.ID, Err: err})
