@@ -310,10 +310,13 @@ func (s *Store) Stats() (Stats, error) {
 	if err != nil {
 		return st, err
 	}
-	err = s.Each(false, func(_ uint64, a *Article) error {
-		st.Passages += len(a.Passages)
-		return nil
-	})
+	if s.params.PassageK > 0 {
+		// Passages are counted from the records (a pass over the value log); an index without them skips it.
+		err = s.Each(false, func(_ uint64, a *Article) error {
+			st.Passages += len(a.Passages)
+			return nil
+		})
+	}
 	lsm, vlog := s.db.Size()
 	st.Bytes = lsm + vlog
 	if b, err := DirSize(s.dir); err == nil {
