@@ -2,6 +2,7 @@ package shingle
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 
@@ -39,22 +40,36 @@ type Tokenizer struct {
 
 type cacheEntry2 struct{ k0, k1, hash uint64 }
 
-// mayJoin marks the bytes after which an ASCII word may go on: non-ASCII bytes, '&', and the joiners.
-var mayJoin = func() (t [256]bool) {
+// mayJoin marks the bytes at which an ASCII word run may go on: non-ASCII bytes, '&' and the apostrophe after
+// any run (mayJoin[c]), and also the number joiners after a run that ends with a digit (mayJoin[256+c]). Indexing
+// by the last byte's kind keeps the common case, a word followed by '.' or ',', off the slow path.
+var mayJoin = func() (t [512]bool) {
 	for c := 0x80; c < 256; c++ {
-		t[c] = true
+		t[c], t[256+c] = true, true
 	}
-	for _, c := range "&'.,/" {
-		t[c] = true
+	for _, c := range "&'" {
+		t[c], t[256+c] = true, true
+	}
+	for _, c := range ".,/" {
+		t[256+c] = true
 	}
 	return t
 }()
+
+// joinIndex returns the index into mayJoin for the byte at text[i], which ends an ASCII run of letters and digits.
+func joinIndex(text []byte, i int) int {
+	d := 0
+	if text[i-1] <= '9' {
+		d = 256
+	}
+	return d | int(text[i])
+}
 
 // The token hash cache: news text repeats a few thousand short words endlessly, and looking up the hash of a
 // token of at most 8 bytes (packed into a uint64) is several times cheaper than computing it. The cache changes
 // no result: it holds exactly xxhash64 of the token.
 const (
-	cacheBits = 12
+	cacheBits = 14
 	cacheSize = 1 << cacheBits
 )
 
@@ -146,8 +161,35 @@ func (t *Tokenizer) scan(text []byte) {
 			}
 			// ASCII fast path: find the run of ASCII letters and digits, then lower-case it.
 			start := i
-			i = runEnd(text, i+1)
-			if i < n && mayJoin[text[i]] && t.mayContinue(text, i) {
+			if start+8 <= n && !t.chars {
+				// Most words are shorter than 8 bytes: one load classifies the word and the byte after it, and
+				// the same mask lower-cases it.
+				w := binary.LittleEndian.Uint64(text[start:])
+				m := alnumMask(w)
+				if stop := ^m & hiBits; stop != 0 {
+					l := bits.TrailingZeros64(stop) >> 3
+					i = start + l
+					if mayJoin[joinIndex(text, i)] && t.mayContinue(text, i) {
+						t.raw, t.units = raw, units
+						i = t.word(text, start)
+						raw, units = t.raw, t.units
+						continue
+					}
+					key := lower8(w, m) & shortMask[l]
+					e := &t.cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+					if e.key != key {
+						raw = raw[:8]
+						binary.LittleEndian.PutUint64(raw, key)
+						e.key, e.hash = key, xxhash.Sum64(raw[:l])
+					}
+					units = append(units, Token{Start: uint32(start), End: uint32(i), Hash: e.hash})
+					continue
+				}
+				i = runEnd(text, start+8)
+			} else {
+				i = runEnd(text, i+1)
+			}
+			if i < n && mayJoin[joinIndex(text, i)] && t.mayContinue(text, i) {
 				// The token goes on past the run (a join, an entity, a non-ASCII letter): take the general path.
 				t.raw, t.units = raw, units
 				i = t.word(text, start)
