@@ -15,8 +15,10 @@ import (
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/klauspost/compress/gzip"
+	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Response is an HTTP response parsed out of a response record.
@@ -152,7 +154,15 @@ func Extract(body []byte, headerCharset, pageURL string) (page *Page, err error)
 		utf8 = body
 	}
 	u, _ := url.Parse(pageURL)
-	art, err := readability.FromReader(bytes.NewReader(utf8), u)
+	// The page is parsed here rather than by readability.FromReader, which would sniff the charset of the
+	// already-decoded bytes again (and could decode them twice) and stream the whole page through NFD, soft-hyphen
+	// removal and NFC; the same clean-up is applied below to the extracted text and title only.
+	doc, err := html.Parse(bytes.NewReader(utf8))
+	if err != nil {
+		return nil, err
+	}
+	parser := readability.NewParser()
+	art, err := parser.ParseAndMutate(doc, u)
 	if err != nil {
 		return nil, err
 	}
@@ -160,11 +170,20 @@ func Extract(body []byte, headerCharset, pageURL string) (page *Page, err error)
 	if err := art.RenderText(&text); err != nil {
 		return nil, err
 	}
-	p := &Page{Title: strings.TrimSpace(art.Title()), Text: normaliseParagraphs(text.String()), Charset: name}
+	p := &Page{Title: strings.TrimSpace(cleanText(art.Title())), Text: normaliseParagraphs(cleanText(text.String())), Charset: name}
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		p.Date = t.UTC().Format(time.RFC3339)
 	}
 	return p, nil
+}
+
+// cleanText drops soft hyphens and composes characters (NFC), as the page reader of the Readability port does to
+// the whole page.
+func cleanText(s string) string {
+	if strings.Contains(s, "\u00ad") {
+		s = strings.ReplaceAll(s, "\u00ad", "")
+	}
+	return norm.NFC.String(s)
 }
 
 // normaliseParagraphs trims lines and makes every run of blank lines one paragraph break.
