@@ -3,6 +3,7 @@
 //
 //	go run ./bench/cmd/scale -n 100000                      # base: ../shared/data/reuters21578.jsonl, else the DOJ sample
 //	go run ./bench/cmd/scale -n 1000000 -queries 20000
+//	go run ./bench/cmd/scale -n 1000000 -jsonl gen.jsonl        # write the corpus instead, for neardup index
 package main
 
 import (
@@ -35,6 +36,7 @@ func main() {
 	seed := flag.Uint64("seed", 1, "generator seed")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	memprofile := flag.String("memprofile", "", "write a heap profile taken at the end of indexing to this file")
+	jsonl := flag.String("jsonl", "", "write the generated articles to this JSONL file (id, title, date, source, text) and stop")
 	indexOnlyFlag := flag.Bool("index-only", false, "stop after indexing: no queries, no dedupe")
 	memtable := flag.Int("memtable-mb", 0, "Badger memtable size in MiB (0: the store's default)")
 	flag.Parse()
@@ -49,6 +51,13 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *jsonl != "" {
+		if err := writeJSONL(*jsonl, *n, *base, *seed); err != nil {
+			fmt.Fprintln(os.Stderr, "scale:", err)
+			os.Exit(2)
+		}
+		return
 	}
 	if err := run(*n, *queries, *base, *dir, *seed); err != nil {
 		pprof.StopCPUProfile()
@@ -181,6 +190,44 @@ func run(n, queries int, base, dir string, seed uint64) error {
 		fmt.Fprintf(os.Stderr, "scale: peak RSS including queries and dedupe: %.0f MB\n", rss)
 	}
 	return printResult(res)
+}
+
+// writeJSONL writes the n articles the index run would see, in the input format of neardup index.
+func writeJSONL(path string, n int, base string, seed uint64) error {
+	if base == "" {
+		base = corpus.GeneratorBase()
+	}
+	docs, err := corpus.Load(base)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	g := gen.New(docs, gen.Options{Seed: seed})
+	for range n {
+		d, _ := g.Next()
+		rec := struct {
+			ID     string `json:"id"`
+			Title  string `json:"title"`
+			Date   string `json:"date"`
+			Source string `json:"source"`
+			Text   string `json:"text"`
+		}{d.ID, d.Title, d.Date, d.Source, d.Text}
+		if err := enc.Encode(rec); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func printResult(res result) error {
