@@ -159,33 +159,19 @@ func (t *Tokenizer) scan(text []byte) {
 				i++
 				continue
 			}
-			// ASCII fast path: find the run of ASCII letters and digits, then lower-case it.
+			// ASCII fast path: find the run of ASCII letters and digits, then lower-case it. Most words are shorter
+			// than 8 bytes: one load classifies the word and the byte after it, and the same mask lower-cases it.
 			start := i
-			if start+8 <= n && !t.chars {
-				// Most words are shorter than 8 bytes: one load classifies the word and the byte after it, and
-				// the same mask lower-cases it.
-				w := binary.LittleEndian.Uint64(text[start:])
-				m := alnumMask(w)
+			short := start+8 <= n && !t.chars
+			var w, m uint64
+			if short {
+				w = binary.LittleEndian.Uint64(text[start:])
+				m = alnumMask(w)
 				if stop := ^m & hiBits; stop != 0 {
-					l := bits.TrailingZeros64(stop) >> 3
-					i = start + l
-					if mayJoin[joinIndex(text, i)] && t.mayContinue(text, i) {
-						t.raw, t.units = raw, units
-						i = t.word(text, start)
-						raw, units = t.raw, t.units
-						continue
-					}
-					key := lower8(w, m) & shortMask[l]
-					e := &t.cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
-					if e.key != key {
-						raw = raw[:8]
-						binary.LittleEndian.PutUint64(raw, key)
-						e.key, e.hash = key, xxhash.Sum64(raw[:l])
-					}
-					units = append(units, Token{Start: uint32(start), End: uint32(i), Hash: e.hash})
-					continue
+					i = start + bits.TrailingZeros64(stop)>>3
+				} else {
+					i = runEnd(text, start+8)
 				}
-				i = runEnd(text, start+8)
 			} else {
 				i = runEnd(text, i+1)
 			}
@@ -196,10 +182,9 @@ func (t *Tokenizer) scan(text []byte) {
 				raw, units = t.raw, t.units
 				continue
 			}
-			if l := i - start; l <= 8 && start+8 <= n && !t.chars {
+			if l := i - start; l <= 8 && short {
 				// A short word: look its hash up by its lower-cased bytes, packed into a uint64.
-				w := binary.LittleEndian.Uint64(text[start:])
-				key := lower8(w, alnumMask(w)) & shortMask[l]
+				key := lower8(w, m) & shortMask[l]
 				e := &t.cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
 				if e.key != key {
 					raw = raw[:8]
