@@ -382,25 +382,32 @@ func (s *Store) Bytes() (int64, error) { return DirSize(s.dir) }
 func (s *Store) ByContent(key uint64) (*Article, error) {
 	var a *Article
 	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(contentKey(nil, key))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return ErrNotFound
-		}
+		num, err := contentOwner(txn, key)
 		if err != nil {
-			return err
-		}
-		var num uint64
-		if err := item.Value(func(v []byte) error {
-			if len(v) != 8 {
-				return ErrCorrupt
-			}
-			num = binary.BigEndian.Uint64(v)
-			return nil
-		}); err != nil {
 			return err
 		}
 		a, err = getDoc(txn, num, partAll)
 		return err
 	})
 	return a, err
+}
+
+// contentOwner returns the docnum the content key names, or ErrNotFound.
+func contentOwner(txn *badger.Txn, key uint64) (uint64, error) {
+	item, err := txn.Get(contentKey(nil, key))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, err
+	}
+	var num uint64
+	err = item.Value(func(v []byte) error {
+		if len(v) != 8 {
+			return ErrCorrupt
+		}
+		num = binary.BigEndian.Uint64(v)
+		return nil
+	})
+	return num, err
 }

@@ -296,21 +296,10 @@ func (b *Batch) get(num uint64) (*Article, error) {
 	if err := b.settle(num, 0); err != nil {
 		return nil, err
 	}
-	var a *Article
-	err := b.s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(docKey(nil, num))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return item.Value(func(v []byte) error {
-			var err error
-			a, err = decodeArticle(v, partAll)
-			return err
-		})
-	})
+	a, err := b.s.view(num, partAll)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
 	return a, err
 }
 
@@ -439,18 +428,11 @@ func (b *Batch) deletePostings(num uint64, old *Article) error {
 		}
 		var owner uint64
 		err := b.s.db.View(func(txn *badger.Txn) error {
-			item, err := txn.Get(contentKey(nil, old.ContentKey))
-			if err != nil {
-				return nil
-			}
-			return item.Value(func(v []byte) error {
-				if len(v) == 8 {
-					owner = binary.BigEndian.Uint64(v)
-				}
-				return nil
-			})
+			var err error
+			owner, err = contentOwner(txn, old.ContentKey)
+			return err
 		})
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrCorrupt) {
 			return fmt.Errorf("store: read content key: %w", err)
 		}
 		if owner == num {
