@@ -28,21 +28,29 @@ import (
 	"github.com/neardup/neardup/store"
 )
 
+// config is what the flags ask for.
+type config struct {
+	n, queries int
+	base, dir  string
+	seed       uint64
+	memProfile string // a heap profile at the end of indexing
+	memTableMB int    // Badger's memtable size; 0 for the store's default
+	indexOnly  bool   // no queries, no dedupe
+}
+
 func main() {
-	n := flag.Int("n", 100000, "articles to generate and index")
-	queries := flag.Int("queries", 10000, "queries by id, for latency")
-	base := flag.String("corpus", "", "base corpus (default: ../shared/data/reuters21578.jsonl when present, else testdata/doj-press-releases.jsonl)")
-	dir := flag.String("db", "", "index folder (default: a temporary folder, removed afterwards)")
-	seed := flag.Uint64("seed", 1, "generator seed")
+	var c config
+	flag.IntVar(&c.n, "n", 100000, "articles to generate and index")
+	flag.IntVar(&c.queries, "queries", 10000, "queries by id, for latency")
+	flag.StringVar(&c.base, "corpus", "", "base corpus (default: ../shared/data/reuters21578.jsonl when present, else testdata/doj-press-releases.jsonl)")
+	flag.StringVar(&c.dir, "db", "", "index folder (default: a temporary folder, removed afterwards)")
+	flag.Uint64Var(&c.seed, "seed", 1, "generator seed")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
-	memprofile := flag.String("memprofile", "", "write a heap profile taken at the end of indexing to this file")
+	flag.StringVar(&c.memProfile, "memprofile", "", "write a heap profile taken at the end of indexing to this file")
 	jsonl := flag.String("jsonl", "", "write the generated articles to this JSONL file (id, title, date, source, text) and stop")
-	indexOnlyFlag := flag.Bool("index-only", false, "stop after indexing: no queries, no dedupe")
-	memtable := flag.Int("memtable-mb", 0, "Badger memtable size in MiB (0: the store's default)")
+	flag.BoolVar(&c.indexOnly, "index-only", false, "stop after indexing: no queries, no dedupe")
+	flag.IntVar(&c.memTableMB, "memtable-mb", 0, "Badger memtable size in MiB (0: the store's default)")
 	flag.Parse()
-	memTableMB = *memtable
-	indexOnly = *indexOnlyFlag
-	memProfile = *memprofile
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -52,18 +60,30 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
+	var err error
 	if *jsonl != "" {
-		if err := writeJSONL(*jsonl, *n, *base, *seed); err != nil {
-			fmt.Fprintln(os.Stderr, "scale:", err)
-			os.Exit(2)
-		}
-		return
+		err = writeJSONL(*jsonl, c)
+	} else {
+		err = run(c)
 	}
-	if err := run(*n, *queries, *base, *dir, *seed); err != nil {
+	if err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(2)
 	}
+}
+
+// generator returns the seeded generator over the base corpus, and the corpus's path.
+func generator(c config) (*gen.Generator, string, error) {
+	base := c.base
+	if base == "" {
+		base = corpus.GeneratorBase()
+	}
+	docs, err := corpus.Load(base)
+	if err != nil {
+		return nil, "", err
+	}
+	return gen.New(docs, gen.Options{Seed: c.seed}), base, nil
 }
 
 type result struct {
@@ -86,17 +106,9 @@ type result struct {
 	GoMaxProcs    int     `json:"gomaxprocs"`
 }
 
-var (
-	memProfile string
-	memTableMB int
-	indexOnly  bool
-)
-
-func run(n, queries int, base, dir string, seed uint64) error {
-	if base == "" {
-		base = corpus.GeneratorBase()
-	}
-	docs, err := corpus.Load(base)
+func run(c config) error {
+	n, queries, dir, seed := c.n, c.queries, c.dir, c.seed
+	g, base, err := generator(c)
 	if err != nil {
 		return err
 	}
@@ -107,11 +119,10 @@ func run(n, queries int, base, dir string, seed uint64) error {
 		defer os.RemoveAll(dir)
 	}
 	res := result{Articles: n, BaseCorpus: filepath.Base(base), GoMaxProcs: runtime.GOMAXPROCS(0)}
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}, Store: store.Options{MemTableSize: int64(memTableMB) << 20}})
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}})
 	if err != nil {
 		return err
 	}
-	g := gen.New(docs, gen.Options{Seed: seed})
 	ch := make(chan *neardup.Doc, 1024)
 	var textBytes int64
 	go func() {
@@ -139,8 +150,8 @@ func run(n, queries int, base, dir string, seed uint64) error {
 	res.PeakRSSMB = procStatus("VmHWM:")
 	res.RSSAnonMB = procStatus("RssAnon:")
 	res.RSSFileMB = procStatus("RssFile:")
-	if memProfile != "" {
-		if f, err := os.Create(memProfile); err == nil {
+	if c.memProfile != "" {
+		if f, err := os.Create(c.memProfile); err == nil {
 			pprof.Lookup("heap").WriteTo(f, 0)
 			f.Close()
 		}
@@ -153,7 +164,7 @@ func run(n, queries int, base, dir string, seed uint64) error {
 	res.IndexToText = float64(size) / float64(textBytes)
 	res.BytesPerArt = float64(size) / float64(n)
 
-	if indexOnly {
+	if c.indexOnly {
 		return printResult(res)
 	}
 	ix, err = neardup.Open(dir, nil)
@@ -193,11 +204,8 @@ func run(n, queries int, base, dir string, seed uint64) error {
 }
 
 // writeJSONL writes the n articles the index run would see, in the input format of neardup index.
-func writeJSONL(path string, n int, base string, seed uint64) error {
-	if base == "" {
-		base = corpus.GeneratorBase()
-	}
-	docs, err := corpus.Load(base)
+func writeJSONL(path string, c config) error {
+	g, _, err := generator(c)
 	if err != nil {
 		return err
 	}
@@ -208,8 +216,7 @@ func writeJSONL(path string, n int, base string, seed uint64) error {
 	w := bufio.NewWriterSize(f, 1<<20)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	g := gen.New(docs, gen.Options{Seed: seed})
-	for range n {
+	for range c.n {
 		d, _ := g.Next()
 		rec := struct {
 			ID     string `json:"id"`

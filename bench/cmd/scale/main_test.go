@@ -13,7 +13,7 @@ func TestSmallScale(t *testing.T) {
 	r, w, _ := os.Pipe()
 	stdout := os.Stdout
 	os.Stdout = w
-	err := run(3000, 300, "", "", 1)
+	err := run(config{n: 3000, queries: 300, seed: 1})
 	w.Close()
 	os.Stdout = stdout
 	if err != nil {
@@ -28,5 +28,37 @@ func TestSmallScale(t *testing.T) {
 	t.Logf("%s", out.String())
 	if res.Articles != 3000 || res.ArticlesPerS <= 0 || res.IndexMB <= 0 || res.QueryP99Ms <= 0 || res.Clusters == 0 {
 		t.Errorf("implausible result %+v", res)
+	}
+}
+
+// TestWriteJSONL writes the generated corpus that neardup index reads: the same articles, in order, as the
+// index run sees.
+func TestWriteJSONL(t *testing.T) {
+	path := t.TempDir() + "/gen.jsonl"
+	c := config{n: 50, seed: 7}
+	if err := writeJSONL(path, c); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _, err := generator(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+	if len(lines) != c.n {
+		t.Fatalf("%d lines, want %d", len(lines), c.n)
+	}
+	for i, line := range lines {
+		var rec struct{ ID, Title, Date, Source, Text string }
+		if err := json.Unmarshal(line, &rec); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		want, _ := g.Next()
+		if rec.ID != want.ID || rec.Text != want.Text || rec.Title != want.Title || rec.Date != want.Date || rec.Source != want.Source {
+			t.Fatalf("line %d: %+v, want %+v", i+1, rec, want)
+		}
 	}
 }
