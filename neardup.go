@@ -178,17 +178,30 @@ func (ix *Index) LSH() minhash.Params { return ix.lsh }
 // ErrThreshold is returned for a query threshold outside (0, 1].
 var ErrThreshold = errors.New("neardup: threshold must be in (0, 1]")
 
+// Date layouts, by family: ISO dates have a '-' after a four-digit year; none of the others does. parseDate tries
+// only the family (and, for a bare date, the layout) that can match, in this order: time.Parse allocates an error
+// for every layout that fails.
+var (
+	isoLayouts   = []string{time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
+	otherLayouts = []string{
+		"02-Jan-2006 15:04:05.00", "02-Jan-2006 15:04:05", "2-Jan-2006 15:04:05.00",
+		time.RFC1123Z, time.RFC1123, time.RFC850, time.ANSIC, "Mon, 2 Jan 2006 15:04:05 -0700", "January 2, 2006",
+	}
+)
+
 // parseDate understands the date forms found in news corpora; it returns 0 when it cannot parse s.
 func parseDate(s string) int64 {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	layouts := otherLayouts
+	switch {
+	case s == "":
 		return 0
+	case len(s) == 10 && s[4] == '-':
+		layouts = []string{"2006-01-02"}
+	case len(s) > 10 && s[4] == '-':
+		layouts = isoLayouts
 	}
-	for _, layout := range []string{
-		time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02",
-		"02-Jan-2006 15:04:05.00", "02-Jan-2006 15:04:05", "2-Jan-2006 15:04:05.00",
-		time.RFC1123Z, time.RFC1123, time.RFC850, time.ANSIC, "Mon, 2 Jan 2006 15:04:05 -0700", "January 2, 2006",
-	} {
+	for _, layout := range layouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.Unix()
 		}
