@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -379,5 +381,105 @@ func TestBatchPipelineReadsOwnWrites(t *testing.T) {
 	}
 	if got, err := s.ByContent(78); err != nil || got.ID != "c1" {
 		t.Errorf("content key 78: %v %v, want c1", got, err)
+	}
+}
+
+// TestBatchAgainstModel runs random sequences of puts (new, changed and unchanged), deletes and flushes over a
+// few ids, in batches that keep several groups in flight, and compares the store with a map after every batch:
+// the same articles, each in exactly its own band buckets and content key, nothing else.
+func TestBatchAgainstModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	s := openTest(t, t.TempDir(), nil)
+	model := map[string]*Article{}
+	ids := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	version := 0
+	var log []string
+	for round := range 20 {
+		b, err := s.NewBatch()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(b.Discard)              // on a failure, before the store closes; a no-op after Commit
+		b.maxN = int64(16 + rng.IntN(40)) // a replace takes 12 entries
+		for range 200 {
+			id := ids[rng.IntN(len(ids))]
+			switch op := rng.IntN(10); {
+			case op < 6: // put new or changed content
+				version++
+				v := uint64(version)
+				a := article(id, Set{uint32(v), uint32(v) + 1}, 1e6+v, 2e6+v, 3e6+v, 4e6+v)
+				a.Digest = v
+				if rng.IntN(3) == 0 {
+					a.ContentKey = uint64(1 + rng.IntN(4)) // a few shared keys: they move between ids
+				}
+				want := Added
+				if model[id] != nil {
+					want = Replaced
+				}
+				if r, err := b.Put(a); err != nil || r != want {
+					t.Fatalf("round %d: put %s: %v %v, want %v; the last operations:\n%s", round, id, r, err, want, strings.Join(log[max(0, len(log)-40):], "\n"))
+				}
+				log = append(log, fmt.Sprintf("r%d put %s v%d ck%d %v", round, id, v, a.ContentKey, want))
+				model[id] = a
+			case op < 7: // put the same content again
+				if old := model[id]; old != nil {
+					if r, err := b.Put(old); err != nil || r != Unchanged {
+						t.Fatalf("round %d: re-put %s: %v %v", round, id, r, err)
+					}
+				}
+			case op < 9:
+				ok, err := b.Delete(id)
+				log = append(log, fmt.Sprintf("r%d del %s %v", round, id, ok))
+				if err != nil || ok != (model[id] != nil) {
+					t.Fatalf("round %d: delete %s: %v %v, model has it: %v", round, id, ok, err, model[id] != nil)
+				}
+				delete(model, id)
+			default:
+				if err := b.Flush(); err != nil {
+					t.Fatal(err)
+				}
+				log = append(log, "flush")
+			}
+		}
+		if err := b.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		checkModel(t, s, model)
+	}
+}
+
+func checkModel(t *testing.T, s *Store, model map[string]*Article) {
+	t.Helper()
+	if n, _ := s.Count(); n != len(model) {
+		t.Fatalf("count %d, model %d", n, len(model))
+	}
+	for id, want := range model {
+		got, err := s.Get(id)
+		if err != nil || got.Digest != want.Digest || !slices.Equal(got.Bands, want.Bands) {
+			t.Fatalf("get %s: %v %+v, want digest %d", id, err, got, want.Digest)
+		}
+		for _, key := range want.Bands {
+			if c, _ := s.Candidates([]uint64{key}); !slices.Equal(c, []uint64{DocNum(id)}) {
+				t.Fatalf("band %d holds %v, want only %s", key, c, id)
+			}
+		}
+	}
+	st, err := s.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Postings != 4*len(model) {
+		t.Fatalf("%d postings, want %d: stale postings remain", st.Postings, 4*len(model))
+	}
+	// A content key names the article that wrote it last, if that one still has it; when that article goes, the key
+	// goes too, even if an earlier article had the same source bytes (its next copy is then hashed, not copied).
+	for key := uint64(1); key <= 4; key++ {
+		got, err := s.ByContent(key)
+		if err == nil && (got.ContentKey != key || model[got.ID] == nil || model[got.ID].Digest != got.Digest) {
+			t.Fatalf("content key %d names %s, which does not have it", key, got.ID)
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			t.Fatal(err)
+		}
 	}
 }

@@ -381,6 +381,13 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	if old != nil && old.Digest == a.Digest {
 		return Unchanged, nil
 	}
+	if old != nil {
+		// deletePostings reads who owns the old content key: make every pending write of it visible first,
+		// before reserve, so that the group reserved in is the group written to.
+		if err := b.settle(0, old.ContentKey); err != nil {
+			return 0, err
+		}
+	}
 	b.buf = a.encode(b.buf[:0])
 	n := a.entries()
 	size := int64(len(b.buf)) + n*(entryCost+30)
@@ -419,13 +426,12 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	return Added, nil
 }
 
+// deletePostings writes the deletion of old's postings and, if it still names old, of its content key, into the
+// current group. The caller has settled every pending write of the content key.
 func (b *Batch) deletePostings(num uint64, old *Article) error {
 	g := b.cur
 	if old.ContentKey != 0 {
 		// Only if it still names this article: another one may have taken the key since.
-		if err := b.settle(0, old.ContentKey); err != nil {
-			return err
-		}
 		var owner uint64
 		err := b.s.db.View(func(txn *badger.Txn) error {
 			var err error
@@ -465,6 +471,9 @@ func (b *Batch) Delete(id string) (bool, error) {
 	}
 	if old == nil || old.ID != id {
 		return false, nil
+	}
+	if err := b.settle(0, old.ContentKey); err != nil {
+		return false, err
 	}
 	if err := b.reserve(old.entries(), old.entries()*(entryCost+30)); err != nil {
 		return false, err
