@@ -389,7 +389,8 @@ func TestBatchPipelineReadsOwnWrites(t *testing.T) {
 // the same articles, each in exactly its own band buckets and content key, nothing else.
 func TestBatchAgainstModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
-	s := openTest(t, t.TempDir(), nil)
+	dir := t.TempDir()
+	s := openTest(t, dir, nil)
 	model := map[string]*Article{}
 	ids := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
 	version := 0
@@ -400,7 +401,7 @@ func TestBatchAgainstModel(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(b.Discard)              // on a failure, before the store closes; a no-op after Commit
-		b.maxN = int64(16 + rng.IntN(40)) // a replace takes 12 entries
+		b.maxN = int64(24 + rng.IntN(40)) // a replace takes up to 20 entries
 		for range 200 {
 			id := ids[rng.IntN(len(ids))]
 			switch op := rng.IntN(10); {
@@ -411,6 +412,9 @@ func TestBatchAgainstModel(t *testing.T) {
 				a.Digest = v
 				if rng.IntN(3) == 0 {
 					a.ContentKey = uint64(1 + rng.IntN(4)) // a few shared keys: they move between ids
+				}
+				for j := range rng.IntN(3) { // passages with band keys of their own
+					a.Passages = append(a.Passages, Passage{Start: uint32(j), End: uint32(j + 1), Bands: []uint64{5e6 + 10*v + uint64(j), 6e6 + 10*v + uint64(j)}, Set: Set{uint32(j)}})
 				}
 				want := Added
 				if model[id] != nil {
@@ -445,6 +449,11 @@ func TestBatchAgainstModel(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkModel(t, s, model)
+		if round%5 == 4 { // reopened, the store reloads its docnums
+			s.Close()
+			s = openTest(t, dir, nil)
+			checkModel(t, s, model)
+		}
 	}
 }
 
@@ -453,6 +462,7 @@ func checkModel(t *testing.T, s *Store, model map[string]*Article) {
 	if n, _ := s.Count(); n != len(model) {
 		t.Fatalf("count %d, model %d", n, len(model))
 	}
+	postings := 0
 	for id, want := range model {
 		got, err := s.Get(id)
 		if err != nil || got.Digest != want.Digest || !slices.Equal(got.Bands, want.Bands) {
@@ -463,13 +473,22 @@ func checkModel(t *testing.T, s *Store, model map[string]*Article) {
 				t.Fatalf("band %d holds %v, want only %s", key, c, id)
 			}
 		}
+		postings += len(want.Bands)
+		for j, p := range want.Passages {
+			for _, key := range p.Bands {
+				if c, _ := s.PassageCandidates([]uint64{key}); !slices.Equal(c, []PassageHit{{DocNum(id), j}}) {
+					t.Fatalf("passage band %d holds %v, want only passage %d of %s", key, c, j, id)
+				}
+			}
+			postings += len(p.Bands)
+		}
 	}
 	st, err := s.Stats()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Postings != 4*len(model) {
-		t.Fatalf("%d postings, want %d: stale postings remain", st.Postings, 4*len(model))
+	if st.Postings != postings {
+		t.Fatalf("%d postings, want %d: stale postings remain", st.Postings, postings)
 	}
 	// A content key names the article that wrote it last, if that one still has it; when that article goes, the key
 	// goes too, even if an earlier article had the same source bytes (its next copy is then hashed, not copied).
