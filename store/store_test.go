@@ -502,3 +502,39 @@ func checkModel(t *testing.T, s *Store, model map[string]*Article) {
 		}
 	}
 }
+
+// TestBatchCommitError: a transaction Badger refuses fails its own group only; the error comes back from the
+// next call, and the articles of the other groups are whole.
+func TestBatchCommitError(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	b, err := s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Discard)
+	if _, err := b.Put(article("a", Set{1}, 1, 2, 3, 4)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Put(article("b", Set{2}, 5, 6, 7, 8)); err != nil {
+		t.Fatal(err)
+	}
+	b.cur.set(nil, nil, 0) // an empty key: Badger refuses the whole transaction
+	if err := b.Commit(); err == nil {
+		t.Fatal("Commit succeeded with a refused transaction")
+	}
+	if _, err := s.Get("a"); err != nil {
+		t.Errorf("a, committed in its own transaction: %v", err)
+	}
+	if _, err := s.Get("b"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("b shares the refused transaction but is there: %v", err)
+	}
+	if c, _ := s.Candidates([]uint64{5, 6, 7, 8}); len(c) != 0 {
+		t.Errorf("postings of b: %v", c)
+	}
+	if _, err := s.Put(article("c", Set{3}, 9, 10, 11, 12)); err != nil {
+		t.Errorf("the store after a refused transaction: %v", err)
+	}
+}
