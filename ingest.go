@@ -58,6 +58,8 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 	type result struct {
 		seq int
 		a   *store.Article
+		id  string
+		err error // the document cannot be indexed: a rejection
 	}
 	jobs := make(chan job, 2*chunk)
 	results := make(chan result, 2*chunk)
@@ -90,7 +92,8 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				results <- result{j.seq, ix.prepare(w, j.d)}
+				a, err := ix.prepare(w, j.d)
+				results <- result{j.seq, a, j.d.ID, err}
 			}
 		}()
 	}
@@ -101,7 +104,7 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 
 	var st AddStats
 	var failed error
-	pending := map[int]*store.Article{}
+	pending := map[int]result{}
 	next, sinceFlush := 0, 0
 	write := func(a *store.Article) error {
 		r, err := batch.Put(a)
@@ -139,15 +142,22 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 		if failed != nil {
 			continue // drain, so the workers finish
 		}
-		pending[r.seq] = r.a
+		pending[r.seq] = r
 		for {
-			a, ok := pending[next]
+			r, ok := pending[next]
 			if !ok {
 				break
 			}
 			delete(pending, next)
 			next++
-			if err := write(a); err != nil {
+			if r.err != nil {
+				st.Rejected++
+				if reject != nil {
+					reject(Rejection{ID: r.id, Err: r.err})
+				}
+				continue
+			}
+			if err := write(r.a); err != nil {
 				failed = err
 				close(stop)
 				break

@@ -30,7 +30,14 @@ type Doc struct {
 	// key of one already indexed is an exact copy of it and is indexed from it without hashing its text (which
 	// may then be left empty).
 	ContentKey string
+	// Full, if set, returns the document with its text, for an exact copy left without it (ContentKey set, Text
+	// empty): when the copy is written, the article it copies may have been replaced or deleted since it was
+	// read. Without Full such a copy is then rejected (ErrCopyGone) rather than indexed empty.
+	Full func() (*Doc, error) `json:"-"`
 }
+
+// ErrCopyGone rejects an exact copy given without its text (see Doc.ContentKey) whose indexed source is gone.
+var ErrCopyGone = errors.New("neardup: exact copy of a payload no longer indexed, given without its text")
 
 // Config are the parameters an index is built with. They are stored in the index and cannot change afterwards.
 type Config struct {

@@ -2,6 +2,7 @@ package neardup_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -276,3 +277,44 @@ func ExampleIndex_QueryDoc() {
 }
 
 var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestExactCopyWhoseSourceIsGone: an exact copy given without its text (as the WARC reader gives a payload it
+// has already indexed) is indexed from its Full text when the article it copies was deleted in between, and is
+// rejected, not indexed empty, when it has no Full.
+func TestExactCopyWhoseSourceIsGone(t *testing.T) {
+	docs := loadDocs(t, corpus.Sample())[:3]
+	ix := buildIndex(t, nil, nil)
+	src := *docs[0]
+	src.ContentKey = "sha1:K"
+	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{&src}); err != nil {
+		t.Fatal(err)
+	}
+	if !ix.HasContent("sha1:K") {
+		t.Fatal("content key not indexed")
+	}
+	if ok, err := ix.Delete(src.ID); !ok || err != nil {
+		t.Fatal("delete", err)
+	}
+	full := &neardup.Doc{ID: "copy", Text: src.Text, ContentKey: "sha1:K"}
+	cp := &neardup.Doc{ID: "copy", ContentKey: "sha1:K", Full: func() (*neardup.Doc, error) { return full, nil }}
+	bare := &neardup.Doc{ID: "bare", ContentKey: "sha1:K"}
+	var rejected []neardup.Rejection
+	ch := make(chan *neardup.Doc, 2)
+	ch <- cp
+	ch <- bare
+	close(ch)
+	st, err := ix.Add(context.Background(), ch, 0, nil, func(r neardup.Rejection) { rejected = append(rejected, r) })
+	if err != nil || st.Added != 1 || st.Rejected != 1 {
+		t.Fatalf("%+v %v", st, err)
+	}
+	if len(rejected) != 1 || rejected[0].ID != "bare" || !errors.Is(rejected[0].Err, neardup.ErrCopyGone) {
+		t.Errorf("rejections %+v", rejected)
+	}
+	ms, err := ix.QueryDoc(&neardup.Doc{ID: "q", Text: src.Text}, 0.9, 0)
+	if err != nil || len(ms) != 1 || ms[0].ID != "copy" || ms[0].Jaccard != 1 {
+		t.Errorf("the copy, indexed from its own text: %+v %v", ms, err)
+	}
+	if !ix.HasContent("sha1:K") {
+		t.Error("the copy does not hold the content key")
+	}
+}

@@ -1,6 +1,7 @@
 package neardup
 
 import (
+	"fmt"
 	"github.com/cespare/xxhash/v2"
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/shingle"
@@ -67,12 +68,27 @@ func (ix *Index) HasContent(key string) bool {
 }
 
 // prepare hashes d with w, or copies the hashes of an indexed exact copy.
-func (ix *Index) prepare(w *worker, d *Doc) *store.Article {
+func (ix *Index) prepare(w *worker, d *Doc) (*store.Article, error) {
 	if d.ContentKey != "" {
 		key := xxhash.Sum64String(d.ContentKey)
-		if src, err := ix.st.ByContent(key); err == nil {
+		src, err := ix.st.ByContent(key)
+		if err != nil && d.Text == "" {
+			// An exact copy whose source went away after it was read: index its own text, if it can be had.
+			if d.Full == nil {
+				return nil, fmt.Errorf("%w (%v)", ErrCopyGone, err)
+			}
+			full, ferr := d.Full()
+			if ferr != nil {
+				return nil, fmt.Errorf("%w: %v", ErrCopyGone, ferr)
+			}
+			if full.ContentKey == "" {
+				full.ContentKey = d.ContentKey
+			}
+			d = full
+		}
+		if err == nil {
 			if src.ID == d.ID {
-				return src // the same capture again: unchanged
+				return src, nil // the same capture again: unchanged
 			}
 			a := &store.Article{
 				ID: d.ID, Title: d.Title, URL: d.URL, Source: d.Source, Date: d.Date, DateUnix: parseDate(d.Date),
@@ -85,14 +101,14 @@ func (ix *Index) prepare(w *worker, d *Doc) *store.Article {
 			if len(d.Extra) > 0 {
 				a.Extra = d.Extra
 			}
-			return a
+			return a, nil
 		}
 	}
 	a := ix.hash(w, d)
 	if d.ContentKey != "" {
 		a.ContentKey = xxhash.Sum64String(d.ContentKey)
 	}
-	return a
+	return a, nil
 }
 
 // hash hashes d with w.

@@ -68,8 +68,11 @@ func (ix *Index) QueryDoc(d *Doc, threshold float64, top int) ([]Match, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := ix.prepare(w, d)
+	a, err := ix.prepare(w, d)
 	ix.putWorker(w)
+	if err != nil {
+		return nil, err
+	}
 	ms, err := ix.st.Query(store.Query{Bands: a.Bands, Set: a.Set, Full: a.Full, Exclude: d.ID, Threshold: threshold, Top: top})
 	if err != nil {
 		return nil, err

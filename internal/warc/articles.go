@@ -62,6 +62,21 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 	st := Stats{Records: map[string]int{}, Skipped: map[string]int{}}
 	rd := NewReader(r)
 	var pending []*candidate
+	// doc makes the document of candidate c from its page.
+	doc := func(c *candidate, page *Page) *neardup.Doc {
+		id := NormalizeURL(c.target)
+		if idFrom == IDFromRecord || id == "" {
+			id = strings.Trim(c.rec.Header.Get("WARC-Record-ID"), "<>")
+		}
+		date := page.Date
+		if date == "" {
+			date = c.rec.Header.Get("WARC-Date")
+		}
+		extra, _ := json.Marshal(map[string]any{"warc": file, "warc_offset": c.rec.Offset, "charset": page.Charset,
+			"payload_digest": c.rec.Header.Get("WARC-Payload-Digest")})
+		return &neardup.Doc{ID: id, Title: page.Title, URL: c.target, Date: date, Text: page.Text, Extra: extra,
+			ContentKey: c.rec.Header.Get("WARC-Payload-Digest")}
+	}
 	flush := func() error {
 		extractAll(pending)
 		for _, c := range pending {
@@ -69,26 +84,25 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 				st.Skipped["no article text"]++
 				continue
 			}
-			id := NormalizeURL(c.target)
-			if idFrom == IDFromRecord || id == "" {
-				id = strings.Trim(c.rec.Header.Get("WARC-Record-ID"), "<>")
-			}
-			if id == "" {
+			d := doc(c, c.page)
+			if d.ID == "" {
 				st.Skipped["no id"]++
 				continue
 			}
-			date := c.page.Date
-			if date == "" {
-				date = c.rec.Header.Get("WARC-Date")
-			}
-			extra, _ := json.Marshal(map[string]any{"warc": file, "warc_offset": c.rec.Offset, "charset": c.page.Charset,
-				"payload_digest": c.rec.Header.Get("WARC-Payload-Digest")})
 			st.Articles++
 			if c.copy {
 				st.Copies++
+				// The indexed capture with this payload may be replaced before this copy is written: then the
+				// copy is extracted after all.
+				c, resp := c, c.resp
+				d.Full = func() (*neardup.Doc, error) {
+					page, err := Extract(resp.Body, resp.Charset, c.target)
+					if err != nil {
+						return nil, err
+					}
+					return doc(c, page), nil
+				}
 			}
-			d := &neardup.Doc{ID: id, Title: c.page.Title, URL: c.target, Date: date, Text: c.page.Text, Extra: extra,
-				ContentKey: c.rec.Header.Get("WARC-Payload-Digest")}
 			if err := emit(d); err != nil {
 				return err
 			}
@@ -137,7 +151,7 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 		target := strings.Trim(strings.TrimSpace(rec.Header.Get("WARC-Target-URI")), "<>")
 		c := &candidate{rec: rec, resp: resp, target: target}
 		if dg := rec.Header.Get("WARC-Payload-Digest"); dg != "" && o.Known != nil && o.Known(dg) {
-			c.copy, c.page, c.resp = true, &Page{}, nil
+			c.copy, c.page = true, &Page{} // the response stays, for Doc.Full
 		}
 		pending = append(pending, c)
 		if len(pending) == batch {
