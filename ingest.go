@@ -106,14 +106,17 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 	var failed error
 	pending := map[int]result{}
 	next, sinceFlush := 0, 0
+	rejected := func(id string, err error) {
+		st.Rejected++
+		if reject != nil {
+			reject(Rejection{ID: id, Err: err})
+		}
+	}
 	write := func(a *store.Article) error {
 		r, err := batch.Put(a)
 		if err != nil {
 			if errors.Is(err, store.ErrExpired) || errors.Is(err, store.ErrTooLarge) || errors.Is(err, store.ErrCollision) || errors.Is(err, store.ErrInvalid) {
-				st.Rejected++
-				if reject != nil {
-					reject(Rejection{ID: a.ID, Err: err})
-				}
+				rejected(a.ID, err)
 				return nil
 			}
 			return err
@@ -151,10 +154,7 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 			delete(pending, next)
 			next++
 			if r.err != nil {
-				st.Rejected++
-				if reject != nil {
-					reject(Rejection{ID: r.id, Err: r.err})
-				}
+				rejected(r.id, r.err)
 				continue
 			}
 			if err := write(r.a); err != nil {

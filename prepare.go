@@ -2,6 +2,7 @@ package neardup
 
 import (
 	"fmt"
+
 	"github.com/cespare/xxhash/v2"
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/shingle"

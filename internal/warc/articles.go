@@ -94,9 +94,8 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 				st.Copies++
 				// The indexed capture with this payload may be replaced before this copy is written: then the
 				// copy is extracted after all.
-				c, resp := c, c.resp
 				d.Full = func() (*neardup.Doc, error) {
-					page, err := Extract(resp.Body, resp.Charset, c.target)
+					page, err := Extract(c.resp.Body, c.resp.Charset, c.target)
 					if err != nil {
 						return nil, err
 					}
