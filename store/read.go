@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -323,6 +324,58 @@ func (s *Store) Stats() (Stats, error) {
 		st.Bytes = b
 	}
 	return st, err
+}
+
+// Verify checks that the index is whole: every article is in each of its band and passage buckets, and there
+// is no other posting. It reads every record and probes every bucket of every article, O(index): a check for
+// tests and after failures, not for serving. The error names the first few problems.
+func (s *Store) Verify() error {
+	var problems []string
+	note := func(f string, a ...any) {
+		if len(problems) < 10 {
+			problems = append(problems, fmt.Sprintf(f, a...))
+		}
+	}
+	want := 0
+	err := s.Each(false, func(num uint64, a *Article) error {
+		for _, key := range a.Bands {
+			c, err := s.Candidates([]uint64{key})
+			if err != nil {
+				return err
+			}
+			if _, ok := slices.BinarySearch(c, num); !ok {
+				note("%s is missing from its band bucket %x", a.ID, key)
+			}
+		}
+		want += len(a.Bands)
+		for i, p := range a.Passages {
+			for _, key := range p.Bands {
+				hits, err := s.PassageCandidates([]uint64{key})
+				if err != nil {
+					return err
+				}
+				if !slices.Contains(hits, PassageHit{num, i}) {
+					note("passage %d of %s is missing from its bucket %x", i, a.ID, key)
+				}
+			}
+			want += len(p.Bands)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	st, err := s.Stats()
+	if err != nil {
+		return err
+	}
+	if st.Postings != want {
+		note("%d postings, but the %d articles' records name %d", st.Postings, st.Articles, want)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("store: index not whole: %s", strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 // eachDocNum calls fn with every article's docnum, reading keys only.

@@ -538,3 +538,33 @@ func TestBatchCommitError(t *testing.T) {
 		t.Errorf("the store after a refused transaction: %v", err)
 	}
 }
+
+// TestVerify: a whole index passes; a missing posting and an extra one are both named.
+func TestVerify(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	a := article("a", Set{1, 2}, 1, 2, 3, 4)
+	a.Passages = []Passage{{Start: 0, End: 1, Bands: []uint64{7, 8}, Set: Set{1}}}
+	if _, err := s.Put(a); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(); err != nil {
+		t.Fatalf("whole index: %v", err)
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Delete(passageKey(nil, 8, DocNum("a"), 0)) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(); err == nil || !strings.Contains(err.Error(), "passage 0 of a is missing") {
+		t.Errorf("missing passage posting: %v", err)
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Set(passageKey(nil, 8, DocNum("a"), 0), nil); err != nil { // whole again
+			return err
+		}
+		return txn.Set(bandKey(nil, 99, 12345), nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(); err == nil || !strings.Contains(err.Error(), "postings, but") {
+		t.Errorf("extra posting: %v", err)
+	}
+}

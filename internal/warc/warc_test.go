@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -234,33 +233,18 @@ func TestRecrawlIndexWhole(t *testing.T) {
 		t.Fatalf("the re-crawl replaced %d and kept %d articles: it does not exercise both paths", st.Replaced, st.Unchanged)
 	}
 	s := ix.Store()
-	want := 0
 	err = s.Each(false, func(num uint64, a *store.Article) error {
 		if len(a.Bands) == 0 {
 			// Every article read here has text; an exact copy whose source was replaced before it was written
 			// must be indexed from its own text, not left empty.
 			t.Errorf("%s is indexed without text", a.ID)
 		}
-		for _, key := range a.Bands {
-			c, err := s.Candidates([]uint64{key})
-			if err != nil {
-				return err
-			}
-			if _, ok := slices.BinarySearch(c, num); !ok {
-				t.Errorf("%s is missing from its band bucket %x", a.ID, key)
-			}
-		}
-		want += len(a.Bands)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	stats, err := s.Stats()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stats.Postings != want {
-		t.Errorf("%d postings for %d articles, whose records name %d", stats.Postings, stats.Articles, want)
+	if err := s.Verify(); err != nil {
+		t.Error(err)
 	}
 }
