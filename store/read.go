@@ -203,11 +203,13 @@ func (s *Store) scanBuckets(prefix byte, keyLen int, fn func(rests [][]byte) err
 		var cur uint64
 		var rests [][]byte
 		var buf []byte
+		var seen int64
 		for it.Rewind(); it.Valid(); it.Next() {
 			k := it.Item().Key()
 			if len(k) != keyLen {
 				continue
 			}
+			seen++
 			band := binary.BigEndian.Uint64(k[1:9])
 			if band != cur || len(rests) == 0 {
 				if len(rests) > 0 {
@@ -224,9 +226,14 @@ func (s *Store) scanBuckets(prefix byte, keyLen int, fn func(rests [][]byte) err
 			rests = append(rests, buf[start:len(buf):len(buf)])
 		}
 		if len(rests) > 0 {
-			return fn(rests)
+			if err := fn(rests); err != nil {
+				return err
+			}
 		}
-		return nil
+		if prefix == prefixBand {
+			return s.checkScan(txn, "band postings", seen, bandsOf)
+		}
+		return s.checkScan(txn, "passage postings", seen, passagesOf)
 	})
 }
 
@@ -254,12 +261,14 @@ func (s *Store) Each(meta bool, fn func(num uint64, a *Article) error) error {
 		opt.Prefix = []byte{prefixDoc}
 		it := txn.NewIterator(opt)
 		defer it.Close()
+		var seen int64
 		for it.Rewind(); it.Valid(); it.Next() {
 			item := it.Item()
 			k := item.Key()
 			if len(k) != 9 {
 				continue
 			}
+			seen++
 			var a *Article
 			if err := item.Value(func(v []byte) error {
 				var err error
@@ -276,58 +285,80 @@ func (s *Store) Each(meta bool, fn func(num uint64, a *Article) error) error {
 				return err
 			}
 		}
-		return nil
+		return s.checkScan(txn, "articles", seen, articlesOf)
 	})
 }
 
 // Stats are counts over the whole index.
 type Stats struct {
-	Articles int   `json:"articles"`
-	Passages int   `json:"passages"`
-	Postings int   `json:"postings"`
-	Bytes    int64 `json:"bytes"`
+	Articles int `json:"articles"`
+	Passages int `json:"passages"`
+	Postings int `json:"postings"`
+	// Bytes is the space the index folder occupies on disk.
+	Bytes int64 `json:"bytes"`
 }
 
-// Stats counts articles, passages and postings, and measures the folder.
+// Stats counts articles, passages and postings, and measures the folder on disk.
 func (s *Store) Stats() (Stats, error) {
 	var st Stats
-	var err error
-	if st.Articles, st.Postings, err = s.countKeys(); err != nil {
+	c, err := s.countKeys()
+	if err != nil {
 		return st, err
 	}
+	st.Articles, st.Postings = int(c.Articles), int(c.Bands+c.Passages)
 	if s.params.PassageK > 0 {
 		// Passages are counted from the records (a pass over the value log); an index without them skips it.
 		err = s.Each(false, func(_ uint64, a *Article) error {
 			st.Passages += len(a.Passages)
 			return nil
 		})
+		if err != nil {
+			return st, err
+		}
 	}
-	lsm, vlog := s.db.Size()
-	st.Bytes = lsm + vlog
-	if b, err := DirSize(s.dir); err == nil {
-		st.Bytes = b
-	}
+	st.Bytes, err = DiskUsage(s.dir)
 	return st, err
 }
 
-// countKeys counts articles and postings (band and passage), reading keys only.
-func (s *Store) countKeys() (articles, postings int, err error) {
-	err = s.db.View(func(txn *badger.Txn) error {
+// countKeys counts articles and postings (band and passage), reading keys only, and checks them against the
+// stored counts.
+func (s *Store) countKeys() (Counts, error) { return s.keyCounts(true) }
+
+// scanCounts counts articles and postings from the keys, without the check: for an index whose stored counts
+// are missing or stale.
+func (s *Store) scanCounts() (Counts, error) { return s.keyCounts(false) }
+
+func (s *Store) keyCounts(check bool) (Counts, error) {
+	var c Counts
+	err := s.db.View(func(txn *badger.Txn) error {
 		opt := badger.DefaultIteratorOptions
 		opt.PrefetchValues = false
 		it := txn.NewIterator(opt)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			switch it.Item().Key()[0] {
+			switch k := it.Item().Key(); k[0] {
 			case prefixDoc:
-				articles++
-			case prefixBand, prefixPassage:
-				postings++
+				if len(k) == 9 {
+					c.Articles++
+				}
+			case prefixBand:
+				c.Bands++
+			case prefixPassage:
+				c.Passages++
 			}
 		}
-		return nil
+		if !check {
+			return nil
+		}
+		if err := s.checkScan(txn, "articles", c.Articles, articlesOf); err != nil {
+			return err
+		}
+		if err := s.checkScan(txn, "band postings", c.Bands, bandsOf); err != nil {
+			return err
+		}
+		return s.checkScan(txn, "passage postings", c.Passages, passagesOf)
 	})
-	return articles, postings, err
+	return c, err
 }
 
 // Verify checks that the index is whole: every article is in each of its band and passage buckets, and there
@@ -369,12 +400,25 @@ func (s *Store) Verify() error {
 	if err != nil {
 		return err
 	}
-	articles, postings, err := s.countKeys()
+	c, err := s.scanCounts()
 	if err != nil {
 		return err
 	}
-	if postings != want {
-		note("%d postings, but the %d articles' records name %d", postings, articles, want)
+	if postings := int(c.Bands + c.Passages); postings != want {
+		note("%d postings, but the %d articles' records name %d", postings, c.Articles, want)
+	}
+	if s.opts.Retention == 0 {
+		err := s.db.View(func(txn *badger.Txn) error {
+			stored, ok, err := readCounts(txn)
+			if ok && stored != c {
+				note("the stored counts say %d articles, %d band and %d passage postings; the keys are %d, %d and %d",
+					stored.Articles, stored.Bands, stored.Passages, c.Articles, c.Bands, c.Passages)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("store: index not whole: %s", strings.Join(problems, "; "))
@@ -390,16 +434,18 @@ func (s *Store) eachDocNum(fn func(num uint64)) error {
 		opt.Prefix = []byte{prefixDoc}
 		it := txn.NewIterator(opt)
 		defer it.Close()
+		var seen int64
 		for it.Rewind(); it.Valid(); it.Next() {
 			if k := it.Item().Key(); len(k) == 9 {
 				fn(binary.BigEndian.Uint64(k[1:]))
+				seen++
 			}
 		}
-		return nil
+		return s.checkScan(txn, "articles", seen, articlesOf)
 	})
 }
 
-// Count returns the number of articles.
+// Count returns the number of articles, from a key scan.
 func (s *Store) Count() (int, error) {
 	n := 0
 	err := s.eachDocNum(func(uint64) { n++ })
@@ -432,8 +478,9 @@ func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
 	})
 }
 
-// Bytes returns the size of the index folder on disk.
-func (s *Store) Bytes() (int64, error) { return DirSize(s.dir) }
+// Bytes returns the space the index folder occupies on disk (allocated blocks, not the apparent size of Badger's
+// sparse, preallocated log files).
+func (s *Store) Bytes() (int64, error) { return DiskUsage(s.dir) }
 
 // ByContent returns the article whose source bytes have the content key, or ErrNotFound.
 func (s *Store) ByContent(key uint64) (*Article, error) {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 )
 
@@ -47,9 +46,6 @@ type Passage struct {
 }
 
 const recordVersion = 1
-
-// ErrCorrupt is returned when a stored value cannot be decoded.
-var ErrCorrupt = errors.New("store: corrupt record")
 
 func appendString(dst []byte, s string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(s)))

@@ -2,7 +2,7 @@ package store
 
 import (
 	"encoding/binary"
-	"errors"
+	"fmt"
 	"slices"
 )
 
@@ -83,7 +83,8 @@ func bottomK(a, b Set) (float64, float64) {
 	return jac, min(1, jac*2/(1+jac))
 }
 
-var errSet = errors.New("store: corrupt shingle set")
+// errSet is a shingle set that cannot be decoded; it wraps ErrCorrupt.
+var errSet = fmt.Errorf("%w: shingle set", ErrCorrupt)
 
 // appendSet encodes s as a count and the deltas between consecutive values, as uvarints.
 func appendSet(dst []byte, s Set) []byte {

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/cespare/xxhash/v2"
@@ -69,15 +72,6 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Errors.
-var (
-	ErrParams   = errors.New("store: index parameters differ")
-	ErrNoParams = errors.New("store: new index needs parameters")
-	ErrNotFound = errors.New("store: not found")
-	ErrTooLarge = errors.New("store: article too large for one transaction")
-	ErrClosed   = errors.New("store: closed")
-)
-
 // Store is a persistent LSH index in a Badger folder. Reads may run concurrently with each other and with one
 // writer; writes are serialised.
 type Store struct {
@@ -87,6 +81,12 @@ type Store struct {
 	dir    string
 	mu     sync.Mutex // serialises writers
 	closed bool
+	space  *space
+	// counts are the article and posting counts as of the last commit (counts.go).
+	counts countState
+	// recount is set when a commit failed: the stored counts may be off until a batch counts afresh.
+	recountMu sync.Mutex
+	recount   bool
 	// known holds the docnums that may be present, loaded on the first write: a Put of a docnum outside it skips
 	// the read of an old record, which on a large index costs a probe of every LSM level. Entries that expired
 	// or were deleted by retention may linger; they only cost that read.
@@ -100,6 +100,7 @@ type Store struct {
 //	b bandkey(8) docnum(8)          → empty: the article is in this band bucket
 //	p bandkey(8) docnum(8) index(4) → empty: the article's passage index is in this bucket
 //	c contentkey(8)                 → docnum(8): the article with these exact source bytes
+//	m counts                        → article, band-posting and passage-posting counts (counts.go)
 //
 // docnum is xxhash64 of the article id, so a re-run of the same input writes the same keys.
 const (
@@ -150,11 +151,16 @@ func trim(s string) string {
 	return s
 }
 
+func (o Options) memTableSize() int64 {
+	if o.MemTableSize <= 0 {
+		return 16 << 20
+	}
+	return o.MemTableSize
+}
+
 // badgerOptions turns Options into Badger's, documenting each choice.
 func (o Options) badgerOptions(dir string) badger.Options {
-	if o.MemTableSize <= 0 {
-		o.MemTableSize = 16 << 20
-	}
+	o.MemTableSize = o.memTableSize()
 	if o.BlockCacheSize <= 0 {
 		o.BlockCacheSize = 64 << 20 // never 0: Badger panics at Open with compression and no block cache
 	}
@@ -190,26 +196,58 @@ func (o Options) badgerOptions(dir string) badger.Options {
 		WithDetectConflicts(false). // a single writer: no conflicts to detect
 		WithMetricsEnabled(false).
 		WithCompression(options.Snappy).
+		// Checksums: every table block and every value-log entry is checked when read, so that a flipped bit is
+		// an error naming the article or the scan, never a silently changed record or a scan that stops early
+		// (the table iterator ends at a block it cannot read; scans compare what they read with the counts,
+		// counts.go). Measured cost in bench/README.md.
+		WithChecksumVerificationMode(options.OnBlockRead).
+		WithVerifyValueChecksum(true).
 		WithSyncWrites(o.SyncWrites).
 		WithReadOnly(o.ReadOnly).
 		WithLogger(slogAdapter{o.Logger})
 }
 
-// Open opens or creates the index in dir.
+// Exists reports whether dir holds an index. It fails only when dir cannot be read (permission denied).
+func Exists(dir string) (bool, error) {
+	_, err := os.Stat(filepath.Join(dir, "MANIFEST"))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		return false, nil
+	case errors.Is(err, fs.ErrPermission):
+		return false, &fs.PathError{Op: "open", Path: dir, Err: fs.ErrPermission}
+	}
+	return false, err
+}
+
+// Open opens or creates the index in dir. An index is created only with Params; opening a folder without an
+// index and without Params fails with ErrNoIndex and creates nothing. Open fails with a *LockError when another
+// process writes the index, with ErrRecovery for a read-only open of an index whose writer was killed, and with
+// ErrParams for an index of other parameters or another format.
 func Open(dir string, o *Options) (*Store, error) {
 	if o == nil {
 		o = &Options{}
 	}
-	if o.ReadOnly {
-		if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil {
-			return nil, fmt.Errorf("store: no index in %s: %w", dir, ErrNotFound)
+	exists, err := Exists(dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if !exists && (o.ReadOnly || o.Params == (Params{})) {
+		return nil, fmt.Errorf("%w in %s", ErrNoIndex, dir)
+	}
+	sp := &space{dir: dir, free: diskFree}
+	if exists && !o.ReadOnly {
+		// A read-write open may flush a recovered write-ahead log into a table at once.
+		if err := sp.check(0, o.memTableSize()); err != nil {
+			return nil, err
 		}
 	}
 	db, err := badger.Open(o.badgerOptions(dir))
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+		return nil, openError(dir, o.ReadOnly, err)
 	}
-	s := &Store{db: db, opts: *o, dir: dir}
+	s := &Store{db: db, opts: *o, dir: dir, space: sp}
 	stored, found, err := s.readParams()
 	if err != nil {
 		db.Close()
@@ -223,15 +261,22 @@ func Open(dir string, o *Options) (*Store, error) {
 		s.params = stored
 	case o.Params == (Params{}):
 		db.Close()
-		return nil, fmt.Errorf("%w (%s is empty)", ErrNoParams, dir)
+		return nil, fmt.Errorf("%w (%s holds no parameters)", ErrNoParams, dir)
 	case o.ReadOnly:
 		db.Close()
-		return nil, fmt.Errorf("store: %s has no parameters and is read-only", dir)
+		return nil, fmt.Errorf("%w: %s has no parameters and is read-only", ErrNoParams, dir)
 	default:
 		p := o.Params
 		p.Format = FormatVersion
 		b, _ := json.Marshal(p)
-		if err := db.Update(func(txn *badger.Txn) error { return txn.Set(paramsKey, b) }); err != nil {
+		err := db.Update(func(txn *badger.Txn) error {
+			if err := txn.Set(paramsKey, b); err != nil {
+				return err
+			}
+			// A new index starts with its counts at zero (see counts.go).
+			return txn.Set(countsKey, counts{}.encode())
+		})
+		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: write parameters: %w", err)
 		}
@@ -242,6 +287,20 @@ func Open(dir string, o *Options) (*Store, error) {
 		return nil, fmt.Errorf("%w: format %d, this build reads %d", ErrParams, s.params.Format, FormatVersion)
 	}
 	return s, nil
+}
+
+// openError turns Badger's open errors, which keep only their text, into the store's sentinels.
+func openError(dir string, readOnly bool, err error) error {
+	if pid, held := lockHeld(dir, readOnly); held {
+		return &LockError{Dir: dir, PID: pid}
+	}
+	if readOnly && strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
+		return fmt.Errorf("%w: %s", ErrRecovery, dir)
+	}
+	if errors.Is(err, fs.ErrPermission) || strings.Contains(err.Error(), syscall.EACCES.Error()) {
+		return fmt.Errorf("store: %w", &fs.PathError{Op: "open", Path: dir, Err: fs.ErrPermission})
+	}
+	return fmt.Errorf("store: open %s: %w", dir, err)
 }
 
 func (s *Store) readParams() (Params, bool, error) {
@@ -278,7 +337,9 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	if !s.opts.ReadOnly {
+	var repairErr error
+	if !s.opts.ReadOnly && s.space.check(0, s.opts.memTableSize()) == nil {
+		repairErr = s.repairCounts()
 		// Rewrite value-log files that are mostly garbage; each call does at most one file, and stops with an
 		// error when none is worth it.
 		for range 8 {
@@ -287,10 +348,10 @@ func (s *Store) Close() error {
 			}
 		}
 	}
-	return s.db.Close()
+	return errors.Join(repairErr, s.db.Close())
 }
 
-// DirSize returns the total size of the regular files under dir.
+// DirSize returns the total apparent size of the regular files under dir; DiskUsage gives the bytes on disk.
 func DirSize(dir string) (int64, error) {
 	var n int64
 	err := filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {

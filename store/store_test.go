@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -100,8 +101,12 @@ func TestReopenAndParams(t *testing.T) {
 	s.Put(article("a", Set{1, 2}, 1, 2, 3, 4))
 	s.Close()
 
-	if _, err := Open(t.TempDir(), &Options{}); !errors.Is(err, ErrNoParams) {
+	empty := t.TempDir()
+	if _, err := Open(empty, &Options{}); !errors.Is(err, ErrNoIndex) {
 		t.Errorf("new index without params: %v", err)
+	}
+	if ents, _ := os.ReadDir(empty); len(ents) != 0 {
+		t.Errorf("a refused open left %d files in the folder", len(ents))
 	}
 	s, err = Open(dir, nil)
 	if err != nil {
@@ -490,6 +495,9 @@ func checkModel(t *testing.T, s *Store, model map[string]*Article) {
 	if st.Postings != postings {
 		t.Fatalf("%d postings, want %d: stale postings remain", st.Postings, postings)
 	}
+	if c, err := s.Counts(); err != nil || c.Articles != int64(len(model)) || c.Bands+c.Passages != int64(postings) {
+		t.Fatalf("counts %+v (%v), want %d articles and %d postings", c, err, len(model), postings)
+	}
 	// A content key names the article that wrote it last, if that one still has it; when that article goes, the key
 	// goes too, even if an earlier article had the same source bytes (its next copy is then hashed, not copied).
 	for key := uint64(1); key <= 4; key++ {
@@ -536,6 +544,13 @@ func TestBatchCommitError(t *testing.T) {
 	}
 	if _, err := s.Put(article("c", Set{3}, 9, 10, 11, 12)); err != nil {
 		t.Errorf("the store after a refused transaction: %v", err)
+	}
+	// The counts were taken afresh after the failure: a and c, 4 band postings each.
+	if c, err := s.Counts(); err != nil || c != (Counts{Articles: 2, Bands: 8}) {
+		t.Errorf("counts after a refused transaction: %+v %v", c, err)
+	}
+	if _, err := s.Stats(); err != nil {
+		t.Errorf("stats after a refused transaction: %v", err)
 	}
 }
 

@@ -22,12 +22,6 @@ func (r Result) String() string {
 	return [...]string{"added", "replaced", "unchanged"}[r]
 }
 
-// ErrExpired is returned by Put for an article already older than the retention period.
-var ErrExpired = errors.New("store: article older than the retention period")
-
-// ErrCollision is returned by Put when two ids share a docnum (xxhash64), which is not expected in practice.
-var ErrCollision = errors.New("store: id hash collision")
-
 // Batch groups writes into few Badger transactions. Every article's entries (record and postings) are committed
 // in one transaction, so after a crash an article is either wholly present or absent.
 //
@@ -51,6 +45,8 @@ type Batch struct {
 	err      error // the first commit error
 	finished bool
 	buf      []byte
+	// totals are the counts after the last group handed to the committer (the committer's own copy).
+	totals Counts
 }
 
 // group is one transaction's worth of writes.
@@ -63,6 +59,7 @@ type group struct {
 	size  int64               // bytes, as reserved
 	done  chan error          // the commit's result
 	bents []badger.Entry      // reused by the committer
+	delta Counts              // what the group changes in the counts
 }
 
 type pending struct {
@@ -80,6 +77,7 @@ func (g *group) reset() {
 	clear(g.nums)
 	clear(g.ckeys)
 	g.n, g.size = 0, 0
+	g.delta = Counts{}
 }
 
 func (g *group) set(k, v []byte, exp uint64) {
@@ -105,13 +103,22 @@ func (s *Store) NewBatch() (*Batch, error) {
 	}
 	if s.opts.ReadOnly {
 		s.mu.Unlock()
-		return nil, errors.New("store: index opened read-only")
+		return nil, ErrReadOnly
+	}
+	if err := s.space.check(0, s.opts.memTableSize()); err != nil {
+		s.mu.Unlock()
+		return nil, err
 	}
 	if s.known == nil {
 		if err := s.loadKnown(); err != nil {
 			s.mu.Unlock()
 			return nil, err
 		}
+	}
+	totals, err := s.startCounts()
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
 	}
 	b := &Batch{
 		s:   s,
@@ -122,6 +129,7 @@ func (s *Store) NewBatch() (*Batch, error) {
 		now:    time.Now,
 		queue:  make(chan *group, 1),
 		exited: make(chan struct{}),
+		totals: totals,
 	}
 	go b.commitLoop()
 	return b, nil
@@ -136,12 +144,26 @@ func (b *Batch) commitLoop() {
 	txn := b.s.db.NewTransaction(true)
 	for g := range b.queue {
 		err := g.fill(txn)
+		if err == nil {
+			// The counts after this transaction, in it.
+			b.totals = b.totals.add(g.delta)
+			err = txn.Set(countsKey, b.totals.encode())
+		}
 		next := b.s.db.NewTransaction(true)
 		if err != nil {
 			txn.Discard()
+			b.s.countsLost()
 			g.done <- err
 		} else {
-			txn.CommitWith(func(err error) { g.done <- err })
+			totals := b.totals
+			txn.CommitWith(func(err error) {
+				if err != nil {
+					b.s.countsLost()
+				} else {
+					b.s.counts.set(totals, true)
+				}
+				g.done <- err
+			})
 		}
 		txn = next
 	}
@@ -220,6 +242,9 @@ func (b *Batch) flush() error {
 	}
 	if len(b.cur.ents) == 0 {
 		return nil
+	}
+	if err := b.s.space.check(b.cur.size, b.s.opts.memTableSize()); err != nil {
+		return err
 	}
 	b.queue <- b.cur
 	b.inflight = append(b.inflight, b.cur)
@@ -303,10 +328,6 @@ func (b *Batch) get(num uint64) (*Article, error) {
 	return a, err
 }
 
-// ErrInvalid is returned by Put for an article whose shingle sets are not strictly increasing or too large:
-// its record could not be read back.
-var ErrInvalid = errors.New("store: invalid article")
-
 func (a *Article) check() error {
 	sorted := func(s Set) bool {
 		for i := 1; i < len(s); i++ {
@@ -335,6 +356,14 @@ func (a *Article) entries() int64 {
 	return n
 }
 
+func (a *Article) passagePostings() int64 {
+	n := 0
+	for _, p := range a.Passages {
+		n += len(p.Bands)
+	}
+	return int64(n)
+}
+
 // expiry returns the expiry time of a (0 for none).
 func (b *Batch) expiry(a *Article) (uint64, error) {
 	r := b.s.opts.Retention
@@ -361,7 +390,7 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		return 0, err
 	}
 	if a.ID == "" {
-		return 0, errors.New("store: empty id")
+		return 0, fmt.Errorf("%w: empty id", ErrInvalid)
 	}
 	if err := a.check(); err != nil {
 		return 0, fmt.Errorf("%w: %q", err, a.ID)
@@ -404,6 +433,14 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		}
 	}
 	g := b.cur
+	d := Counts{Bands: int64(len(a.Bands)), Passages: a.passagePostings()}
+	if old == nil {
+		d.Articles = 1
+	} else {
+		d.Bands -= int64(len(old.Bands))
+		d.Passages -= old.passagePostings()
+	}
+	g.delta = g.delta.add(d)
 	var kb [32]byte
 	for _, key := range a.Bands {
 		g.set(bandKey(kb[:0], key, num), nil, exp)
@@ -482,6 +519,7 @@ func (b *Batch) Delete(id string) (bool, error) {
 		return false, err
 	}
 	b.cur.delete(docKey(nil, num))
+	b.cur.delta = b.cur.delta.add(Counts{Articles: -1, Bands: -int64(len(old.Bands)), Passages: -old.passagePostings()})
 	return true, nil
 }
 
