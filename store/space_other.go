@@ -7,7 +7,9 @@ import (
 	"io/fs"
 )
 
-func diskFree(string) (int64, error) { return 0, errors.New("store: free space unknown on this platform") }
+func diskFree(string) (int64, error) {
+	return 0, errors.New("store: free space unknown on this platform")
+}
 
 func allocated(info fs.FileInfo) int64 { return info.Size() }
 
