@@ -55,7 +55,7 @@ func TestCrashChild(t *testing.T) {
 		}
 	}()
 	progress := func(s neardup.AddStats) { fmt.Println("PROGRESS", s.Added) }
-	if _, err := ix.Add(context.Background(), ch, 0, progress, nil); err != nil {
+	if _, err := ix.Add(context.Background(), ch, &neardup.AddOptions{Progress: progress}); err != nil {
 		t.Fatal(err)
 	}
 	fmt.Println("DONE")

@@ -18,22 +18,37 @@ type AddStats struct {
 	Bytes     int64 `json:"bytes"`
 }
 
-// Rejection is an article the index refused, with the reason.
+// Rejection is an article the index refused, with the reason (an error matching ErrRejected).
 type Rejection struct {
 	ID  string
 	Err error
+}
+
+// AddOptions configure Add. The zero value is ready: hashing on every core, no callbacks.
+type AddOptions struct {
+	// Workers is the number of hashing goroutines (0: one per core).
+	Workers int
+	// Progress, if set, is called every few hundred articles with the running totals.
+	Progress func(AddStats)
+	// Reject, if set, is called for each article refused (its id, and a *RejectError).
+	Reject func(Rejection)
 }
 
 // chunk is the number of articles written between two flushes (and progress reports).
 const chunk = 512
 
 // Add indexes docs as they arrive on the channel until it closes or ctx is cancelled. Articles are hashed on
-// workers goroutines (0: one per core) while a single writer stores them in arrival order, so that of two
-// articles with one id the later wins. On cancellation no new article is taken, every article already taken is
-// written and committed, and Add returns ctx.Err(): it stops at an article boundary and a rerun resumes.
-// progress, if not nil, is called every few hundred articles with the running totals; reject, if not nil, is
-// called for each article the store refused.
-func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progress func(AddStats), reject func(Rejection)) (AddStats, error) {
+// o.Workers goroutines while a single writer stores them in arrival order, so that of two articles with one id
+// the later wins. On cancellation no new article is taken, every article already taken is written and
+// committed, and Add returns ctx.Err(): it stops at an article boundary and a rerun resumes. An article refused
+// on its own (ErrRejected: an empty, overlong or invalid id, a text over MaxArticleBytes, an article older than
+// the retention period...) is counted in AddStats.Rejected and reported to o.Reject; it never fails the call.
+// When Add returns an error, it has stopped reading docs: the caller's sender must not block on the channel.
+func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, o *AddOptions) (AddStats, error) {
+	if o == nil {
+		o = &AddOptions{}
+	}
+	workers, progress, reject := o.Workers, o.Progress, o.Reject
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -92,7 +107,11 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				a, err := ix.prepare(w, j.d)
+				var a *store.Article
+				err := checkDoc(j.d)
+				if err == nil {
+					a, err = ix.prepare(w, j.d)
+				}
 				results <- result{j.seq, a, j.d.ID, err}
 			}
 		}()
@@ -115,7 +134,7 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 	write := func(a *store.Article) error {
 		r, err := batch.Put(a)
 		if err != nil {
-			if errors.Is(err, store.ErrExpired) || errors.Is(err, store.ErrTooLarge) || errors.Is(err, store.ErrCollision) || errors.Is(err, store.ErrInvalid) {
+			if err = storeRejection(err); errors.Is(err, ErrRejected) {
 				rejected(a.ID, err)
 				return nil
 			}
@@ -176,20 +195,24 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, workers int, progres
 	return st, cancelled
 }
 
-// AddDocs indexes a slice of documents; see Add.
-func (ix *Index) AddDocs(ctx context.Context, docs []*Doc) (AddStats, error) {
+// AddDocs indexes a slice of documents; see Add. Rejected articles are counted in AddStats.Rejected and reported
+// to o.Reject (o may be nil).
+func (ix *Index) AddDocs(ctx context.Context, docs []*Doc, o *AddOptions) (AddStats, error) {
 	ch := make(chan *Doc)
+	// The feeder stops when Add returns, whether or not it read every document.
+	feed, stop := context.WithCancel(ctx)
+	defer stop()
 	go func() {
 		defer close(ch)
 		for _, d := range docs {
 			select {
 			case ch <- d:
-			case <-ctx.Done():
+			case <-feed.Done():
 				return
 			}
 		}
 	}()
-	return ix.Add(ctx, ch, 0, nil, nil)
+	return ix.Add(ctx, ch, o)
 }
 
 // Delete removes the article with the id and reports whether it was there.

@@ -87,29 +87,43 @@ func (c CountingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// ReadJSONL reads JSON Lines articles from r, calling emit for each good line and bad for each bad one. Lines may
-// be of any length; memory holds one line at a time. Blank lines are skipped. Each line is an object with a
+// ReadJSONL reads JSON Lines articles from r, calling emit for each good line and bad for each bad one. Memory
+// holds one line at a time; a line over MaxLineBytes is rejected without being held (the rest of it is skipped).
+// A UTF-8 byte order mark at the start is skipped; blank lines are skipped. Each line is an object with a
 // string or numeric "id" (a number becomes its JSON text: 42 is "42") and a string "text"; "title", "url",
-// "date" and "source" are used when they are strings; every other field is kept as metadata. Invalid UTF-8 in a
-// line is replaced by U+FFFD, which separates words. emit's error stops the reading and is returned.
+// "date" and "source" are used when they are strings; every other field is kept as metadata. Invalid UTF-8 in
+// a text is replaced by U+FFFD, which separates words; in an id it is rejected. emit's error stops the reading
+// and is returned.
 func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputError)) error {
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 1<<20)
 	}
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
+		br.Discard(3)
+	}
 	var line []byte
 	for n := 1; ; n++ {
 		line = line[:0]
 		var err error
+		long := 0 // bytes of an overlong line, skipped
 		for {
 			var frag []byte
 			frag, err = br.ReadSlice('\n')
-			line = append(line, frag...)
+			if long > 0 || len(line)+len(frag) > MaxLineBytes {
+				long += len(line) + len(frag)
+				line = line[:0]
+			} else {
+				line = append(line, frag...)
+			}
 			if err != bufio.ErrBufferFull {
 				break
 			}
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
+		switch {
+		case long > 0:
+			bad(&InputError{File: name, Line: n, Reason: fmt.Sprintf("line of %d bytes (the longest read is %d: an article of at most %d bytes)", long, MaxLineBytes, MaxArticleBytes)})
+		case len(bytes.TrimSpace(line)) > 0:
 			d, perr := ParseDoc(line)
 			if perr != nil {
 				bad(&InputError{File: name, Line: n, Reason: perr.Error()})
@@ -123,8 +137,8 @@ func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputE
 		if err != nil {
 			return fmt.Errorf("%s:%d: %w", name, n, err)
 		}
-		if cap(line) > 64<<20 {
-			line = nil // do not keep a huge buffer after a huge line
+		if cap(line) > 4<<20 {
+			line = nil // do not keep a large buffer after a large line
 		}
 	}
 }
@@ -132,10 +146,22 @@ func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputE
 // ParseDoc parses one JSON article.
 func ParseDoc(line []byte) (*Doc, error) {
 	if !utf8.Valid(line) {
+		// An id with invalid bytes would become another id once they are replaced: refuse it rather than merge
+		// two articles.
+		var raw struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if json.Unmarshal(line, &raw) == nil && !utf8.Valid(raw.ID) {
+			return nil, errors.New(`"id" is not valid UTF-8`)
+		}
 		line = bytes.ToValidUTF8(line, []byte("\uFFFD"))
 	}
-	if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '{' && json.Valid(t) {
+	t := bytes.TrimSpace(line)
+	if len(t) > 0 && t[0] != '{' && json.Valid(t) {
 		return nil, errors.New("not a JSON object")
+	}
+	if len(t) > 0 && t[0] != '{' && t[0] != '[' {
+		return nil, errors.New("not JSON (plain text? use --format text)")
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(line, &m); err != nil {
@@ -165,12 +191,18 @@ func ParseDoc(line []byte) (*Doc, error) {
 	if strings.TrimSpace(d.ID) == "" {
 		return nil, errors.New(`empty "id"`)
 	}
+	if len(d.ID) > MaxIDBytes {
+		return nil, fmt.Errorf(`"id" of %d bytes (the longest is %d)`, len(d.ID), MaxIDBytes)
+	}
 	raw, ok = m["text"]
 	if !ok {
 		return nil, errors.New(`missing "text"`)
 	}
 	if d.Text, ok = jsonString(raw); !ok {
 		return nil, errors.New(`"text" must be a string`)
+	}
+	if len(d.Text) > MaxArticleBytes {
+		return nil, fmt.Errorf(`"text" of %d bytes (the largest article is %d)`, len(d.Text), MaxArticleBytes)
 	}
 	var extra []string
 	for k, v := range m {

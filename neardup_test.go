@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"os"
 	"slices"
 	"sync"
@@ -42,7 +43,7 @@ func buildIndex(t testing.TB, docs []*neardup.Doc, cfg *neardup.Config) *neardup
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	st, err := ix.AddDocs(context.Background(), docs)
+	st, err := ix.AddDocs(context.Background(), docs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +204,7 @@ func TestQueriesDuringIngest(t *testing.T) {
 			}
 		}()
 	}
-	st, err := ix.AddDocs(context.Background(), docs)
+	st, err := ix.AddDocs(context.Background(), docs, nil)
 	cancel()
 	wg.Wait()
 	close(errs)
@@ -223,7 +224,7 @@ func TestUpsertReplaceAndDelete(t *testing.T) {
 	ix := buildIndex(t, docs, nil)
 	changed := *docs[0]
 	changed.Text = docs[1].Text // now a copy of docs[1]
-	st, err := ix.AddDocs(context.Background(), []*neardup.Doc{&changed, docs[2]})
+	st, err := ix.AddDocs(context.Background(), []*neardup.Doc{&changed, docs[2]}, nil)
 	if err != nil || st.Replaced != 1 || st.Unchanged != 1 {
 		t.Fatalf("%+v %v", st, err)
 	}
@@ -262,13 +263,25 @@ func TestParamsMismatch(t *testing.T) {
 }
 
 func ExampleIndex_QueryDoc() {
-	dir, _ := os.MkdirTemp("", "neardup-example")
+	dir, err := os.MkdirTemp("", "neardup-example")
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer os.RemoveAll(dir)
-	ix, _ := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}})
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}})
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer ix.Close()
 	wire := "LONDON (Reuters) - Oil prices rose on Monday after producers agreed to extend output cuts into next year, traders said, as stockpiles fell for a third week."
-	ix.AddDocs(context.Background(), []*neardup.Doc{{ID: "wire", Text: wire}, {ID: "other", Text: "The central bank left interest rates unchanged on Thursday."}})
-	ms, _ := ix.QueryDoc(&neardup.Doc{Text: "Oil prices rose on Monday after producers agreed to extend output cuts into next year, traders said, as stockpiles fell for a third week."}, 0.5, 5)
+	docs := []*neardup.Doc{{ID: "wire", Text: wire}, {ID: "other", Text: "The central bank left interest rates unchanged on Thursday."}}
+	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
+		log.Fatal(err)
+	}
+	ms, err := ix.QueryDoc(&neardup.Doc{Text: "Oil prices rose on Monday after producers agreed to extend output cuts into next year, traders said, as stockpiles fell for a third week."}, 0.5, 5)
+	if err != nil {
+		log.Fatal(err)
+	}
 	for _, m := range ms {
 		fmt.Printf("%s %.2f %.2f\n", m.ID, m.Jaccard, m.Containment)
 	}
@@ -286,7 +299,7 @@ func TestExactCopyWhoseSourceIsGone(t *testing.T) {
 	ix := buildIndex(t, nil, nil)
 	src := *docs[0]
 	src.ContentKey = "sha1:K"
-	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{&src}); err != nil {
+	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{&src}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !ix.HasContent("sha1:K") {
@@ -303,7 +316,7 @@ func TestExactCopyWhoseSourceIsGone(t *testing.T) {
 	ch <- cp
 	ch <- bare
 	close(ch)
-	st, err := ix.Add(context.Background(), ch, 0, nil, func(r neardup.Rejection) { rejected = append(rejected, r) })
+	st, err := ix.Add(context.Background(), ch, &neardup.AddOptions{Reject: func(r neardup.Rejection) { rejected = append(rejected, r) }})
 	if err != nil || st.Added != 1 || st.Rejected != 1 {
 		t.Fatalf("%+v %v", st, err)
 	}

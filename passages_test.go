@@ -133,10 +133,10 @@ func TestCrossArticlePassages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if _, err := ix.AddDocs(context.Background(), docs[:50]); err != nil {
+	if _, err := ix.AddDocs(context.Background(), docs[:50], nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{src}); err != nil {
+	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{src}, nil); err != nil {
 		t.Fatal(err)
 	}
 	r, err := ix.PassagesDoc(&neardup.Doc{ID: "second", Text: second})
@@ -163,7 +163,7 @@ func TestCrossArticlePassages(t *testing.T) {
 		t.Errorf("no passage spans the shared paragraphs in both articles: %+v", r.Passages)
 	}
 	// And by id, once the second is indexed too.
-	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{{ID: "second", Text: second}}); err != nil {
+	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{{ID: "second", Text: second}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	r, err = ix.PassagesID("second")
@@ -212,7 +212,7 @@ func TestBoilerplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if _, err := ix.AddDocs(context.Background(), set); err != nil {
+	if _, err := ix.AddDocs(context.Background(), set, nil); err != nil {
 		t.Fatal(err)
 	}
 	bp, err := ix.TopBoilerplate(0, 5)

@@ -76,11 +76,14 @@ func (ix *Index) prepare(w *worker, d *Doc) (*store.Article, error) {
 		if err != nil && d.Text == "" {
 			// An exact copy whose source went away after it was read: index its own text, if it can be had.
 			if d.Full == nil {
-				return nil, fmt.Errorf("%w (%v)", ErrCopyGone, err)
+				return nil, rejectErr(fmt.Errorf("%w (%v)", ErrCopyGone, err), "exact copy of a capture no longer indexed, given without its text")
 			}
 			full, ferr := d.Full()
 			if ferr != nil {
-				return nil, fmt.Errorf("%w: %v", ErrCopyGone, ferr)
+				return nil, rejectErr(fmt.Errorf("%w: %v", ErrCopyGone, ferr), "exact copy of a capture no longer indexed, and its own page failed: "+ferr.Error())
+			}
+			if err := checkDoc(full); err != nil {
+				return nil, err
 			}
 			if full.ContentKey == "" {
 				full.ContentKey = d.ContentKey

@@ -64,6 +64,9 @@ func (ix *Index) QueryDoc(d *Doc, threshold float64, top int) ([]Match, error) {
 	if err := ix.checkThreshold(threshold); err != nil {
 		return nil, err
 	}
+	if len(d.Text) > MaxArticleBytes {
+		return nil, reject("text of %d bytes (the largest article is %d)", len(d.Text), MaxArticleBytes)
+	}
 	w, err := ix.getWorker()
 	if err != nil {
 		return nil, err

@@ -52,7 +52,7 @@ func BenchmarkIngest(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		st, err := ix.AddDocs(context.Background(), docs)
+		st, err := ix.AddDocs(context.Background(), docs, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -75,7 +75,7 @@ func BenchmarkQuery(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ix.Close()
-	if _, err := ix.AddDocs(context.Background(), docs); err != nil {
+	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))

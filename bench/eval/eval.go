@@ -66,7 +66,7 @@ func Run(docs []*neardup.Doc, thresholds []float64) ([]Row, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := ix.AddDocs(context.Background(), docs); err != nil {
+		if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
 			return nil, err
 		}
 		var clusters [][]int
@@ -205,7 +205,7 @@ func Containment(docs []*neardup.Doc, floor, minC float64) (ContainmentRow, erro
 		return row, err
 	}
 	defer ix.Close()
-	if _, err := ix.AddDocs(context.Background(), docs); err != nil {
+	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
 		return row, err
 	}
 	results := map[int][]neardup.Match{}

@@ -57,7 +57,7 @@ func embedded(t *testing.T, input string, threshold float64) []string {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if _, err := ix.AddDocs(context.Background(), docs); err != nil {
+	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
 		t.Fatal(err)
 	}
 	var lines []string

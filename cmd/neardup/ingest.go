@@ -168,9 +168,9 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 	}()
 	start := time.Now()
 	prog := newProgress(e.stderr, total, &read)
-	st, err := ix.Add(ctx, docs, b.workers, prog.update, func(r neardup.Rejection) {
-		e.errorf("%s: %v", r.ID, r.Err)
-	})
+	st, err := ix.Add(ctx, docs, &neardup.AddOptions{Workers: b.workers, Progress: prog.update, Reject: func(r neardup.Rejection) {
+		fmt.Fprintf(e.stderr, "%s: %v\n", neardup.ShortID(r.ID), r.Err)
+	}})
 	cancelRead()
 	prog.done()
 	st.Rejected += int(rejected.Load()) + ws.errors

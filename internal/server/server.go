@@ -199,9 +199,9 @@ func (h *Handler) postArticles(w http.ResponseWriter, r *http.Request) error {
 			ch <- d
 		}
 		close(ch)
-		st, err := h.ix.Add(context.WithoutCancel(r.Context()), ch, 1, nil, func(rj neardup.Rejection) {
-			res.Rejected = append(res.Rejected, Rejected{Index: -1, ID: rj.ID, Reason: rj.Err.Error()})
-		})
+		st, err := h.ix.Add(context.WithoutCancel(r.Context()), ch, &neardup.AddOptions{Workers: 1, Reject: func(rj neardup.Rejection) {
+			res.Rejected = append(res.Rejected, Rejected{Index: -1, ID: neardup.ShortID(rj.ID), Reason: rj.Err.Error()})
+		}})
 		if err != nil {
 			return err
 		}

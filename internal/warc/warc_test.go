@@ -164,7 +164,7 @@ func TestELTEGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if _, err := ix.AddDocs(t.Context(), docs); err != nil {
+	if _, err := ix.AddDocs(t.Context(), docs, nil); err != nil {
 		t.Fatal(err)
 	}
 	cluster := map[string]string{}
@@ -225,7 +225,7 @@ func TestRecrawlIndexWhole(t *testing.T) {
 			}
 		}
 	}()
-	st, err := ix.Add(t.Context(), ch, 0, nil, nil)
+	st, err := ix.Add(t.Context(), ch, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func run(n, clients int, duration time.Duration, maxRequests, writeBatch, writeR
 		}
 	}()
 	t0 := time.Now()
-	if _, err := ix.Add(context.Background(), ch, 0, nil, nil); err != nil {
+	if _, err := ix.Add(context.Background(), ch, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "load: indexed %d articles in %.1f s\n", n, time.Since(t0).Seconds())

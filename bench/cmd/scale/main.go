@@ -135,12 +135,12 @@ func run(c config) error {
 	}()
 	start := time.Now()
 	last := time.Now()
-	st, err := ix.Add(context.Background(), ch, 0, func(s neardup.AddStats) {
+	st, err := ix.Add(context.Background(), ch, &neardup.AddOptions{Progress: func(s neardup.AddStats) {
 		if time.Since(last) > 10*time.Second {
 			last = time.Now()
 			fmt.Fprintf(os.Stderr, "scale: %d articles, %.0f/s\n", s.Added, float64(s.Added)/time.Since(start).Seconds())
 		}
-	}, nil)
+	}})
 	if err != nil {
 		return err
 	}
