@@ -61,14 +61,7 @@ func (ix *Index) PassagesDoc(d *Doc) (*PassageReport, error) {
 	text := []byte(d.Text)
 	tok := shingle.NewTokenizer()
 	toks := tok.Tokens(nil, text)
-	var hits []PassageHit
-	for _, r := range repeats(toks, MinRepeatTokens) {
-		a, b := span(toks, r.a, r.n), span(toks, r.b, r.m)
-		j := tokenJaccard(toks[r.a:r.a+r.n], toks[r.b:r.b+r.m], ix.p.ShingleSize)
-		hits = append(hits,
-			PassageHit{Start: a[0], End: a[1], Matches: []PassageMatch{{ID: d.ID, Start: b[0], End: b[1], Jaccard: round4(j)}}},
-			PassageHit{Start: b[0], End: b[1], Matches: []PassageMatch{{ID: d.ID, Start: a[0], End: a[1], Jaccard: round4(j)}}})
-	}
+	hits := repeatHits(nil, d.ID, toks, ix.p.ShingleSize)
 	if ix.p.PassageK > 0 {
 		w, err := ix.getWorker()
 		if err != nil {
@@ -80,22 +73,50 @@ func (ix *Index) PassagesDoc(d *Doc) (*PassageReport, error) {
 			w.phash = shingle.AppendHashes(w.phash[:0], toks[p.Lo:p.Hi], ix.p.ShingleSize)
 			w.psig = w.ph.Sum(w.psig[:0], w.phash)
 			q := store.Passage{Start: p.Start, End: p.End, Bands: ix.plsh.AppendBandKeys(nil, w.psig), Set: store.MakeSet(nil, w.phash)}
-			h, err := ix.crossHit(q, d.ID)
+			h, sets, err := ix.crossHit(q, d.ID)
 			if err != nil {
 				return nil, err
 			}
 			if h != nil {
+				h.Start, h.End = tighten(toks[p.Lo:p.Hi], w.phash, ix.p.ShingleSize, sets, h.Kind == "boilerplate", h.Start, h.End)
 				hits = append(hits, *h)
 			}
 		}
 	}
-	adjacent := func(end, start int) bool {
+	return &PassageReport{ID: d.ID, Passages: mergeHits(hits, textAdjacent(tok, text))}, nil
+}
+
+// TextPassages reports the passages of a text repeated inside it, as PassagesDoc does, without an index: word
+// 5-shingles, no cross-article passages.
+func TextPassages(d *Doc) *PassageReport {
+	text := []byte(d.Text)
+	tok := shingle.NewTokenizer()
+	toks := tok.Tokens(nil, text)
+	hits := repeatHits(nil, d.ID, toks, shingle.DefaultSize)
+	return &PassageReport{ID: d.ID, Passages: mergeHits(hits, textAdjacent(tok, text))}
+}
+
+// repeatHits appends a hit for each copy of each run repeated inside the text.
+func repeatHits(hits []PassageHit, id string, toks []shingle.Token, size int) []PassageHit {
+	for _, r := range repeats(toks, MinRepeatTokens) {
+		a, b := span(toks, r.a, r.n), span(toks, r.b, r.m)
+		j := tokenJaccard(toks[r.a:r.a+r.n], toks[r.b:r.b+r.m], size)
+		hits = append(hits,
+			PassageHit{Start: a[0], End: a[1], Matches: []PassageMatch{{ID: id, Start: b[0], End: b[1], Jaccard: round4(j)}}},
+			PassageHit{Start: b[0], End: b[1], Matches: []PassageMatch{{ID: id, Start: a[0], End: a[1], Jaccard: round4(j)}}})
+	}
+	return hits
+}
+
+// textAdjacent says whether two spans of text follow each other: nothing but separators, and at most 16 bytes,
+// between them.
+func textAdjacent(tok *shingle.Tokenizer, text []byte) func(end, start int) bool {
+	return func(end, start int) bool {
 		if start < end || start-end > 16 {
 			return false
 		}
 		return len(tok.Tokens(nil, text[end:start])) == 0
 	}
-	return &PassageReport{ID: d.ID, Passages: mergeHits(hits, adjacent)}, nil
 }
 
 // byteAdjacent says whether two spans of an article whose text is not at hand follow each other: at most a
@@ -123,7 +144,7 @@ func (ix *Index) PassagesID(id string) (*PassageReport, error) {
 				hits = append(hits, PassageHit{Start: int(p.Start), End: int(p.End), Matches: []PassageMatch{{ID: id, Start: int(o.Start), End: int(o.End), Jaccard: round4(jac)}}})
 			}
 		}
-		h, err := ix.crossHit(p, id)
+		h, _, err := ix.crossHit(p, id)
 		if err != nil {
 			return nil, err
 		}
@@ -138,12 +159,47 @@ func overlap(a, b store.Passage) int {
 	return max(0, int(min(a.End, b.End))-int(max(a.Start, b.Start)))
 }
 
-// crossHit finds passage q in other articles.
-func (ix *Index) crossHit(q store.Passage, self string) (*PassageHit, error) {
+// tighten narrows a passage's span [start, end) to the words its matches share: from the first word of the
+// first shared shingle to the last word of the last one. A shingle is shared when it is in one of the matched
+// passages' sets or, for boilerplate (matched in many articles), in half of them at least: a page's own copy in
+// the index must not stretch a block of site furniture over the story beside it. toks are the passage's tokens
+// and hashes their k-shingle hashes.
+func tighten(toks []shingle.Token, hashes []uint64, k int, sets []store.Set, boilerplate bool, start, end int) (int, int) {
+	need := 1
+	if boilerplate {
+		need = max(2, len(sets)/2)
+	}
+	shared := func(h uint64) bool {
+		n := 0
+		for _, s := range sets {
+			if _, ok := slices.BinarySearch(s, uint32(h>>32)); ok {
+				n++
+			}
+		}
+		return n >= need
+	}
+	first, last := -1, -1
+	for i, h := range hashes {
+		if shared(h) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return start, end
+	}
+	return int(toks[first].Start), int(toks[min(last+k, len(toks))-1].End)
+}
+
+// crossHit finds passage q in other articles; it also returns the shingle sets of the passages it matched.
+func (ix *Index) crossHit(q store.Passage, self string) (*PassageHit, []store.Set, error) {
 	cands, err := ix.st.PassageCandidates(q.Bands)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var sets []store.Set
 	var ms []PassageMatch
 	articles := 0
 	var cur *store.Article
@@ -172,7 +228,7 @@ func (ix *Index) crossHit(q store.Passage, self string) (*PassageHit, error) {
 				continue
 			}
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if cur == nil || cur.ID == self || c.Index >= len(cur.Passages) {
@@ -188,21 +244,31 @@ func (ix *Index) crossHit(q store.Passage, self string) (*PassageHit, error) {
 			counted = c.Doc
 		}
 		ms = append(ms, PassageMatch{ID: cur.ID, Start: int(p.Start), End: int(p.End), Jaccard: round4(jac)})
+		if len(sets) < maxPassageMatches {
+			sets = append(sets, p.Set)
+		}
 	}
 	if len(ms) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	h := &PassageHit{Start: int(q.Start), End: int(q.End), Matches: ms}
 	if articles >= BoilerplateArticles {
 		h.Kind, h.Articles = "boilerplate", articles
 	}
-	return h, nil
+	return h, sets, nil
 }
 
-// mergeHits sorts hits by span and merges into one passage, with all their matches, hits that overlap, and hits
-// that follow each other (adjacent says so: nothing but separators between them) while matching consecutive
-// spans of one article, as a run of copied paragraphs does.
+// mergeHits sorts hits by span and merges into one passage, with all their matches, hits of the same kind that
+// overlap, and hits of the same kind that follow each other (adjacent says so: nothing but separators between
+// them) while matching consecutive spans of one article, as a run of copied paragraphs does. Hits of different
+// kinds never merge: a boilerplate block next to a copied story stays two passages, each covering only its own
+// text, and a merged passage keeps its kind.
 func mergeHits(hits []PassageHit, adjacent func(end, start int) bool) []PassageHit {
+	for i := range hits {
+		if hits[i].Kind == "" {
+			hits[i].Kind = "duplicate"
+		}
+	}
 	slices.SortFunc(hits, func(a, b PassageHit) int {
 		if a.Start != b.Start {
 			return a.Start - b.Start
@@ -210,24 +276,22 @@ func mergeHits(hits []PassageHit, adjacent func(end, start int) bool) []PassageH
 		return a.End - b.End
 	})
 	var out []PassageHit
+	last := map[string]int{} // kind → index in out of its latest passage
 	for _, h := range hits {
-		if n := len(out); n > 0 && (h.Start < out[n-1].End || adjacent(out[n-1].End, h.Start) && continues(out[n-1].Matches, h.Matches)) {
-			last := &out[n-1]
-			last.End = max(last.End, h.End)
-			last.Matches = append(last.Matches, h.Matches...)
-			last.Articles = max(last.Articles, h.Articles)
-			if h.Kind == "boilerplate" {
-				last.Kind = "boilerplate"
+		if i, ok := last[h.Kind]; ok {
+			p := &out[i]
+			if h.Start < p.End || adjacent(p.End, h.Start) && continues(p.Matches, h.Matches) {
+				p.End = max(p.End, h.End)
+				p.Matches = append(p.Matches, h.Matches...)
+				p.Articles = max(p.Articles, h.Articles)
+				continue
 			}
-			continue
 		}
+		last[h.Kind] = len(out)
 		out = append(out, h)
 	}
 	for i := range out {
 		out[i].Matches = mergeMatches(out[i].Matches)
-		if out[i].Kind == "" {
-			out[i].Kind = "duplicate"
-		}
 		if len(out[i].Matches) > maxPassageMatches {
 			out[i].Matches = out[i].Matches[:maxPassageMatches]
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -253,5 +254,90 @@ func TestBoilerplate(t *testing.T) {
 	n, err := ix.ReportPassages(context.Background(), func(v any) error { lines = append(lines, v); return nil })
 	if err != nil || n != 0 || len(lines) == 0 {
 		t.Errorf("report: %d articles with repeats, %d lines, %v", n, len(lines), err)
+	}
+}
+
+// headlineBlock is site furniture: a block of headline links, one a line.
+const headlineBlock = `Council Approves New Budget For Road Repairs After Long Debate -
+Local Team Wins Regional Final In Dramatic Penalty Shootout -
+Weather Service Warns Of Heavy Rain And Flooding This Weekend -
+Museum Opens New Wing Dedicated To Industrial History Of The Town -
+School Board Announces Plans For Two New Primary Schools -
+Police Appeal For Witnesses After Overnight Break In At Pharmacy -
+Hospital Trust Reports Shorter Waiting Times For Routine Surgery -
+Festival Organisers Unveil Line Up For Summer Music Weekend -
+Farmers Warn Of Poor Harvest After Dry Spring And Late Frost -
+Rail Operator Promises Fewer Cancellations On Commuter Lines`
+
+// TestBoilerplateBesideStory: twelve articles, each a different story followed (one line break apart) by the same
+// block of headline links. The block is one boilerplate passage covering the block only; the story is never
+// reported as boilerplate, whether the article is given by id or as a file whose copy is indexed.
+func TestBoilerplateBesideStory(t *testing.T) {
+	var docs []*neardup.Doc
+	for i, d := range loadDocs(t, corpus.Sample())[:12] {
+		// Each story ends with words of its own: DOJ releases often end alike ("... Criminal Division"), which
+		// would make the words before the block repeated text too.
+		// Paragraphs of about 40 words, one a line, as scraped pages have them.
+		words := strings.Fields(d.Text)
+		var paras []string
+		for len(words) > 0 {
+			n := min(40, len(words))
+			paras = append(paras, strings.Join(words[:n], " "))
+			words = words[n:]
+		}
+		story := strings.Join(paras, "\n")
+		docs = append(docs, &neardup.Doc{ID: "page" + string(rune('a'+i)), Text: story + " Release " + strconv.Itoa(1000+i) + ".\n" + headlineBlock})
+	}
+	ix := buildIndex(t, docs, &neardup.Config{Passages: true})
+	text := docs[0].Text
+	block := strings.Index(text, "Council Approves")
+	check := func(how string, r *neardup.PassageReport, tight bool) {
+		t.Helper()
+		n := 0
+		for _, p := range r.Passages {
+			if p.Kind != "boilerplate" {
+				continue
+			}
+			n++
+			// By id, spans are the index's paragraphs: the block's first line may share one with the story's
+			// last sentence. From the text, the span starts on the block's first word.
+			lo := block
+			if !tight {
+				lo = strings.LastIndex(text[:block-1], "\n") + 1
+			}
+			if p.Start < lo || p.End > len(text) {
+				t.Errorf("%s: boilerplate %d-%d covers story text (the block is %d-%d): %.60q", how, p.Start, p.End, block, len(text), text[p.Start:p.End])
+			}
+			if tight && p.Start != block {
+				t.Errorf("%s: boilerplate starts at %d, the block at %d", how, p.Start, block)
+			}
+			if p.Articles < 11 {
+				t.Errorf("%s: boilerplate in %d articles, want 11 or more", how, p.Articles)
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d boilerplate passages, want the block as one: %+v", how, n, r.Passages)
+		}
+	}
+	byID, err := ix.PassagesID(docs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("by id", byID, false)
+	byText, err := ix.PassagesDoc(&neardup.Doc{ID: "page.txt", Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("by text", byText, true)
+}
+
+// TestTextPassagesWithoutIndex: repeats inside a text are found without an index.
+func TestTextPassagesWithoutIndex(t *testing.T) {
+	para := "The committee will publish its findings next month after hearing evidence from more than forty witnesses."
+	text := para + "\n\nIn other news, the weather stayed mild.\n\n" + para
+	r := neardup.TextPassages(&neardup.Doc{ID: "t", Text: text})
+	words := strings.TrimSuffix(para, ".") // spans start and end on words
+	if len(r.Passages) != 2 || text[r.Passages[0].Start:r.Passages[0].End] != words || text[r.Passages[1].Start:r.Passages[1].End] != words || r.Passages[1].Start <= len(para) {
+		t.Fatalf("passages %+v, want the paragraph and its copy", r.Passages)
 	}
 }
