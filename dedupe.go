@@ -15,6 +15,9 @@ import (
 type Member struct {
 	ID      string  `json:"id"`
 	Jaccard float64 `json:"jaccard"`
+	Title   string  `json:"title,omitempty"`
+	URL     string  `json:"url,omitempty"`
+	Date    string  `json:"date,omitempty"`
 	// WARC and WARCOffset point back at the record an article came from, for WARC input.
 	WARC       string `json:"warc,omitempty"`
 	WARCOffset *int64 `json:"warc_offset,omitempty"`
@@ -22,7 +25,7 @@ type Member struct {
 
 // member makes the Member for an article.
 func member(a *store.Article, j float64) Member {
-	m := Member{ID: a.ID, Jaccard: j}
+	m := Member{ID: a.ID, Jaccard: j, Title: a.Title, URL: a.URL, Date: a.Date}
 	if len(a.Extra) > 0 && bytes.Contains(a.Extra, []byte(`"warc"`)) {
 		var loc struct {
 			WARC   string `json:"warc"`

@@ -217,3 +217,56 @@ func (ix *Index) AddDocs(ctx context.Context, docs []*Doc, o *AddOptions) (AddSt
 
 // Delete removes the article with the id and reports whether it was there.
 func (ix *Index) Delete(id string) (bool, error) { return ix.st.Delete(id) }
+
+// DeleteStats count what DeleteIDs did.
+type DeleteStats struct {
+	Deleted  int `json:"deleted"`
+	NotFound int `json:"not_found"`
+}
+
+// DeleteIDs deletes the articles whose ids arrive on the channel until it closes or ctx is cancelled, in
+// transactions of a few hundred; notFound, if set, is called for each id not in the index. On cancellation it
+// commits what it deleted and returns ctx.Err(); a rerun resumes. Like Add, it stops reading ids when it
+// returns an error.
+func (ix *Index) DeleteIDs(ctx context.Context, ids <-chan string, notFound func(id string)) (DeleteStats, error) {
+	var st DeleteStats
+	batch, err := ix.st.NewBatch()
+	if err != nil {
+		return st, err
+	}
+	defer batch.Discard()
+	n := 0
+	for {
+		var id string
+		var ok bool
+		select {
+		case id, ok = <-ids:
+		case <-ctx.Done():
+			if err := batch.Commit(); err != nil {
+				return st, err
+			}
+			return st, ctx.Err()
+		}
+		if !ok {
+			break
+		}
+		found, err := batch.Delete(id)
+		if err != nil {
+			return st, err
+		}
+		if found {
+			st.Deleted++
+		} else {
+			st.NotFound++
+			if notFound != nil {
+				notFound(id)
+			}
+		}
+		if n++; n%chunk == 0 {
+			if err := batch.Flush(); err != nil {
+				return st, err
+			}
+		}
+	}
+	return st, batch.Commit()
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -117,9 +118,38 @@ func (c Config) params() (store.Params, error) {
 	return p, nil
 }
 
+// matches checks the fields of c that are given (non-zero) against an index's stored parameters.
+func (c Config) matches(dir string, p store.Params) error {
+	var diff []string
+	if c.Shingle.Size != 0 && c.Shingle.Size != p.ShingleSize {
+		diff = append(diff, fmt.Sprintf("shingle size %d, asked for %d", p.ShingleSize, c.Shingle.Size))
+	}
+	if c.Shingle.Unit != 0 && c.Shingle.Unit.String() != p.ShingleUnit {
+		diff = append(diff, fmt.Sprintf("shingle unit %s, asked for %s", p.ShingleUnit, c.Shingle.Unit))
+	}
+	if c.K != 0 && c.K != p.K {
+		diff = append(diff, fmt.Sprintf("k %d, asked for %d", p.K, c.K))
+	}
+	if c.Seed != 0 && c.Seed != p.Seed {
+		diff = append(diff, fmt.Sprintf("seed %d, asked for %d", p.Seed, c.Seed))
+	}
+	if c.Threshold != 0 && c.Threshold != p.Threshold {
+		diff = append(diff, fmt.Sprintf("threshold %g, asked for %g", p.Threshold, c.Threshold))
+	}
+	if c.Passages && p.PassageK == 0 {
+		diff = append(diff, "no passages, asked for passages")
+	}
+	if len(diff) > 0 {
+		return fmt.Errorf("%w: %s was built with %s", store.ErrParams, dir, strings.Join(diff, ", "))
+	}
+	return nil
+}
+
 // Options configure Open.
 type Options struct {
-	// Config is used when the index is created; for an existing index it must be zero or match.
+	// Config is used when the index is created (nil or zero fields: the defaults). For an existing index the
+	// stored parameters are used: a field given (non-zero) must equal the stored one, or Open fails with
+	// store.ErrParams naming both; nil or zero fields take the stored values.
 	Config *Config
 	// Store passes options to the store (retention, memory, read-only). Its Params are set from Config.
 	Store store.Options
@@ -143,7 +173,11 @@ func Open(dir string, o *Options) (*Index, error) {
 		o = &Options{}
 	}
 	so := o.Store
-	if o.Config != nil {
+	exists, err := store.Exists(dir)
+	if err != nil {
+		return nil, err
+	}
+	if o.Config != nil && !exists {
 		p, err := o.Config.params()
 		if err != nil {
 			return nil, err
@@ -153,6 +187,12 @@ func Open(dir string, o *Options) (*Index, error) {
 	st, err := store.Open(dir, &so)
 	if err != nil {
 		return nil, err
+	}
+	if o.Config != nil && exists {
+		if err := o.Config.matches(dir, st.Params()); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	ix := &Index{st: st, p: st.Params()}
 	if ix.unit, err = shingle.ParseUnit(ix.p.ShingleUnit); err != nil {
@@ -214,6 +254,15 @@ func parseDate(s string) int64 {
 		}
 	}
 	return 0
+}
+
+// Version is the module's version when built from a tagged module, else "devel"; the index format it writes is
+// store.FormatVersion.
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
 }
 
 // ParseDate parses an article date the way the keep rule reads it (seconds since 1970, 0 when not understood).

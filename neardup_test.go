@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/neardup/neardup/bench/eval"
 	"github.com/neardup/neardup/internal/corpus"
 	"github.com/neardup/neardup/internal/truth"
+	"github.com/neardup/neardup/store"
 )
 
 func loadDocs(t testing.TB, path string) []*neardup.Doc {
@@ -248,10 +250,9 @@ func TestParamsMismatch(t *testing.T) {
 	}
 	ix.Close()
 	_, err = neardup.Open(dir, &neardup.Options{Config: &neardup.Config{K: 64}})
-	if err == nil {
-		t.Fatal("reopened with k=64")
+	if !errors.Is(err, store.ErrParams) || !strings.Contains(err.Error(), "k 128, asked for 64") {
+		t.Fatalf("reopened with k=64: %v", err)
 	}
-	t.Log(err)
 	ix, err = neardup.Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -260,6 +261,24 @@ func TestParamsMismatch(t *testing.T) {
 		t.Errorf("k %d", ix.Params().K)
 	}
 	ix.Close()
+
+	// A k = 64 index reopened with the zero Config ("defaults") or a Config of some matching fields keeps its
+	// stored parameters.
+	dir64 := t.TempDir()
+	if ix, err = neardup.Open(dir64, &neardup.Options{Config: &neardup.Config{K: 64}}); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	for _, cfg := range []*neardup.Config{{}, {K: 64}, {Threshold: 0.8}} {
+		ix, err := neardup.Open(dir64, &neardup.Options{Config: cfg})
+		if err != nil {
+			t.Fatalf("reopen with %+v: %v", cfg, err)
+		}
+		if ix.Params().K != 64 {
+			t.Errorf("reopened with %+v: k %d, want the stored 64", cfg, ix.Params().K)
+		}
+		ix.Close()
+	}
 }
 
 func ExampleIndex_QueryDoc() {

@@ -58,6 +58,9 @@ var ErrNoPassages = errors.New("neardup: the index has no passages (create it wi
 // it (exactly, or with a word or two changed), with tight spans on token boundaries; and, when the index holds
 // passages, its paragraphs found in other indexed articles.
 func (ix *Index) PassagesDoc(d *Doc) (*PassageReport, error) {
+	if len(d.Text) > MaxArticleBytes {
+		return nil, reject("text of %d bytes (the largest article is %d)", len(d.Text), MaxArticleBytes)
+	}
 	text := []byte(d.Text)
 	tok := shingle.NewTokenizer()
 	toks := tok.Tokens(nil, text)
