@@ -28,7 +28,7 @@ type passageRef struct {
 
 // boilerplate finds the passages that appear in at least minArticles articles. It returns them, most widespread
 // first, and every (article, passage) that is an occurrence of one.
-func (ix *Index) boilerplate(minArticles int) ([]Boilerplate, map[passageRef]bool, error) {
+func (ix *Index) boilerplate(ctx context.Context, minArticles int) ([]Boilerplate, map[passageRef]bool, error) {
 	if ix.p.PassageK == 0 {
 		return nil, nil, ErrNoPassages
 	}
@@ -36,6 +36,9 @@ func (ix *Index) boilerplate(minArticles int) ([]Boilerplate, map[passageRef]boo
 	seen := map[passageRef]bool{} // occurrences already counted under some representative
 	var out []Boilerplate
 	err := ix.st.ScanPassageBuckets(func(hits []store.PassageHit) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		docs := 0
 		for i, h := range hits {
 			if i == 0 || h.Doc != hits[i-1].Doc {
@@ -96,11 +99,11 @@ func (ix *Index) boilerplate(minArticles int) ([]Boilerplate, map[passageRef]boo
 
 // TopBoilerplate returns at most top passages found in at least minArticles articles (BoilerplateArticles when
 // 0), most widespread first.
-func (ix *Index) TopBoilerplate(minArticles, top int) ([]Boilerplate, error) {
+func (ix *Index) TopBoilerplate(ctx context.Context, minArticles, top int) ([]Boilerplate, error) {
 	if minArticles <= 0 {
 		minArticles = BoilerplateArticles
 	}
-	bp, _, err := ix.boilerplate(minArticles)
+	bp, _, err := ix.boilerplate(ctx, minArticles)
 	if top > 0 && len(bp) > top {
 		bp = bp[:top]
 	}
@@ -152,7 +155,7 @@ func (ix *Index) ReportPassages(ctx context.Context, emit func(any) error) (int,
 	if err != nil {
 		return n, err
 	}
-	bp, _, err := ix.boilerplate(BoilerplateArticles)
+	bp, _, err := ix.boilerplate(ctx, BoilerplateArticles)
 	if err != nil {
 		return n, err
 	}

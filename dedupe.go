@@ -208,7 +208,7 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 	uf := &unionFind{parent: map[uint64]uint64{}, size: map[uint64]int{}}
 	c := &cache{st: ix.st, m: map[uint64]*store.Article{}, max: 1 << 18}
 	if o.IgnoreBoilerplate {
-		_, drop, err := ix.boilerplate(BoilerplateArticles)
+		_, drop, err := ix.boilerplate(ctx, BoilerplateArticles)
 		if err != nil {
 			return st, err
 		}

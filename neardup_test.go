@@ -147,7 +147,7 @@ func TestSampleAgainstTruth(t *testing.T) {
 	}
 	// Scores are exact: the query's Jaccard for each truth pair equals the truth up to 32-bit set collisions.
 	for _, p := range pairs {
-		ms, err := ix.QueryID(docs[p.A].ID, 0.8, 0)
+		ms, err := ix.QueryID(context.Background(), docs[p.A].ID, 0.8, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,11 +195,11 @@ func TestQueriesDuringIngest(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; ctx.Err() == nil; i++ {
-				if _, err := ix.QueryID(docs[(i*7+w)%100].ID, 0.8, 5); err != nil {
+				if _, err := ix.QueryID(context.Background(), docs[(i*7+w)%100].ID, 0.8, 5); err != nil {
 					errs <- err
 					return
 				}
-				if _, err := ix.QueryDoc(docs[(i*3+w)%len(docs)], 0.5, 5); err != nil {
+				if _, err := ix.QueryDoc(context.Background(), docs[(i*3+w)%len(docs)], 0.5, 5); err != nil {
 					errs <- err
 					return
 				}
@@ -230,14 +230,14 @@ func TestUpsertReplaceAndDelete(t *testing.T) {
 	if err != nil || st.Replaced != 1 || st.Unchanged != 1 {
 		t.Fatalf("%+v %v", st, err)
 	}
-	ms, err := ix.QueryID(docs[1].ID, 0.9, 0)
+	ms, err := ix.QueryID(context.Background(), docs[1].ID, 0.9, 0)
 	if err != nil || len(ms) != 1 || ms[0].ID != docs[0].ID || ms[0].Jaccard != 1 {
 		t.Fatalf("after replace: %+v %v", ms, err)
 	}
 	if ok, err := ix.Delete(docs[0].ID); !ok || err != nil {
 		t.Fatal("delete", err)
 	}
-	if ms, _ := ix.QueryID(docs[1].ID, 0.9, 0); len(ms) != 0 {
+	if ms, _ := ix.QueryID(context.Background(), docs[1].ID, 0.9, 0); len(ms) != 0 {
 		t.Errorf("deleted article still matches: %+v", ms)
 	}
 }
@@ -297,7 +297,7 @@ func ExampleIndex_QueryDoc() {
 	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
 		log.Fatal(err)
 	}
-	ms, err := ix.QueryDoc(&neardup.Doc{Text: "Oil prices rose on Monday after producers agreed to extend output cuts into next year, traders said, as stockpiles fell for a third week."}, 0.5, 5)
+	ms, err := ix.QueryDoc(context.Background(), &neardup.Doc{Text: "Oil prices rose on Monday after producers agreed to extend output cuts into next year, traders said, as stockpiles fell for a third week."}, 0.5, 5)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestExactCopyWhoseSourceIsGone(t *testing.T) {
 	if len(rejected) != 1 || rejected[0].ID != "bare" || !errors.Is(rejected[0].Err, neardup.ErrCopyGone) {
 		t.Errorf("rejections %+v", rejected)
 	}
-	ms, err := ix.QueryDoc(&neardup.Doc{ID: "q", Text: src.Text}, 0.9, 0)
+	ms, err := ix.QueryDoc(context.Background(), &neardup.Doc{ID: "q", Text: src.Text}, 0.9, 0)
 	if err != nil || len(ms) != 1 || ms[0].ID != "copy" || ms[0].Jaccard != 1 {
 		t.Errorf("the copy, indexed from its own text: %+v %v", ms, err)
 	}

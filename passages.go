@@ -1,6 +1,7 @@
 package neardup
 
 import (
+	"context"
 	"errors"
 	"slices"
 
@@ -57,7 +58,7 @@ var ErrNoPassages = errors.New("neardup: the index has no passages (create it wi
 // PassagesDoc reports the repeated passages of a text: runs of at least MinRepeatTokens tokens repeated inside
 // it (exactly, or with a word or two changed), with tight spans on token boundaries; and, when the index holds
 // passages, its paragraphs found in other indexed articles.
-func (ix *Index) PassagesDoc(d *Doc) (*PassageReport, error) {
+func (ix *Index) PassagesDoc(ctx context.Context, d *Doc) (*PassageReport, error) {
 	if len(d.Text) > MaxArticleBytes {
 		return nil, reject("text of %d bytes (the largest article is %d)", len(d.Text), MaxArticleBytes)
 	}
@@ -73,6 +74,9 @@ func (ix *Index) PassagesDoc(d *Doc) (*PassageReport, error) {
 		defer ix.putWorker(w)
 		ps := shingle.AppendPassages(nil, text, toks, shingle.PassageOptions{MinTokens: ix.p.PassageMin, Window: ix.p.PassageWindow})
 		for _, p := range ps {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			w.phash = shingle.AppendHashes(w.phash[:0], toks[p.Lo:p.Hi], ix.p.ShingleSize)
 			w.psig = w.ph.Sum(w.psig[:0], w.phash)
 			q := store.Passage{Start: p.Start, End: p.End, Bands: ix.plsh.AppendBandKeys(nil, w.psig), Set: store.MakeSet(nil, w.phash)}
@@ -129,7 +133,7 @@ func byteAdjacent(end, start int) bool { return start >= end && start-end <= 4 }
 // PassagesID reports the passages of an indexed article found in other indexed articles, and its paragraphs
 // repeated inside it, from what the index keeps (paragraph spans, not token-tight ones: the index does not keep
 // texts; PassagesDoc on the text gives tight spans).
-func (ix *Index) PassagesID(id string) (*PassageReport, error) {
+func (ix *Index) PassagesID(ctx context.Context, id string) (*PassageReport, error) {
 	if ix.p.PassageK == 0 {
 		return nil, ErrNoPassages
 	}
@@ -139,6 +143,9 @@ func (ix *Index) PassagesID(id string) (*PassageReport, error) {
 	}
 	var hits []PassageHit
 	for i, p := range a.Passages {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for j, o := range a.Passages {
 			if i == j {
 				continue

@@ -54,7 +54,7 @@ func TestSeedArticlePassages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	r, err := ix.PassagesDoc(&neardup.Doc{ID: "seed", Text: text})
+	r, err := ix.PassagesDoc(context.Background(), &neardup.Doc{ID: "seed", Text: text})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestCrossArticlePassages(t *testing.T) {
 	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{src}, nil); err != nil {
 		t.Fatal(err)
 	}
-	r, err := ix.PassagesDoc(&neardup.Doc{ID: "second", Text: second})
+	r, err := ix.PassagesDoc(context.Background(), &neardup.Doc{ID: "second", Text: second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestCrossArticlePassages(t *testing.T) {
 	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{{ID: "second", Text: second}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	r, err = ix.PassagesID("second")
+	r, err = ix.PassagesID(context.Background(), "second")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,14 +216,14 @@ func TestBoilerplate(t *testing.T) {
 	if _, err := ix.AddDocs(context.Background(), set, nil); err != nil {
 		t.Fatal(err)
 	}
-	bp, err := ix.TopBoilerplate(0, 5)
+	bp, err := ix.TopBoilerplate(context.Background(), 0, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(bp) != 2 || bp[0].Articles != 29 || bp[1].Articles != 13 {
 		t.Fatalf("boilerplate %+v, want the two blocks, in 29 and 13 articles", bp)
 	}
-	r, err := ix.PassagesID(set[1].ID)
+	r, err := ix.PassagesID(context.Background(), set[1].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,12 +319,12 @@ func TestBoilerplateBesideStory(t *testing.T) {
 			t.Errorf("%s: %d boilerplate passages, want the block as one: %+v", how, n, r.Passages)
 		}
 	}
-	byID, err := ix.PassagesID(docs[0].ID)
+	byID, err := ix.PassagesID(context.Background(), docs[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	check("by id", byID, false)
-	byText, err := ix.PassagesDoc(&neardup.Doc{ID: "page.txt", Text: text})
+	byText, err := ix.PassagesDoc(context.Background(), &neardup.Doc{ID: "page.txt", Text: text})
 	if err != nil {
 		t.Fatal(err)
 	}

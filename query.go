@@ -1,6 +1,7 @@
 package neardup
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -43,12 +44,15 @@ func toMatches(ms []store.Match) []Match {
 func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }
 
 // QueryID returns the indexed near-duplicates of the indexed article id, best first, leaving the article out.
-func (ix *Index) QueryID(id string, threshold float64, top int) ([]Match, error) {
+func (ix *Index) QueryID(ctx context.Context, id string, threshold float64, top int) ([]Match, error) {
 	if err := ix.checkThreshold(threshold); err != nil {
 		return nil, err
 	}
 	a, err := ix.st.Get(id)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	ms, err := ix.st.Query(store.Query{Bands: a.Bands, Set: a.Set, Full: a.Full, Exclude: id, Threshold: threshold, Top: top})
@@ -60,7 +64,7 @@ func (ix *Index) QueryID(id string, threshold float64, top int) ([]Match, error)
 
 // QueryDoc returns the indexed near-duplicates of d, which need not be indexed; if an article with d's id is
 // indexed it is left out.
-func (ix *Index) QueryDoc(d *Doc, threshold float64, top int) ([]Match, error) {
+func (ix *Index) QueryDoc(ctx context.Context, d *Doc, threshold float64, top int) ([]Match, error) {
 	if err := ix.checkThreshold(threshold); err != nil {
 		return nil, err
 	}
@@ -74,6 +78,9 @@ func (ix *Index) QueryDoc(d *Doc, threshold float64, top int) ([]Match, error) {
 	a, err := ix.prepare(w, d)
 	ix.putWorker(w)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	ms, err := ix.st.Query(store.Query{Bands: a.Bands, Set: a.Set, Full: a.Full, Exclude: d.ID, Threshold: threshold, Top: top})

@@ -38,7 +38,7 @@ func TestAddRejectsOneArticle(t *testing.T) {
 			t.Errorf("rejection of %.20q: %v (want a RejectError with a plain reason)", r.ID, r.Err)
 		}
 	}
-	if ms, err := ix.QueryID("good", 0.9, 1); err != nil || ms == nil && err != nil {
+	if ms, err := ix.QueryID(context.Background(), "good", 0.9, 1); err != nil || ms == nil && err != nil {
 		t.Errorf("the good article: %v", err)
 	}
 }

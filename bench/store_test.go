@@ -82,7 +82,7 @@ func BenchmarkQuery(b *testing.B) {
 	query := func() time.Duration {
 		id := docs[rng.IntN(len(docs))].ID
 		t := time.Now()
-		if _, err := ix.QueryID(id, 0.8, 20); err != nil {
+		if _, err := ix.QueryID(context.Background(), id, 0.8, 20); err != nil {
 			b.Fatal(fmt.Errorf("query %s: %w", id, err))
 		}
 		return time.Since(t)

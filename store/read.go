@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -361,10 +362,27 @@ func (s *Store) keyCounts(check bool) (Counts, error) {
 	return c, err
 }
 
+// VerifyAll checks every table block against its checksum, then runs Verify (which reads every record, checking
+// the value log's checksums), and returns the counts of the keys.
+func (s *Store) VerifyAll(ctx context.Context) (Counts, error) {
+	if err := s.db.VerifyChecksum(); err != nil {
+		return Counts{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return Counts{}, err
+	}
+	if err := s.verify(ctx); err != nil {
+		return Counts{}, err
+	}
+	return s.scanCounts()
+}
+
 // Verify checks that the index is whole: every article is in each of its band and passage buckets, and there
 // is no other posting. It reads every record and probes every bucket of every article, O(index): a check for
 // tests and after failures, not for serving. The error names the first few problems.
-func (s *Store) Verify() error {
+func (s *Store) Verify() error { return s.verify(context.Background()) }
+
+func (s *Store) verify(ctx context.Context) error {
 	var problems []string
 	note := func(f string, a ...any) {
 		if len(problems) < 10 {
@@ -373,6 +391,9 @@ func (s *Store) Verify() error {
 	}
 	want := 0
 	err := s.Each(false, func(num uint64, a *Article) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		for _, key := range a.Bands {
 			c, err := s.Candidates([]uint64{key})
 			if err != nil {

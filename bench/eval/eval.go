@@ -220,7 +220,7 @@ func Containment(docs []*neardup.Doc, floor, minC float64) (ContainmentRow, erro
 		}
 		ms, ok := results[small]
 		if !ok {
-			if ms, err = ix.QueryID(docs[small].ID, floor, 0); err != nil {
+			if ms, err = ix.QueryID(context.Background(), docs[small].ID, floor, 0); err != nil {
 				return row, err
 			}
 			results[small] = ms

@@ -31,13 +31,15 @@ func init() {
 whole index: articles joined by a verified Jaccard similarity >= J, connected components. Prints JSON
 Lines, one line per cluster of two or more articles, ordered by the kept id:
 
-  {"keep": "a1", "members": [{"id": "a1", "jaccard": 1}, {"id": "a7", "jaccard": 0.93}]}
+  {"keep": "a1", "members": [{"id": "a1", "jaccard": 1, "title": "...", "url": "...", "date": "..."},
+                             {"id": "a7", "jaccard": 0.93, "title": "..."}]}
 
 members include the kept article; jaccard is each member's exact similarity to it (a member joined
-through a chain may fall below J). The kept article is the earliest by date (articles without a
+through a chain may fall below J); title, url and date are given when known. The kept article is the earliest by date (articles without a
 parseable date come after dated ones), then the longest text, then the smallest id. A summary goes to
 stderr: articles, clusters, duplicates to drop, seconds. --drop-list FILE writes the ids to remove,
-one per line.
+one per line, from the index as it is: after "neardup delete --from FILE", the next run's list holds
+only new duplicates.
 
 With an index created with --passages: --ignore-boilerplate leaves passages found in 10 or more
 articles (site furniture such as a related-stories block) out of the similarity, so two stories from
@@ -64,25 +66,38 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 		return usageError(e, "dedupe", "--threshold must be in (0, 1]")
 	}
 	start := time.Now()
-	cfg, err := o.build.config(o.db)
-	if err != nil {
-		return usageError(e, "dedupe", "%v", err)
-	}
-	if cfg != nil && !o.build.fs.Changed("index-threshold") && o.threshold < cfg.Threshold {
-		cfg.Threshold = o.threshold // a new index is tuned for the threshold asked for
+	if !o.build.fs.Changed("index-threshold") && o.threshold < o.build.threshold {
+		o.build.threshold = o.threshold // a new index is tuned for the threshold asked for
 	}
 	var ix *neardup.Index
 	if len(args) > 0 {
-		ix, err = openIndex(o.db, cfg, storeOptions(&o.build))
+		if code := checkInputs(e, "dedupe", &o.build, args); code != exitOK {
+			return code
+		}
+		var code int
+		if ix, code = openForWrite(e, o.db, &o.build); code != exitOK {
+			return code
+		}
 	} else {
-		ix, err = openIndex(o.db, nil, readOnly())
-	}
-	if err != nil {
-		e.errorf("%v", err)
-		return exitError
+		if _, err := o.build.config(); err != nil {
+			return usageError(e, "dedupe", "%v", err)
+		}
+		var err error
+		if ix, err = openForRead(o.db); err != nil {
+			return fail(e, err, o.db)
+		}
 	}
 	defer ix.Close()
+	if (o.ignoreBP || o.passageFile != "") && ix.Params().PassageK == 0 {
+		flag := "--ignore-boilerplate"
+		if !o.ignoreBP {
+			flag = "--passage-report"
+		}
+		e.errorf("%s needs passages, and %s was built without them: build a new index with --db NEW --passages", flag, o.db)
+		return exitError
+	}
 	code := exitOK
+	var err error
 	if len(args) > 0 {
 		if _, code = ingest(ctx, e, ix, &o.build, args); code == exitError || code == exitInterrupted {
 			return code
@@ -96,8 +111,7 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 	var dropFile *os.File
 	if o.dropList != "" {
 		if dropFile, err = os.Create(o.dropList); err != nil {
-			e.errorf("%v", err)
-			return exitError
+			return fail(e, err, o.db)
 		}
 		defer dropFile.Close()
 		drop = bufio.NewWriter(dropFile)
@@ -128,8 +142,7 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 		return exitInterrupted
 	}
 	if err != nil {
-		e.errorf("%v", err)
-		return exitError
+		return fail(e, err, o.db)
 	}
 	return code
 }

@@ -34,6 +34,16 @@ parameters dropped) or, with --id record, the WARC-Record-ID; its metadata names
 record's offset. Revisit records count as unchanged captures. An unreadable record is reported as
 FILE:OFFSET: reason and counted as rejected; reading resumes at the next record.
 
+Limits: an id of at most 1024 bytes of valid UTF-8, a text of at most 32 MiB (a JSON line of at most
+65 MiB); a larger one is rejected as FILE:LINE: reason, unread. A file that ends early (a truncated
+.gz or .warc.gz) is indexed as far as it reads and counted as one rejection. A missing input file, or
+a folder where a file is wanted, stops the run before any work (exit 2).
+
+Durability: an article is committed with the few hundred read before it; the summary line means every
+article counted is committed and survives a killed process (kill -9). A power loss may lose the last
+commits unless --sync is given. Without room on the disk for the next commit (with a margin for
+Badger's background writes), the run stops with "disk full" and exit 2, keeping what it committed.
+
 Hashing uses every core. Progress goes to stderr when it is a terminal; a summary line always does:
 added, replaced, unchanged, rejected.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
@@ -51,18 +61,16 @@ func runIndex(ctx context.Context, e *env, opts any, args []string) int {
 	if len(args) == 0 {
 		return usageError(e, "index", "no input files (use - for stdin)")
 	}
-	cfg, err := o.build.config(o.db)
-	if err != nil {
-		return usageError(e, "index", "%v", err)
+	if code := checkInputs(e, "index", &o.build, args); code != exitOK {
+		return code
 	}
-	ix, err := openIndex(o.db, cfg, storeOptions(&o.build))
-	if err != nil {
-		e.errorf("%v", err)
-		return exitError
+	ix, code := openForWrite(e, o.db, &o.build)
+	if code != exitOK {
+		return code
 	}
-	_, code := ingest(ctx, e, ix, &o.build, args)
+	_, code = ingest(ctx, e, ix, &o.build, args)
 	if err := ix.Close(); err != nil {
-		e.errorf("close: %v", err)
+		e.errorf("close: %s", describe(err, o.db))
 		return exitError
 	}
 	return code

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
 type queryOpts struct {
+	fs        *pflag.FlagSet
 	db        string
 	threshold float64
 	top       int
@@ -17,7 +20,7 @@ type queryOpts struct {
 func init() {
 	commands = append(commands, &command{
 		name:  "query",
-		usage: "[--db DIR] [--threshold J] [--top N] (ID | --file PATH | --text -)",
+		usage: "[--db DIR] [--threshold J] [--top N] (ID | --file PATH | --text TEXT | --text -)",
 		short: "print the near-duplicates of one article",
 		long: `Prints the indexed near-duplicates of one article as one JSON object, best first:
 
@@ -25,26 +28,28 @@ func init() {
 
 jaccard is the exact Jaccard similarity of the two articles' word-shingle sets; containment is the
 share of the queried article's shingles found in the match (near 1 for a trimmed copy of a longer
-story). The article is an indexed ID, or a file's text (--file PATH, its id the path), or stdin
-(--text -). It need not be indexed; if it is, it is not its own match. An unknown ID exits 2.
+story). The article is an indexed ID, or a file's text (--file PATH, its id the path), or a text
+given on the command line (--text "...") or read from stdin (--text -). It need not be indexed; if it
+is, it is not its own match. An unknown ID exits 2.
 
 --threshold may be anything at or above the index's own threshold (see neardup stats) without
 rebuilding; below it, pairs under the index threshold may be missed.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
-			o := &queryOpts{}
+			o := &queryOpts{fs: fs}
 			dbFlag(fs, e, &o.db)
 			fs.Float64Var(&o.threshold, "threshold", neardup.DefaultThreshold, "least Jaccard similarity reported")
 			fs.IntVar(&o.top, "top", 20, "most matches printed (0: all)")
 			o.src.register(fs, "query with")
 			return o
 		},
-		run: runQuery,
+		exits: readExits,
+		run:   runQuery,
 	})
 }
 
 func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	o := opts.(*queryOpts)
-	if code := o.src.check(e, "query", args); code != exitOK {
+	if code := o.src.check(e, o.fs, "query", args); code != exitOK {
 		return code
 	}
 	if o.top < 0 {
@@ -53,10 +58,9 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	if !(o.threshold > 0 && o.threshold <= 1) {
 		return usageError(e, "query", "--threshold must be in (0, 1]")
 	}
-	ix, err := openIndex(o.db, nil, readOnly())
+	ix, err := openForRead(o.db)
 	if err != nil {
-		e.errorf("%v", err)
-		return exitError
+		return fail(e, err, o.db)
 	}
 	defer ix.Close()
 	warnThreshold(e, ix, o.threshold)
@@ -65,19 +69,21 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	switch {
 	case len(args) == 1:
 		res.ID = args[0]
-		ms, err = ix.QueryID(args[0], o.threshold, o.top)
+		ms, err = ix.QueryID(ctx, args[0], o.threshold, o.top)
+		if errors.Is(err, store.ErrNotFound) {
+			e.errorf("%s", notFound(args[0], o.db))
+			return exitError
+		}
 	default:
 		var data []byte
 		res.ID, data, err = o.src.read(e)
 		if err != nil {
-			e.errorf("%v", err)
-			return exitError
+			return fail(e, err, o.db)
 		}
-		ms, err = ix.QueryDoc(&neardup.Doc{ID: res.ID, Text: string(data)}, o.threshold, o.top)
+		ms, err = ix.QueryDoc(ctx, &neardup.Doc{ID: res.ID, Text: string(data)}, o.threshold, o.top)
 	}
 	if err != nil {
-		e.errorf("%v", err)
-		return exitError
+		return fail(e, err, o.db)
 	}
 	res.Matches = ms
 	if res.Matches == nil {

@@ -50,10 +50,11 @@ article is there at the next start. The address is loopback unless told otherwis
 			fs.BoolVar(&o.authReads, "auth-reads", false, "require the token for reads too")
 			fs.Int64Var(&o.maxBody, "max-body", 16<<20, "largest request body in bytes")
 			fs.IntVar(&o.maxInFlight, "max-inflight", 64, "requests handled at once; more get 503")
-			o.build.register(fs)
+			o.build.registerIndex(fs)
 			return o
 		},
-		run: runServe,
+		exits: readExits,
+		run:   runServe,
 	})
 }
 
@@ -76,19 +77,14 @@ func runServe(ctx context.Context, e *env, opts any, args []string) int {
 	} else if o.authReads {
 		return usageError(e, "serve", "--auth-reads needs --token-file")
 	}
-	cfg, err := o.build.config(o.db)
-	if err != nil {
-		return usageError(e, "serve", "%v", err)
-	}
-	ix, err := openIndex(o.db, cfg, storeOptions(&o.build))
-	if err != nil {
-		e.errorf("%v", err)
-		return exitError
+	ix, code := openForWrite(e, o.db, &o.build)
+	if code != exitOK {
+		return code
 	}
 	defer ix.Close()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		e.errorf("%v", err)
+		e.errorf("%s", trimPrefixes(err.Error()))
 		return exitError
 	}
 	srv := &http.Server{
@@ -99,6 +95,9 @@ func runServe(ctx context.Context, e *env, opts any, args []string) int {
 		IdleTimeout:       120 * time.Second,
 	}
 	e.errorf("serving %s on http://%s", o.db, ln.Addr())
+	if token == "" {
+		e.errorf("warning: no --token-file: anyone who can reach %s can add and delete articles", ln.Addr())
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

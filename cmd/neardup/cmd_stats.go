@@ -24,7 +24,7 @@ func init() {
 
 params are the parameters the index was built with (shingles, k, seed, bands and rows, threshold);
 s_curve is the probability that two articles of Jaccard similarity s become candidates; bytes is the
-index folder's size on disk. With --boilerplate N (an index created with --passages) it adds
+space the index folder occupies on disk (allocated blocks: Badger preallocates its logs sparsely). With --boilerplate N (an index created with --passages) it adds
 "boilerplate": the N passages found in the most articles (10 at least), each with the number of
 articles holding it and one occurrence (id and byte span).`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
@@ -33,6 +33,7 @@ articles holding it and one occurrence (id and byte span).`,
 			fs.IntVar(&o.boilerplate, "boilerplate", 0, "list the N most widespread boilerplate passages")
 			return o
 		},
+		exits: readExits,
 		run: func(ctx context.Context, e *env, opts any, args []string) int {
 			o := opts.(*statsOpts)
 			if o.boilerplate < 0 {
@@ -41,16 +42,14 @@ articles holding it and one occurrence (id and byte span).`,
 			if len(args) > 0 {
 				return usageError(e, "stats", "unexpected arguments %q", args)
 			}
-			ix, err := openIndex(o.db, nil, readOnly())
+			ix, err := openForRead(o.db)
 			if err != nil {
-				e.errorf("%v", err)
-				return exitError
+				return fail(e, err, o.db)
 			}
 			defer ix.Close()
 			st, err := ix.Store().Stats()
 			if err != nil {
-				e.errorf("%v", err)
-				return exitError
+				return fail(e, err, o.db)
 			}
 			curve := ix.LSH().Curve(20)
 			for i := range curve {
@@ -58,9 +57,12 @@ articles holding it and one occurrence (id and byte span).`,
 			}
 			var bp []neardup.Boilerplate
 			if o.boilerplate > 0 {
-				if bp, err = ix.TopBoilerplate(0, o.boilerplate); err != nil {
-					e.errorf("%v", err)
+				if ix.Params().PassageK == 0 {
+					e.errorf("--boilerplate needs passages, and %s was built without them: build a new index with --db NEW --passages", o.db)
 					return exitError
+				}
+				if bp, err = ix.TopBoilerplate(ctx, 0, o.boilerplate); err != nil {
+					return fail(e, err, o.db)
 				}
 			}
 			if err := writeJSON(e.stdout, struct {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
@@ -33,23 +35,42 @@ type command struct {
 	short string
 	long  string
 	exit  string // extra EXIT STATUS text
-	flags func(fs *pflag.FlagSet, e *env) any
-	run   func(ctx context.Context, e *env, opts any, args []string) int
+	// exits are the statuses the command can return (nil: all four of exitText); exitNotes say what one means
+	// for this command when it differs.
+	exits     []int
+	exitNotes map[int]string
+	flags     func(fs *pflag.FlagSet, e *env) any
+	run       func(ctx context.Context, e *env, opts any, args []string) int
 }
 
 var commands []*command
 
-const exitText = `EXIT STATUS
-  0    success
-  1    finished, but some input was rejected (reported on stderr as FILE:LINE: reason)
-  2    usage error, or the job could not run
-  130  interrupted; work committed before the interrupt is kept, and rerunning resumes
-`
+// exitText says what each exit status means.
+var exitText = map[int]string{
+	exitOK:          "success",
+	exitRejected:    "finished, but some input was rejected (reported on stderr as FILE:LINE: reason)",
+	exitError:       "usage error, or the job could not run (one line on stderr says why)",
+	exitInterrupted: "interrupted; work committed before the interrupt is kept, and rerunning resumes",
+}
+
+// readExits are the statuses of a command that only reads.
+var readExits = []int{exitOK, exitError}
 
 func (c *command) help(w io.Writer, fs *pflag.FlagSet) {
 	fmt.Fprintf(w, "Usage: neardup %s %s\n\n%s\n\n", c.name, c.usage, strings.TrimSpace(c.long))
 	fmt.Fprintf(w, "FLAGS\n%s\n", fs.FlagUsagesWrapped(100))
-	fmt.Fprint(w, exitText)
+	fmt.Fprintln(w, "EXIT STATUS")
+	exits := c.exits
+	if exits == nil {
+		exits = []int{exitOK, exitRejected, exitError, exitInterrupted}
+	}
+	for _, x := range exits {
+		text := exitText[x]
+		if t, ok := c.exitNotes[x]; ok {
+			text = t
+		}
+		fmt.Fprintf(w, "  %-4d %s\n", x, text)
+	}
 	if c.exit != "" {
 		fmt.Fprintln(w, c.exit)
 	}
@@ -67,11 +88,11 @@ COMMANDS
 	}
 	fmt.Fprint(w, `
 The index is a folder: --db DIR, default ./neardup.db, or $NEARDUP_DB when set.
-Run "neardup COMMAND --help" for a command's flags and output.
+Run "neardup COMMAND --help" for a command's flags and output, "neardup --version" for the version.
 
 Quick start:
   neardup dedupe testdata/doj-press-releases.jsonl     index the sample and print its clusters
-  neardup query doj-opa-12685                          what is this article a copy of?
+  neardup query doj-opa-01009                          what is this article a copy of?
   neardup index crawl/*.warc.gz                        index a crawl from its WARC files
   neardup serve --addr 127.0.0.1:8080                  the same over HTTP
 `)
@@ -83,6 +104,9 @@ func run(ctx context.Context, args []string, e *env) int {
 		return exitError
 	}
 	switch args[0] {
+	case "version", "--version", "-V":
+		fmt.Fprintf(e.stdout, "neardup %s (index format %d)\n", neardup.Version(), store.FormatVersion)
+		return exitOK
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			return run(ctx, []string{args[1], "--help"}, e)

@@ -5,20 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/warc"
+	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/shingle"
 	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
-// buildFlags are the index parameters, used only when an index is created.
+// buildFlags are the index parameters, used only when an index is created, and the input flags.
 type buildFlags struct {
 	fs         *pflag.FlagSet
 	k          int
@@ -34,61 +35,187 @@ type buildFlags struct {
 	syncWrites bool
 }
 
+// register adds the index-creation and input flags.
 func (b *buildFlags) register(fs *pflag.FlagSet) {
-	b.fs = fs
+	b.registerInput(fs)
+	b.registerIndex(fs)
+}
+
+// registerInput adds the flags that say how input files are read.
+func (b *buildFlags) registerInput(fs *pflag.FlagSet) {
 	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently), text (each file one article, its id the path), html (saved HTML pages, or folders of them: main text extracted, id the path) or warc (HTML responses of .warc/.warc.gz files; files so named are read as warc whatever this says)")
 	fs.StringVar(&b.idFrom, "id", "url", "warc article ids: url (the normalised target URI) or record (the WARC-Record-ID)")
 	fs.IntVar(&b.workers, "workers", 0, "hashing goroutines (0: one per core)")
-	fs.Float64Var(&b.threshold, "index-threshold", neardup.DefaultThreshold, "Jaccard similarity the LSH bands are tuned for, when the index is created; queries may use any threshold at or above it")
-	fs.IntVar(&b.k, "k", 128, "signature length, when the index is created (16 to 1024)")
-	fs.IntVar(&b.size, "shingle-size", shingle.DefaultSize, "units per shingle, when the index is created")
-	fs.StringVar(&b.unit, "shingle-unit", "words", "shingle unit, when the index is created: words or chars")
-	fs.Uint64Var(&b.seed, "seed", neardup.DefaultSeed, "signature seed, when the index is created")
-	fs.BoolVar(&b.passages, "passages", false, "also index passages (for neardup passages), when the index is created")
-	fs.DurationVar(&b.retention, "retention", 0, "expire articles this long after their date (e.g. 720h); 0 keeps them")
-	fs.BoolVar(&b.syncWrites, "sync", false, "fsync every commit (survives power loss, slower)")
 }
 
-// config returns the Config to create an index with, or nil to use an existing index's own parameters.
-func (b *buildFlags) config(db string) (*neardup.Config, error) {
-	changed := false
-	for _, n := range []string{"index-threshold", "k", "shingle-size", "shingle-unit", "seed", "passages"} {
-		changed = changed || b.fs.Changed(n)
-	}
-	if _, err := os.Stat(filepath.Join(db, "MANIFEST")); err == nil && !changed {
-		return nil, nil
-	}
+// registerIndex adds the flags that apply to the index: its parameters when it is created, retention and sync.
+func (b *buildFlags) registerIndex(fs *pflag.FlagSet) {
+	b.fs = fs
+	fs.Float64Var(&b.threshold, "index-threshold", neardup.DefaultThreshold, "Jaccard similarity the LSH bands are tuned for, when the index is created (in (0, 1)); queries may use any threshold at or above it")
+	fs.IntVar(&b.k, "k", 128, "signature length, when the index is created (16 to 1024)")
+	fs.IntVar(&b.size, "shingle-size", shingle.DefaultSize, "units per shingle, when the index is created (1 to 32)")
+	fs.StringVar(&b.unit, "shingle-unit", "words", "shingle unit, when the index is created: words or chars")
+	fs.Uint64Var(&b.seed, "seed", neardup.DefaultSeed, "signature seed, when the index is created (not 0)")
+	fs.BoolVar(&b.passages, "passages", false, "also index passages (for neardup passages), when the index is created")
+	fs.DurationVar(&b.retention, "retention", 0, "expire articles this long after their date (e.g. 720h); 0 keeps them")
+	fs.BoolVar(&b.syncWrites, "sync", false, "fsync every commit: an acknowledged article survives a power loss too (slower); without it, it survives a killed process")
+}
+
+// paramFlags are the flags that set index parameters.
+var paramFlags = []string{"index-threshold", "k", "shingle-size", "shingle-unit", "seed", "passages"}
+
+// config validates the parameter flags and returns the Config to open the index with: for an existing index,
+// only the flags given, which must match its stored parameters (the index's own are used for the rest).
+func (b *buildFlags) config() (*neardup.Config, error) {
 	unit, err := shingle.ParseUnit(b.unit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--shingle-unit %q: want words or chars", b.unit)
+	}
+	switch {
+	case b.k < minhash.MinK || b.k > minhash.MaxK:
+		return nil, fmt.Errorf("--k %d: want %d to %d", b.k, minhash.MinK, minhash.MaxK)
+	case b.size < 1 || b.size > 32:
+		return nil, fmt.Errorf("--shingle-size %d: want 1 to 32", b.size)
+	case !(b.threshold > 0 && b.threshold < 1):
+		return nil, fmt.Errorf("--index-threshold %v: want a number in (0, 1)", b.threshold)
+	case b.seed == 0:
+		return nil, fmt.Errorf("--seed 0: want a non-zero seed")
+	case b.retention < 0:
+		return nil, fmt.Errorf("--retention %v: want 0 (keep) or a positive duration", b.retention)
 	}
 	return &neardup.Config{Shingle: shingle.Options{Unit: unit, Size: b.size}, K: b.k, Seed: b.seed, Threshold: b.threshold, Passages: b.passages}, nil
 }
 
-func openIndex(db string, cfg *neardup.Config, so store.Options) (*neardup.Index, error) {
-	ix, err := neardup.Open(db, &neardup.Options{Config: cfg, Store: so})
-	if err != nil && so.ReadOnly && strings.Contains(err.Error(), "truncate required") {
-		// A writer was killed: its write-ahead log must be replayed, which a read-only open cannot do. Open it
-		// for writing once (this recovers every committed article), then read.
-		so.ReadOnly = false
-		ix, err = neardup.Open(db, &neardup.Options{Config: cfg, Store: so})
+// changedParams lists the parameter flags given on the command line.
+func (b *buildFlags) changedParams() []string {
+	var out []string
+	for _, n := range paramFlags {
+		if b.fs.Changed(n) {
+			out = append(out, "--"+n)
+		}
 	}
-	if errors.Is(err, store.ErrNoParams) {
-		return nil, fmt.Errorf("no index in %s (run neardup index first, or pass --db)", db)
+	return out
+}
+
+// openForWrite opens or creates the index in db for a command that writes. For an existing index the parameter
+// flags given must match its own; any that do not is refused in one sentence saying what to do.
+func openForWrite(e *env, db string, b *buildFlags) (*neardup.Index, int) {
+	cfg, err := b.config()
+	if err != nil {
+		return nil, usageError(e, b.fs.Name(), "%v", err)
+	}
+	exists, err := store.Exists(db)
+	if err != nil {
+		return nil, fail(e, err, db)
+	}
+	if exists {
+		ix, err := neardup.Open(db, &neardup.Options{Store: storeOptions(b)})
+		if err != nil {
+			return nil, fail(e, err, db)
+		}
+		if err := paramsMatch(ix.Params(), b, cfg); err != nil {
+			ix.Close()
+			e.errorf("%s %v", db, err)
+			return nil, exitError
+		}
+		return ix, exitOK
+	}
+	ix, err := neardup.Open(db, &neardup.Options{Config: cfg, Store: storeOptions(b)})
+	if err != nil {
+		return nil, fail(e, err, db)
+	}
+	return ix, exitOK
+}
+
+// paramsMatch checks the parameter flags given against an existing index's parameters.
+func paramsMatch(p store.Params, b *buildFlags, cfg *neardup.Config) error {
+	var diff []string
+	for _, n := range b.changedParams() {
+		switch n {
+		case "--passages":
+			if b.passages && p.PassageK == 0 {
+				return fmt.Errorf("was built without passages: to index passages, build a new index with --db NEW --passages")
+			}
+		case "--k":
+			if cfg.K != p.K {
+				diff = append(diff, fmt.Sprintf("--k %d", p.K))
+			}
+		case "--shingle-size":
+			if cfg.Shingle.Size != p.ShingleSize {
+				diff = append(diff, fmt.Sprintf("--shingle-size %d", p.ShingleSize))
+			}
+		case "--shingle-unit":
+			if cfg.Shingle.Unit.String() != p.ShingleUnit {
+				diff = append(diff, "--shingle-unit "+p.ShingleUnit)
+			}
+		case "--seed":
+			if cfg.Seed != p.Seed {
+				diff = append(diff, fmt.Sprintf("--seed %d", p.Seed))
+			}
+		case "--index-threshold":
+			if cfg.Threshold != p.Threshold {
+				diff = append(diff, fmt.Sprintf("--index-threshold %g", p.Threshold))
+			}
+		}
+	}
+	if len(diff) > 0 {
+		return fmt.Errorf("was built with %s; other parameters apply only to a new index: use --db NEW", strings.Join(diff, " "))
+	}
+	return nil
+}
+
+// openForRead opens an existing index read-only. After a writer was killed its write-ahead log must be replayed,
+// which a read-only open cannot do: it is then opened for writing once (this recovers every committed article).
+func openForRead(db string) (*neardup.Index, error) {
+	ix, err := neardup.Open(db, &neardup.Options{Store: readOnly()})
+	if errors.Is(err, store.ErrRecovery) {
+		ix, err = neardup.Open(db, nil)
+		if err != nil {
+			err = fmt.Errorf("%w: %w", store.ErrRecovery, err)
+		}
 	}
 	return ix, err
 }
 
-// ingest indexes files into ix and reports on stderr. It returns the exit status.
-func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files []string) (neardup.AddStats, int) {
-	if b.format != "jsonl" && b.format != "text" && b.format != "warc" && b.format != "html" {
-		e.errorf("unknown --format %q (want jsonl, text, warc or html)", b.format)
-		return neardup.AddStats{}, exitError
+// checkInputs refuses, before any work, input files that do not exist or are folders where files are wanted.
+func checkInputs(e *env, cmd string, b *buildFlags, files []string) int {
+	switch b.format {
+	case "jsonl", "text", "warc", "html":
+	default:
+		return usageError(e, cmd, "unknown --format %q (want jsonl, text, warc or html)", b.format)
 	}
 	if b.idFrom != "url" && b.idFrom != "record" {
-		e.errorf("unknown --id %q (want url or record)", b.idFrom)
-		return neardup.AddStats{}, exitError
+		return usageError(e, cmd, "unknown --id %q (want url or record)", b.idFrom)
 	}
+	stdin := 0
+	for _, f := range files {
+		if f == "-" {
+			if stdin++; stdin > 1 {
+				return usageError(e, cmd, `"-" (stdin) given twice`)
+			}
+			continue
+		}
+		fi, err := os.Stat(f)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			e.errorf("%s: no such file", f)
+			return exitError
+		case err != nil:
+			e.errorf("%s", describe(err, f))
+			return exitError
+		case fi.IsDir() && b.format != "html":
+			e.errorf("%s is a folder (give its files, or --format html for a folder of saved pages)", f)
+			return exitError
+		}
+	}
+	return exitOK
+}
+
+// ingest indexes files into ix and reports on stderr. It returns the exit status.
+// Input files are checked first (checkInputs). A file that turns out truncated or corrupt part way (a cut
+// gzip stream, a broken record) is one rejection: what was read of it is indexed, the rest reported as
+// FILE:LINE: reason (or FILE:OFFSET: reason), and the run goes on with the next file and exits 1.
+func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files []string) (neardup.AddStats, int) {
 	var ws warcTotals
 	var total int64
 	for _, f := range files {
@@ -101,7 +228,6 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 	docs := make(chan *neardup.Doc, 1024)
 	readCtx, cancelRead := context.WithCancel(ctx)
 	defer cancelRead()
-	fatal := make(chan error, 1)
 	go func() {
 		defer close(docs)
 		send := func(d *neardup.Doc) error {
@@ -132,7 +258,7 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 			}
 			rc, _, err := neardup.OpenInput(name, e.stdin, &read)
 			if err != nil {
-				e.errorf("%v", err)
+				fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
 				rejected.Add(1)
 				continue
 			}
@@ -155,14 +281,13 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 				rejected.Add(1)
 			})
 			rc.Close()
-			if err != nil {
-				if !errors.Is(err, context.Canceled) {
-					select {
-					case fatal <- err:
-					default:
-					}
-				}
+			if errors.Is(err, context.Canceled) || readCtx.Err() != nil {
 				return
+			}
+			if err != nil {
+				// A read error part way (a truncated or corrupt gzip stream): what came before is indexed.
+				fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
+				rejected.Add(1)
 			}
 		}
 	}()
@@ -178,18 +303,12 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 	secs := time.Since(start).Seconds()
 	fmt.Fprintf(e.stderr, "neardup: %d added, %d replaced, %d unchanged, %d rejected (%.1f MB in %.2f s)\n",
 		st.Added, st.Replaced, st.Unchanged, st.Rejected, float64(st.Bytes)/1e6, secs)
-	select {
-	case ferr := <-fatal:
-		e.errorf("%v", ferr)
-		return st, exitError
-	default:
-	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		e.errorf("interrupted; committed articles are kept, rerun to resume")
 		return st, exitInterrupted
 	case err != nil:
-		e.errorf("%v", err)
+		e.errorf("%s", describe(err, ix.Store().Dir()))
 		return st, exitError
 	case st.Rejected > 0:
 		return st, exitRejected

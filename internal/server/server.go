@@ -253,7 +253,7 @@ func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	ms, err := h.ix.QueryID(id, t, top)
+	ms, err := h.ix.QueryID(r.Context(), id, t, top)
 	if err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (h *Handler) query(w http.ResponseWriter, r *http.Request) error {
 	if body.Text == nil {
 		return errorf(http.StatusBadRequest, `missing "text"`)
 	}
-	ms, err := h.ix.QueryDoc(&neardup.Doc{ID: body.ID, Text: *body.Text}, t, top)
+	ms, err := h.ix.QueryDoc(r.Context(), &neardup.Doc{ID: body.ID, Text: *body.Text}, t, top)
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func nonNil(ms []neardup.Match) []neardup.Match {
 }
 
 func (h *Handler) passages(w http.ResponseWriter, r *http.Request) error {
-	rep, err := h.ix.PassagesID(r.PathValue("id"))
+	rep, err := h.ix.PassagesID(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

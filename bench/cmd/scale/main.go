@@ -174,13 +174,13 @@ func run(c config) error {
 	defer ix.Close()
 	rng := rand.New(rand.NewPCG(seed, 99))
 	for range min(1000, queries) { // warm the caches
-		ix.QueryID(fmt.Sprintf("gen-%07d", 1+rng.IntN(n)), 0.8, 20)
+		ix.QueryID(context.Background(), fmt.Sprintf("gen-%07d", 1+rng.IntN(n)), 0.8, 20)
 	}
 	lat := make([]time.Duration, queries)
 	for i := range lat {
 		id := fmt.Sprintf("gen-%07d", 1+rng.IntN(n))
 		t := time.Now()
-		if _, err := ix.QueryID(id, 0.8, 20); err != nil {
+		if _, err := ix.QueryID(context.Background(), id, 0.8, 20); err != nil {
 			return fmt.Errorf("query %s: %w", id, err)
 		}
 		lat[i] = time.Since(t)

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/neardup/neardup"
+	"github.com/spf13/pflag"
+)
+
+type deleteOpts struct {
+	db    string
+	from  []string
+	build buildFlags
+}
+
+func init() {
+	commands = append(commands, &command{
+		name:  "delete",
+		usage: "[--db DIR] (ID... | --from FILE)",
+		short: "delete articles by id, or the ids of a drop list",
+		long: `Deletes the articles with the IDs given, or those listed in FILE, one id a line (the drop list
+that neardup dedupe --drop-list writes; "-" reads stdin; blank lines are skipped; .gz read
+transparently). Deletes are committed a few hundred at a time; a summary goes to stderr:
+
+  neardup: 23 deleted, 0 not found (0.01 s)
+
+An id not in the index is reported as "ID: not found" and counted; the others are deleted. Rerunning
+a list after an interrupt resumes it (ids already deleted are then reported as not found).`,
+		flags: func(fs *pflag.FlagSet, e *env) any {
+			o := &deleteOpts{}
+			dbFlag(fs, e, &o.db)
+			fs.StringArrayVar(&o.from, "from", nil, "read the ids to delete from FILE, one a line (repeatable)")
+			o.build.registerIndex(fs)
+			return o
+		},
+		exitNotes: map[int]string{exitRejected: "finished, but some ids were not in the index (reported on stderr as ID: not found)"},
+		run:       runDelete,
+	})
+}
+
+func runDelete(ctx context.Context, e *env, opts any, args []string) int {
+	o := opts.(*deleteOpts)
+	if len(args) == 0 && len(o.from) == 0 {
+		return usageError(e, "delete", "give the ids to delete, or --from FILE")
+	}
+	if len(o.from) > 0 {
+		b := buildFlags{format: "jsonl", idFrom: "url"}
+		if code := checkInputs(e, "delete", &b, o.from); code != exitOK {
+			return code
+		}
+	}
+	if changed := o.build.changedParams(); len(changed) > 0 {
+		return usageError(e, "delete", "%s apply only when an index is created", strings.Join(changed, ", "))
+	}
+	ix, err := neardup.Open(o.db, &neardup.Options{Store: storeOptions(&o.build)})
+	if err != nil {
+		return fail(e, err, o.db)
+	}
+	start := time.Now()
+	ids := make(chan string)
+	readCtx, cancelRead := context.WithCancel(ctx)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(ids)
+		send := func(id string) bool {
+			select {
+			case ids <- id:
+				return true
+			case <-readCtx.Done():
+				return false
+			}
+		}
+		for _, id := range args {
+			if !send(id) {
+				return
+			}
+		}
+		for _, name := range o.from {
+			rc, _, err := neardup.OpenInput(name, e.stdin, nil)
+			if err != nil {
+				readErr <- err
+				return
+			}
+			sc := bufio.NewScanner(rc)
+			sc.Buffer(make([]byte, 64<<10), neardup.MaxIDBytes+2)
+			for sc.Scan() {
+				if id := strings.TrimRight(sc.Text(), "\r"); strings.TrimSpace(id) != "" && !send(id) {
+					rc.Close()
+					return
+				}
+			}
+			rc.Close()
+			if err := sc.Err(); err != nil {
+				readErr <- fmt.Errorf("%s: %w", name, err)
+				return
+			}
+		}
+	}()
+	st, err := ix.DeleteIDs(ctx, ids, func(id string) {
+		fmt.Fprintf(e.stderr, "%s: not found\n", neardup.ShortID(id))
+	})
+	cancelRead()
+	if cerr := ix.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	fmt.Fprintf(e.stderr, "neardup: %d deleted, %d not found (%.2f s)\n", st.Deleted, st.NotFound, time.Since(start).Seconds())
+	select {
+	case rerr := <-readErr:
+		if err == nil {
+			err = rerr
+		}
+	default:
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		e.errorf("interrupted; deletes committed so far are kept, rerun to resume")
+		return exitInterrupted
+	case err != nil:
+		return fail(e, err, o.db)
+	case st.NotFound > 0:
+		return exitRejected
+	}
+	return exitOK
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/store"
+)
+
+// describe turns an error into the one line a user reads: what happened, in words, and what to do. Errors the
+// commands know get their own sentence; any other is printed without the package prefixes Go errors carry.
+func describe(err error, db string) string {
+	var le *store.LockError
+	var df *store.DiskFullError
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &le):
+		if le.PID > 0 {
+			return fmt.Sprintf("%s is in use by another neardup process (pid %d); share a live index through neardup serve", db, le.PID)
+		}
+		return fmt.Sprintf("%s is in use by another neardup process; share a live index through neardup serve", db)
+	case errors.As(err, &df):
+		return fmt.Sprintf("disk full: %s (%s) has %d MB free and the index in %s needs %d MB to write safely; nothing uncommitted was written, committed articles are kept (free some space, then rerun)",
+			mountOf(db), deviceOf(db), df.Free>>20, db, (df.Need+1<<20-1)>>20)
+	case errors.Is(err, store.ErrNoIndex):
+		return fmt.Sprintf("no index in %s (run neardup index FILE --db %s first)", db, db)
+	case errors.Is(err, store.ErrRecovery):
+		return fmt.Sprintf("%s needs recovery (its writer was killed) and it could not run: %s", db, trimPrefixes(err.Error()))
+	case errors.Is(err, store.ErrCorrupt):
+		return fmt.Sprintf("%s is damaged: %s (neardup verify --db %s checks the whole index)", db, trimPrefixes(err.Error()), db)
+	case errors.Is(err, store.ErrNotFound):
+		return trimPrefixes(err.Error())
+	case errors.Is(err, fs.ErrPermission) && errors.As(err, &pe):
+		return fmt.Sprintf("%s: permission denied", pe.Path)
+	}
+	return trimPrefixes(err.Error())
+}
+
+// trimPrefixes drops the "pkg: " prefixes Go errors carry ("store: ", "neardup: "), wherever they are.
+func trimPrefixes(s string) string {
+	for _, p := range []string{"neardup: ", "store: ", "minhash: ", "shingle: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	return s
+}
+
+// fail reports err in one line and returns the exit status for a job that could not run.
+func fail(e *env, err error, db string) int {
+	e.errorf("%s", describe(err, db))
+	return exitError
+}
+
+// notFound is the one wording of an unknown article id.
+func notFound(id, db string) string {
+	return fmt.Sprintf("no article %q in %s", neardup.ShortID(id), db)
+}
+
+// mountOf returns the mount point of the file system holding path (Linux: from /proc/self/mounts), or path.
+func mountOf(path string) string {
+	m, _ := mount(path)
+	return m
+}
+
+// deviceOf returns the device of the file system holding path, or "unknown device".
+func deviceOf(path string) string {
+	if _, d := mount(path); d != "" {
+		return d
+	}
+	return "unknown device"
+}
+
+func mount(path string) (dir, dev string) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path, ""
+	}
+	f, err := os.Open("/proc/self/mounts")
+	if err != nil {
+		return path, ""
+	}
+	defer f.Close()
+	dir = path
+	best := -1
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 2 {
+			continue
+		}
+		mp := fields[1]
+		if (abs == mp || strings.HasPrefix(abs, strings.TrimSuffix(mp, "/")+"/")) && len(mp) > best {
+			best, dir, dev = len(mp), mp, fields[0]
+		}
+	}
+	return dir, dev
+}
