@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -299,25 +300,33 @@ type Stats struct {
 	Bytes int64 `json:"bytes"`
 }
 
-// Stats counts articles, passages and postings, and measures the folder on disk.
+// Stats counts articles, passages and postings with a scan of the keys (checked against the stored counts), and
+// measures the folder on disk. Every passage has PassageBands postings.
 func (s *Store) Stats() (Stats, error) {
-	var st Stats
 	c, err := s.countKeys()
 	if err != nil {
-		return st, err
+		return Stats{}, err
 	}
-	st.Articles, st.Postings = int(c.Articles), int(c.Bands+c.Passages)
-	if s.params.PassageK > 0 {
-		// Passages are counted from the records (a pass over the value log); an index without them skips it.
-		err = s.Each(false, func(_ uint64, a *Article) error {
-			st.Passages += len(a.Passages)
-			return nil
-		})
-		if err != nil {
-			return st, err
-		}
+	return s.statsOf(c)
+}
+
+// QuickStats returns the Stats of the stored counts in O(1) (see Counts), and the folder's size on disk,
+// measured at most every few seconds.
+func (s *Store) QuickStats() (Stats, error) {
+	c, err := s.Counts()
+	if err != nil {
+		return Stats{}, err
 	}
-	st.Bytes, err = DiskUsage(s.dir)
+	return s.statsOf(c)
+}
+
+func (s *Store) statsOf(c Counts) (Stats, error) {
+	st := Stats{Articles: int(c.Articles), Postings: int(c.Bands + c.Passages)}
+	if s.params.PassageBands > 0 {
+		st.Passages = int(c.Passages) / s.params.PassageBands
+	}
+	var err error
+	st.Bytes, err = s.diskUsage()
 	return st, err
 }
 
@@ -502,6 +511,21 @@ func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
 // Bytes returns the space the index folder occupies on disk (allocated blocks, not the apparent size of Badger's
 // sparse, preallocated log files).
 func (s *Store) Bytes() (int64, error) { return DiskUsage(s.dir) }
+
+// diskUsage is Bytes, measured at most every two seconds.
+func (s *Store) diskUsage() (int64, error) {
+	s.usageMu.Lock()
+	defer s.usageMu.Unlock()
+	if time.Since(s.usageAt) < 2*time.Second {
+		return s.usage, nil
+	}
+	n, err := DiskUsage(s.dir)
+	if err != nil {
+		return 0, err
+	}
+	s.usage, s.usageAt = n, time.Now()
+	return n, nil
+}
 
 // ByContent returns the article whose source bytes have the content key, or ErrNotFound.
 func (s *Store) ByContent(key uint64) (*Article, error) {

@@ -70,6 +70,9 @@ type Options struct {
 	IndexCacheSize int64
 	// Logger receives Badger's warnings and errors (default: slog.Default at warning level).
 	Logger *slog.Logger
+	// FreeSpace, if set, replaces the query of the free space of the file system holding the index (space.go):
+	// tests use it to simulate a full disk.
+	FreeSpace func(dir string) (int64, error)
 }
 
 // Store is a persistent LSH index in a Badger folder. Reads may run concurrently with each other and with one
@@ -87,6 +90,10 @@ type Store struct {
 	// recount is set when a commit failed: the stored counts may be off until a batch counts afresh.
 	recountMu sync.Mutex
 	recount   bool
+	// usage caches the folder's size on disk for QuickStats.
+	usageMu sync.Mutex
+	usage   int64
+	usageAt time.Time
 	// known holds the docnums that may be present, loaded on the first write: a Put of a docnum outside it skips
 	// the read of an old record, which on a large index costs a probe of every LSM level. Entries that expired
 	// or were deleted by retention may linger; they only cost that read.
@@ -237,6 +244,9 @@ func Open(dir string, o *Options) (*Store, error) {
 		return nil, fmt.Errorf("%w in %s", ErrNoIndex, dir)
 	}
 	sp := &space{dir: dir, free: diskFree}
+	if o.FreeSpace != nil {
+		sp.free = o.FreeSpace
+	}
 	if exists && !o.ReadOnly {
 		// A read-write open may flush a recovered write-ahead log into a table at once.
 		if err := sp.check(0, o.memTableSize()); err != nil {

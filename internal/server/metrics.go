@@ -47,8 +47,12 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 	m.totals[route]++
 }
 
-func (m *metrics) serve(ix *neardup.Index) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (m *metrics) serve(ix *neardup.Index) func(w http.ResponseWriter, r *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		st, err := ix.Store().QuickStats()
+		if err != nil {
+			return err
+		}
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 		m.mu.Lock()
 		fmt.Fprintln(w, "# HELP neardup_http_requests_total HTTP requests by route and status.")
@@ -85,16 +89,13 @@ func (m *metrics) serve(ix *neardup.Index) http.HandlerFunc {
 		fmt.Fprintln(w, "# HELP neardup_articles_added_total Articles added through this server since it started.")
 		fmt.Fprintln(w, "# TYPE neardup_articles_added_total counter")
 		fmt.Fprintf(w, "neardup_articles_added_total %d\n", m.added.Load())
-		if n, err := ix.Store().Count(); err == nil {
-			fmt.Fprintln(w, "# HELP neardup_index_articles Articles in the index.")
-			fmt.Fprintln(w, "# TYPE neardup_index_articles gauge")
-			fmt.Fprintf(w, "neardup_index_articles %d\n", n)
-		}
-		if b, err := ix.Store().Bytes(); err == nil {
-			fmt.Fprintln(w, "# HELP neardup_index_bytes Size of the index folder on disk.")
-			fmt.Fprintln(w, "# TYPE neardup_index_bytes gauge")
-			fmt.Fprintf(w, "neardup_index_bytes %d\n", b)
-		}
+		fmt.Fprintln(w, "# HELP neardup_index_articles Articles in the index.")
+		fmt.Fprintln(w, "# TYPE neardup_index_articles gauge")
+		fmt.Fprintf(w, "neardup_index_articles %d\n", st.Articles)
+		fmt.Fprintln(w, "# HELP neardup_index_bytes Space the index folder occupies on disk.")
+		fmt.Fprintln(w, "# TYPE neardup_index_bytes gauge")
+		fmt.Fprintf(w, "neardup_index_bytes %d\n", st.Bytes)
+		return nil
 	}
 }
 

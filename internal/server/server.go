@@ -63,12 +63,42 @@ func New(ix *neardup.Index, o Options) *Handler {
 	h.route("GET /v1/articles/{id}/duplicates", false, h.duplicates)
 	h.route("POST /v1/query", false, h.query)
 	h.route("GET /v1/articles/{id}/passages", false, h.passages)
+	h.route("POST /v1/passages", false, h.postPassages)
 	h.route("GET /v1/stats", false, h.stats)
+	h.route("GET /metrics", false, h.metrics.serve(ix))
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	h.mux.HandleFunc("GET /metrics", h.metrics.serve(ix))
+	h.mux.HandleFunc("/", h.unknown)
 	return h
+}
+
+// unknown answers a request no route takes: 405 with Allow when the path exists for other methods, else 404;
+// both with a JSON error body like every other error.
+func (h *Handler) unknown(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodPut, http.MethodPatch} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := h.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allow, ", "))})
+		return
+	}
+	writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no endpoint %s %s", r.Method, r.URL.Path)})
+}
+
+// message is an error's text for a client, without the "pkg: " prefixes of Go errors.
+func message(err error) string {
+	s := err.Error()
+	for _, p := range []string{"neardup: ", "store: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	return s
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
@@ -116,16 +146,28 @@ func (h *Handler) route(pattern string, write bool, fn func(w http.ResponseWrite
 			case errors.As(err, &mbe):
 				status = http.StatusRequestEntityTooLarge
 				err = fmt.Errorf("request body over %d bytes", mbe.Limit)
+			case errors.Is(err, store.ErrNotFound) && r.PathValue("id") != "":
+				status = http.StatusNotFound
+				err = notFound(r.PathValue("id"))
 			case errors.Is(err, store.ErrNotFound):
 				status = http.StatusNotFound
-			case errors.Is(err, neardup.ErrThreshold):
+			case errors.Is(err, neardup.ErrThreshold), errors.Is(err, neardup.ErrRejected):
 				status = http.StatusBadRequest
 			case errors.Is(err, neardup.ErrNoPassages):
 				status = http.StatusConflict
+			case errors.Is(err, store.ErrDiskFull):
+				// The index refused the write before Badger saw it: nothing was written, reads go on.
+				status = http.StatusInsufficientStorage
+				rec.Header().Set("Retry-After", "60")
 			}
-			writeJSON(rec, status, map[string]string{"error": err.Error()})
+			writeJSON(rec, status, map[string]string{"error": message(err)})
 		}
 	})
+}
+
+// notFound is the one wording of an unknown article.
+func notFound(id string) error {
+	return errorf(http.StatusNotFound, "no article %q", neardup.ShortID(id))
 }
 
 func (h *Handler) authorized(r *http.Request) bool {
@@ -160,6 +202,8 @@ type Rejected struct {
 
 // AddResult answers POST /v1/articles.
 type AddResult struct {
+	// Error is set, with status 400, when every article was rejected.
+	Error     string     `json:"error,omitempty"`
 	Added     int        `json:"added"`
 	Replaced  int        `json:"replaced"`
 	Unchanged int        `json:"unchanged"`
@@ -211,6 +255,7 @@ func (h *Handler) postArticles(w http.ResponseWriter, r *http.Request) error {
 	status := http.StatusOK
 	if len(res.Rejected) > 0 && res.Added+res.Replaced+res.Unchanged == 0 {
 		status = http.StatusBadRequest
+		res.Error = "every article was rejected (see rejected)"
 	}
 	writeJSON(w, status, res)
 	return nil
@@ -222,7 +267,7 @@ func (h *Handler) deleteArticle(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		return errorf(http.StatusNotFound, "no article %q", r.PathValue("id"))
+		return notFound(r.PathValue("id"))
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -305,8 +350,34 @@ func (h *Handler) passages(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// postPassages reports the passages of a text given in the body, {"text": ..., "id"?}, as GET
+// /v1/articles/{id}/passages does for an indexed article (with word-tight spans).
+func (h *Handler) postPassages(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		ID   string  `json:"id"`
+		Text *string `json:"text"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errorf(http.StatusBadRequest, "invalid JSON: %v", err)
+	}
+	if body.Text == nil {
+		return errorf(http.StatusBadRequest, `missing "text"`)
+	}
+	rep, err := h.ix.PassagesDoc(r.Context(), &neardup.Doc{ID: body.ID, Text: *body.Text})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+// stats answers in O(1): the counts kept with every commit, and the folder's size on disk.
 func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
-	st, err := h.ix.Store().Stats()
+	st, err := h.ix.Store().QuickStats()
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/store"
 )
 
 const wire = "The central bank raised its main interest rate by a quarter point on Tuesday, citing stubborn inflation in services and a tight labour market, officials said."
@@ -102,15 +103,17 @@ func TestErrors(t *testing.T) {
 		{"bad array", "POST", "/v1/articles", `[{"id": "a"`, 400, "invalid JSON array"},
 		{"all rejected", "POST", "/v1/articles", `[{"id": "a"}]`, 400, `missing \"text\"`},
 		{"body too large", "POST", "/v1/articles", `{"id": "a", "text": "` + strings.Repeat("x", 2000) + `"}`, 413, "over 1024 bytes"},
-		{"unknown id duplicates", "GET", "/v1/articles/nope/duplicates", "", 404, "not found"},
-		{"unknown id passages", "GET", "/v1/articles/nope/passages", "", 404, "not found"},
-		{"unknown id delete", "DELETE", "/v1/articles/nope", "", 404, "no article"},
+		{"unknown id duplicates", "GET", "/v1/articles/nope/duplicates", "", 404, `no article \"nope\"`},
+		{"unknown id passages", "GET", "/v1/articles/nope/passages", "", 404, `no article \"nope\"`},
+		{"unknown id delete", "DELETE", "/v1/articles/nope", "", 404, `no article \"nope\"`},
 		{"bad threshold", "GET", "/v1/articles/a/duplicates?threshold=2", "", 400, "threshold"},
 		{"bad top", "GET", "/v1/articles/a/duplicates?top=-1", "", 400, "top"},
 		{"query without text", "POST", "/v1/query", `{"id": "x"}`, 400, `missing \"text\"`},
 		{"query malformed", "POST", "/v1/query", `{`, 400, "invalid JSON"},
-		{"wrong method", "PUT", "/v1/articles", `{}`, 405, ""},
-		{"unknown path", "GET", "/v2/nothing", "", 404, ""},
+		{"wrong method", "PUT", "/v1/articles", `{}`, 405, "method PUT not allowed on /v1/articles (allowed: POST)"},
+		{"wrong method on an id", "POST", "/v1/articles/a", `{}`, 405, "allowed: DELETE"},
+		{"unknown path", "GET", "/v2/nothing", "", 404, "no endpoint GET /v2/nothing"},
+		{"passages without text", "POST", "/v1/passages", `{}`, 400, `missing \"text\"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -118,7 +121,83 @@ func TestErrors(t *testing.T) {
 			if code != c.code || !strings.Contains(body, c.reason) {
 				t.Errorf("%s %s: %d %s, want %d with %q", c.method, c.path, code, body, c.code, c.reason)
 			}
+			// Every error body has {"error": "..."}, without Go package prefixes.
+			var e map[string]any
+			msg, _ := e["error"].(string)
+			if err := json.Unmarshal([]byte(body), &e); err == nil {
+				msg, _ = e["error"].(string)
+			}
+			if msg == "" || strings.Contains(msg, "store:") || strings.Contains(msg, "neardup:") {
+				t.Errorf("%s %s: error body %s is not {\"error\": \"...\"}", c.method, c.path, body)
+			}
 		})
+	}
+}
+
+// TestPostPassages: the passages of a text not in the index, with word-tight spans.
+func TestPostPassages(t *testing.T) {
+	srv := newServer(t, Options{})
+	para := "The committee will publish its findings next month after hearing evidence from more than forty witnesses."
+	code, body := do(t, "POST", srv.URL+"/v1/passages", fmt.Sprintf(`{"id": "t", "text": %q}`, para+"\n\nMeanwhile.\n\n"+para))
+	var rep neardup.PassageReport
+	if code != 200 || json.Unmarshal([]byte(body), &rep) != nil || rep.ID != "t" || len(rep.Passages) != 2 || rep.Passages[0].Start != 0 {
+		t.Fatalf("passages: %d %s", code, body)
+	}
+}
+
+// TestStatsFollowWrites: /v1/stats answers from the counts kept with every commit, and they agree with a scan of
+// the index after adds, replaces and deletes.
+func TestStatsFollowWrites(t *testing.T) {
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{Passages: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	srv := httptest.NewServer(New(ix, Options{}))
+	defer srv.Close()
+	for i := range 30 {
+		do(t, "POST", srv.URL+"/v1/articles", fmt.Sprintf(`{"id": "a%d", "text": %q}`, i%20, fmt.Sprintf("%s Item %d.\n\nAnother paragraph %d of words here and there.", wire, i, i)))
+	}
+	for i := range 5 {
+		do(t, "DELETE", srv.URL+"/v1/articles/a"+fmt.Sprint(i), "")
+	}
+	_, body := do(t, "GET", srv.URL+"/v1/stats", "")
+	var got struct{ Articles, Passages, Postings int }
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	want, err := ix.Store().Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Articles != 15 || got.Articles != want.Articles || got.Postings != want.Postings || got.Passages != want.Passages {
+		t.Errorf("stats %s, a scan says %+v", body, want)
+	}
+}
+
+// TestDiskFull: a write the disk has no room for is answered 507 and the server goes on answering reads.
+func TestDiskFull(t *testing.T) {
+	free := int64(1 << 40)
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}, Store: store.Options{FreeSpace: func(string) (int64, error) { return free, nil }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	srv := httptest.NewServer(New(ix, Options{}))
+	defer srv.Close()
+	if code, body := do(t, "POST", srv.URL+"/v1/articles", fmt.Sprintf(`{"id": "a", "text": %q}`, wire)); code != 200 {
+		t.Fatalf("post: %d %s", code, body)
+	}
+	free = 1 << 20
+	code, body := do(t, "POST", srv.URL+"/v1/articles", fmt.Sprintf(`{"id": "b", "text": %q}`, wire+" More."))
+	if code != 507 || !strings.Contains(body, "disk full") {
+		t.Errorf("post on a full disk: %d %s", code, body)
+	}
+	if code, body := do(t, "GET", srv.URL+"/v1/articles/a/duplicates", ""); code != 200 {
+		t.Errorf("read on a full disk: %d %s", code, body)
+	}
+	if code, body := do(t, "GET", srv.URL+"/v1/articles/b/duplicates", ""); code != 404 {
+		t.Errorf("the refused article: %d %s", code, body)
 	}
 }
 
@@ -148,6 +227,12 @@ func TestAuth(t *testing.T) {
 	if code, _ := do(t, "GET", closed.URL+"/healthz", ""); code != 200 {
 		t.Errorf("healthz stays open: %d", code)
 	}
+	if code, _ := do(t, "GET", closed.URL+"/metrics", ""); code != 401 {
+		t.Errorf("metrics with AuthReads and no token: %d", code)
+	}
+	if code, _ := do(t, "GET", closed.URL+"/metrics", "", "Authorization", "Bearer s3cret"); code != 200 {
+		t.Errorf("metrics with the token: %d", code)
+	}
 }
 
 // TestOverload fills every slot and checks that one more request gets 503 at once.
@@ -161,13 +246,15 @@ func TestOverload(t *testing.T) {
 	for range 2 {
 		h.slots <- struct{}{}
 	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/stats", nil))
-	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" {
-		t.Errorf("overloaded: %d %v", rec.Code, rec.Header())
+	for _, path := range []string{"/v1/stats", "/metrics"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != 503 || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("%s overloaded: %d %v", path, rec.Code, rec.Header())
+		}
 	}
 	<-h.slots
-	rec = httptest.NewRecorder()
+	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/v1/stats", nil))
 	if rec.Code != 200 {
 		t.Errorf("after a slot frees: %d", rec.Code)
