@@ -103,6 +103,17 @@ func (r *Reader) Next() (*Record, error) {
 		var re *RecordError
 		if errors.As(err, &re) {
 			re.Offset = r.ms.fileOffset(re.Offset)
+			// A record cut short by a broken gzip member is one problem, reported (and counted) once: the
+			// member's error becomes the record error's cause.
+			kept := r.ms.errs[:0]
+			for _, me := range r.ms.errs {
+				if me.Offset == re.Offset {
+					re.Reason += " (" + me.Reason + ")"
+					continue
+				}
+				kept = append(kept, me)
+			}
+			r.ms.errs = kept
 		}
 	}
 	if errors.Is(err, io.EOF) {
