@@ -38,8 +38,8 @@ type Signature []uint64
 // ErrK is returned for a signature length outside [MinK, MaxK].
 var ErrK = errors.New("minhash: k out of range")
 
-// Hasher computes signatures. It holds per-round keys derived from its seed and a scratch buffer; it is not safe
-// for concurrent use (make one per goroutine; they are cheap).
+// Hasher computes signatures. It holds only the per-round keys derived from its seed, never written after New,
+// so one Hasher may be used by many goroutines at once; Sum writes only into the dst it is given.
 type Hasher struct {
 	k    int
 	seed uint64
@@ -74,7 +74,7 @@ func splitmix64(s *uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
-// mix is the per-round hash of a shingle: xor with the round key, then the SplitMix64 finaliser.
+// mix is the SplitMix64 finaliser, a bijective 64-bit mixer: the band keys (lsh.go) chain it over a band's slots.
 func mix(x uint64) uint64 {
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb

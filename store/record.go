@@ -26,7 +26,8 @@ type Article struct {
 	// Set is the shingle set; Full is false when it was capped at MaxSetSize.
 	Set  Set
 	Full bool
-	// Size is the number of distinct shingles before any cap.
+	// Size is the number of values in Set: the article's distinct shingles, or MaxSetSize when Set was capped
+	// (Full then says so).
 	Size int
 	// Bands are the article's LSH band keys.
 	Bands []uint64

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
@@ -26,6 +30,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "neardup-beam: --input is required; see --help (runner flags: --runner=prism|flink|spark|dataflow --endpoint=...)")
 		os.Exit(2)
 	}
+	if err := checkInput(*input); err != nil {
+		fmt.Fprintln(os.Stderr, "neardup-beam:", err)
+		os.Exit(2)
+	}
 	p, err := NewParams(*threshold)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "neardup-beam:", err)
@@ -42,8 +50,29 @@ func main() {
 	}
 	textio.Write(s, *output+".unconverged", out.Unconverged)
 	textio.Write(s, *output+".oversized", out.Oversized)
+	textio.Write(s, *output+".summary", out.Summary)
+	start := time.Now()
 	if err := beamx.Run(context.Background(), pipe); err != nil {
 		fmt.Fprintln(os.Stderr, "neardup-beam:", err)
 		os.Exit(1)
 	}
+	// The summary line neardup dedupe prints, from OUTPUT.summary when it is a local file.
+	var sum struct{ Articles, Clusters, Duplicates int }
+	if b, err := os.ReadFile(*output + ".summary"); err == nil && json.Unmarshal(b, &sum) == nil {
+		fmt.Fprintf(os.Stderr, "neardup-beam: %d articles, %d clusters, %d duplicates to drop, %.2f seconds\n", sum.Articles, sum.Clusters, sum.Duplicates, time.Since(start).Seconds())
+	} else {
+		fmt.Fprintf(os.Stderr, "neardup-beam: done in %.2f seconds; counts in %s.summary\n", time.Since(start).Seconds(), *output)
+	}
+}
+
+// checkInput refuses a local --input (a path or glob, not a URL such as gs://...) that matches no file, rather than
+// run the pipeline over nothing and write empty outputs.
+func checkInput(input string) error {
+	if strings.Contains(input, "://") {
+		return nil
+	}
+	if m, err := filepath.Glob(input); err != nil || len(m) == 0 {
+		return fmt.Errorf("no file matches --input %s", input)
+	}
+	return nil
 }

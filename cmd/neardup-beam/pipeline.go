@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/shingle"
@@ -22,6 +23,9 @@ import (
 // Article is what the pipeline carries of one article: enough to verify a pair and to choose the kept article.
 type Article struct {
 	ID       string
+	Title    string
+	URL      string
+	Date     string
 	DateUnix int64
 	TextLen  int
 	Set      []uint32
@@ -69,7 +73,7 @@ func (f *parseFn) ProcessElement(line string, postings func(uint64, string), art
 	}
 	hashes := f.sh.Hashes(nil, []byte(d.Text))
 	set := store.MakeSet(nil, hashes)
-	a := Article{ID: d.ID, DateUnix: neardup.ParseDate(d.Date), TextLen: len(d.Text), Set: set, Full: len(set) < store.MaxSetSize}
+	a := Article{ID: d.ID, Title: d.Title, URL: d.URL, Date: d.Date, DateUnix: neardup.ParseDate(d.Date), TextLen: len(d.Text), Set: set, Full: len(set) < store.MaxSetSize}
 	articles(d.ID, a)
 	if len(hashes) == 0 {
 		return
@@ -252,10 +256,10 @@ func clusterFn(_ string, arts func(*Article) bool, emit func(string), drop func(
 		return strings.Compare(x.ID, y.ID)
 	})
 	keep := all[0]
-	cl := neardup.Cluster{Keep: keep.ID, Members: []neardup.Member{{ID: keep.ID, Jaccard: 1}}}
+	cl := neardup.Cluster{Keep: keep.ID, Members: []neardup.Member{{ID: keep.ID, Jaccard: 1, Title: keep.Title, URL: keep.URL, Date: keep.Date}}}
 	for _, m := range all[1:] {
 		j, _ := store.Similarity(m.Set, keep.Set, m.Full, keep.Full)
-		cl.Members = append(cl.Members, neardup.Member{ID: m.ID, Jaccard: float64(int64(j*10000+0.5)) / 10000})
+		cl.Members = append(cl.Members, neardup.Member{ID: m.ID, Jaccard: float64(int64(j*10000+0.5)) / 10000, Title: m.Title, URL: m.URL, Date: m.Date})
 		drop(m.ID)
 	}
 	slices.SortFunc(cl.Members[1:], func(x, y neardup.Member) int {
@@ -264,8 +268,12 @@ func clusterFn(_ string, arts func(*Article) bool, emit func(string), drop func(
 		}
 		return strings.Compare(x.ID, y.ID)
 	})
-	b, _ := json.Marshal(cl)
-	emit(string(b))
+	// As neardup dedupe writes it: no HTML escaping of titles and urls.
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(cl)
+	emit(strings.TrimSuffix(b.String(), "\n"))
 }
 
 func init() {
@@ -282,6 +290,7 @@ func init() {
 	register.Function3x0(unconvergedFn)
 	register.Function4x0(labelArticleFn)
 	register.Function4x0(clusterFn)
+	register.Function5x0(summaryFn)
 	register.Emitter1[string]()
 	register.Emitter1[Edge]()
 	register.Emitter2[uint64, string]()
@@ -302,6 +311,7 @@ type Outputs struct {
 	Rejected    beam.PCollection // "reason: line" for bad input lines
 	Oversized   beam.PCollection // reports of capped buckets
 	Unconverged beam.PCollection // nodes whose label still changes after the last round: raise --rounds
+	Summary     beam.PCollection // one line: {"articles": N, "clusters": N, "duplicates": N}
 }
 
 // Components labels every node of the edges' graph with the least id of its connected component, by min-label
@@ -330,5 +340,22 @@ func Build(s beam.Scope, lines beam.PCollection, p Params, rounds int) Outputs {
 	labels, unconverged := Components(s, edges, rounds)
 	members := beam.ParDo(s, labelArticleFn, beam.CoGroupByKey(s, labels, articles))
 	clusters, drop := beam.ParDo2(s, clusterFn, beam.GroupByKey(s, members))
-	return Outputs{Clusters: clusters, Drop: drop, Rejected: rejected, Oversized: oversized, Unconverged: unconverged}
+	summary := beam.ParDo(s, summaryFn, beam.Impulse(s),
+		beam.SideInput{Input: stats.CountElms(s, articles)},
+		beam.SideInput{Input: stats.CountElms(s, clusters)},
+		beam.SideInput{Input: stats.CountElms(s, drop)})
+	return Outputs{Clusters: clusters, Drop: drop, Rejected: rejected, Oversized: oversized, Unconverged: unconverged, Summary: summary}
+}
+
+// summaryFn writes the counts of the run as one JSON line. The counts are iterable side inputs: a global count of
+// an empty collection may be no element at all.
+func summaryFn(_ []byte, articles, clusters, drop func(*int) bool, emit func(string)) {
+	sum := func(it func(*int) bool) int {
+		n, v := 0, 0
+		for it(&v) {
+			n += v
+		}
+		return n
+	}
+	emit(fmt.Sprintf(`{"articles":%d,"clusters":%d,"duplicates":%d}`, sum(articles), sum(clusters), sum(drop)))
 }

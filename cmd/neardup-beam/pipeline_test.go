@@ -61,11 +61,20 @@ func embedded(t *testing.T, input string, threshold float64) []string {
 		t.Fatal(err)
 	}
 	var lines []string
-	ix.Dedupe(context.Background(), threshold, func(c neardup.Cluster) error {
-		b, _ := json.Marshal(c)
-		lines = append(lines, string(b))
+	_, err = ix.Dedupe(context.Background(), threshold, func(c neardup.Cluster) error {
+		// As neardup dedupe writes it: no HTML escaping.
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(c); err != nil {
+			return err
+		}
+		lines = append(lines, strings.TrimSuffix(b.String(), "\n"))
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	slices.Sort(lines)
 	return lines
 }

@@ -79,6 +79,9 @@ func TestEndpoints(t *testing.T) {
 		t.Errorf("delete: %d %s", code, body)
 	}
 	code, body = do(t, "GET", u+"/metrics", "")
+	if code != 200 {
+		t.Errorf("metrics: %d", code)
+	}
 	for _, want := range []string{
 		`neardup_http_requests_total{route="POST /v1/articles",code="200"} 2`,
 		`neardup_http_request_duration_seconds_bucket{route="GET /v1/articles/{id}/duplicates",le="+Inf"} 1`,

@@ -229,7 +229,7 @@ func readRecord(br *bufio.Reader, pos *int64, base int64) (*Record, error) {
 	// Skip blank lines between records.
 	var line string
 	var err error
-	start := *pos
+	var start int64
 	for {
 		start = *pos
 		line, err = readLine(br, pos)
