@@ -15,15 +15,15 @@ import (
 // So the store refuses a write, with ErrDiskFull, unless the file system has room for it and for what Badger may
 // write in the background meanwhile:
 //
-//	need = 2 × the group's bytes (value log and write-ahead log) + 2 × MemTableSize (a memtable flushed to a
-//	       level-0 table while the next fills) + 1/4 of the tables on disk (a compaction writes its output
-//	       before it deletes its input) + 8 MiB
+//	need = 2 × the group's bytes (value log and write-ahead log) + MemTableSize (a memtable flushed to a
+//	       level-0 table) + 1/4 of the tables on disk (a compaction writes its output before it deletes its
+//	       input) + 4 MiB
 //
 // The rule is a margin, not a proof: a compaction larger than a quarter of the tree could still run out. It turns
 // "disk full" from a crash into an error in practice; measured on a 40 MB tmpfs (TestDiskFull).
 
 // spaceReserve is the constant part of the margin.
-const spaceReserve = 8 << 20
+const spaceReserve = 4 << 20
 
 // space checks the free space of the file system holding the index.
 type space struct {
@@ -50,7 +50,7 @@ func (sp *space) check(write, memtable int64) error {
 		sp.tables = tablesSize(sp.dir)
 		sp.measured = time.Now()
 	}
-	need := 2*write + 2*memtable + sp.tables/4 + spaceReserve
+	need := 2*write + memtable + sp.tables/4 + spaceReserve
 	sp.mu.Unlock()
 	if free < need {
 		return &DiskFullError{Dir: sp.dir, Free: free, Need: need}

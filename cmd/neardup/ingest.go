@@ -309,6 +309,7 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 		return st, exitInterrupted
 	case err != nil:
 		e.errorf("%s", describe(err, ix.Store().Dir()))
+		e.errorf("stopped early: the articles counted since the last commit were not written; rerun to add them")
 		return st, exitError
 	case st.Rejected > 0:
 		return st, exitRejected
