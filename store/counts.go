@@ -92,6 +92,11 @@ func (s *Store) Counts() (Counts, error) {
 	if c, ok := s.counts.get(); ok {
 		return c, nil
 	}
+	return s.loadCounts(false)
+}
+
+// loadCounts reads the stored counts, or counts the keys when there are none or recount is set, and keeps them.
+func (s *Store) loadCounts(recount bool) (Counts, error) {
 	var c Counts
 	var ok bool
 	err := s.db.View(func(txn *badger.Txn) error {
@@ -99,10 +104,10 @@ func (s *Store) Counts() (Counts, error) {
 		c, ok, err = readCounts(txn)
 		return err
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrCorrupt) {
 		return c, fmt.Errorf("store: read counts: %w", err)
 	}
-	if !ok {
+	if !ok || recount {
 		if c, err = s.scanCounts(); err != nil {
 			return c, err
 		}
@@ -122,7 +127,7 @@ func (s *Store) checkScan(txn *badger.Txn, what string, got int64, field func(Co
 		return fmt.Errorf("store: read counts: %w", err)
 	}
 	if ok && got != field(c) {
-		return fmt.Errorf("%w: a scan of %s read %d %s, the index holds %d (run neardup verify)", ErrCorrupt, s.dir, got, what, field(c))
+		return fmt.Errorf("%w: a scan of %s read %d %s, the index holds %d", ErrCorrupt, s.dir, got, what, field(c))
 	}
 	return nil
 }
@@ -142,23 +147,7 @@ func (s *Store) startCounts() (Counts, error) {
 	if c, ok := s.counts.get(); ok && !recount {
 		return c, nil
 	}
-	var c Counts
-	var ok bool
-	err := s.db.View(func(txn *badger.Txn) error {
-		var err error
-		c, ok, err = readCounts(txn)
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrCorrupt) {
-		return c, fmt.Errorf("store: read counts: %w", err)
-	}
-	if !ok || recount {
-		if c, err = s.scanCounts(); err != nil {
-			return c, err
-		}
-	}
-	s.counts.set(c, true)
-	return c, nil
+	return s.loadCounts(recount)
 }
 
 // repairCounts rewrites the stored counts from a key scan if a commit failed since they were last written.

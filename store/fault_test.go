@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -110,6 +111,9 @@ func TestCorruptTableDetected(t *testing.T) {
 	}
 	if err := s.Verify(); err == nil {
 		t.Error("Verify passed a corrupt index")
+	}
+	if _, err := s.VerifyAll(context.Background()); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("VerifyAll of a corrupt index: %v, want ErrCorrupt", err)
 	}
 }
 

@@ -374,8 +374,8 @@ func (s *Store) keyCounts(check bool) (Counts, error) {
 // VerifyAll checks every table block against its checksum, then runs Verify (which reads every record, checking
 // the value log's checksums), and returns the counts of the keys.
 func (s *Store) VerifyAll(ctx context.Context) (Counts, error) {
-	if err := s.db.VerifyChecksum(); err != nil {
-		return Counts{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	if err := s.verifyTables(); err != nil {
+		return Counts{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return Counts{}, err
@@ -384,6 +384,20 @@ func (s *Store) VerifyAll(ctx context.Context) (Counts, error) {
 		return Counts{}, err
 	}
 	return s.scanCounts()
+}
+
+// verifyTables checks every table block against its checksum. Badger's check can panic on a table damaged in
+// its index: that is corruption too, not a crash.
+func (s *Store) verifyTables() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: a table of %s cannot be read (%v)", ErrCorrupt, s.dir, r)
+		}
+	}()
+	if err := s.db.VerifyChecksum(); err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	return nil
 }
 
 // Verify checks that the index is whole: every article is in each of its band and passage buckets, and there

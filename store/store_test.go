@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -217,8 +218,14 @@ func TestSetEncodingAndSimilarity(t *testing.T) {
 	if err != nil || len(rest) != 0 || !slices.Equal(dec, set) {
 		t.Fatalf("round trip: %v %v %v", dec, rest, err)
 	}
-	if _, _, err := decodeSet(nil, enc[:len(enc)-1]); err == nil {
-		t.Error("truncated set decoded")
+	if _, _, err := decodeSet(nil, enc[:len(enc)-1]); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated set: %v, want ErrCorrupt", err)
+	}
+	// A record whose set is cut short is corrupt, and says so through errors.Is.
+	rec := article("a", Set{1, 2, 3}, 1).encode(nil)
+	cut := bytes.Index(rec, appendSet(nil, Set{1, 2, 3}))
+	if _, err := decodeArticle(rec[:cut+2], partSet); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("record with a cut set: %v, want ErrCorrupt", err)
 	}
 	j, c := Similarity(Set{1, 2, 3, 4}, Set{3, 4, 5}, true, true)
 	if j != 2.0/5 || c != 0.5 {

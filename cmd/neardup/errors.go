@@ -33,7 +33,12 @@ func describe(err error, db string) string {
 	case errors.Is(err, store.ErrRecovery):
 		return fmt.Sprintf("%s needs recovery (its writer was killed) and it could not run: %s", db, trimPrefixes(err.Error()))
 	case errors.Is(err, store.ErrCorrupt):
-		return fmt.Sprintf("%s is damaged: %s (neardup verify --db %s checks the whole index)", db, trimPrefixes(err.Error()), db)
+		detail := strings.TrimPrefix(trimPrefixes(err.Error()), "corrupt index")
+		detail = strings.TrimPrefix(strings.TrimPrefix(detail, ": "), " ")
+		if detail == "" {
+			detail = "a record or table fails its checksum"
+		}
+		return fmt.Sprintf("%s is damaged: %s (neardup verify --db %s checks the whole index)", db, detail, db)
 	case errors.Is(err, store.ErrNotFound):
 		return trimPrefixes(err.Error())
 	case errors.Is(err, fs.ErrPermission) && errors.As(err, &pe):

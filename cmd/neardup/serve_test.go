@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -174,5 +175,109 @@ func TestReadAfterKill(t *testing.T) {
 	t.Logf("%d articles committed before the kill", st.Articles)
 	if out, err := exec.Command(bin, "query", "--db", db, "ra-doj-opa-12685").CombinedOutput(); err != nil {
 		t.Fatalf("query after kill: %v %s", err, out)
+	}
+}
+
+// TestServeKilledUnderLoad: writers post articles while the server is killed with SIGKILL, three times; after
+// each restart every article whose POST was answered 200 is there (an acknowledged write is committed).
+func TestServeKilledUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	bin := buildBinary(t)
+	db := filepath.Join(t.TempDir(), "db")
+	var mu sync.Mutex
+	var acked []string
+	next := 0
+	for round := range 3 {
+		cmd, url := startServer(t, bin, db)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for w := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					mu.Lock()
+					id := fmt.Sprintf("k%d-%d-%d", round, w, next)
+					next++
+					mu.Unlock()
+					body := fmt.Sprintf(`{"id": %q, "text": "Article %s about the markets, the weather and a football match on a Saturday afternoon."}`, id, id)
+					resp, err := http.Post(url+"/v1/articles", "application/json", strings.NewReader(body))
+					if err != nil {
+						return // the server is gone
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode == 200 {
+						mu.Lock()
+						acked = append(acked, id)
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		time.Sleep(300 * time.Millisecond)
+		cmd.Process.Kill()
+		cmd.Wait()
+		close(stop)
+		wg.Wait()
+	}
+	if len(acked) < 30 {
+		t.Fatalf("only %d writes acknowledged: the load did not run", len(acked))
+	}
+	cmd, url := startServer(t, bin, db)
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	for _, id := range acked {
+		resp, err := http.Get(url + "/v1/articles/" + id + "/duplicates")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s was acknowledged before a SIGKILL and is gone (%d)", id, resp.StatusCode)
+		}
+	}
+	t.Logf("%d acknowledged writes over 3 kills, all present", len(acked))
+}
+
+// TestPermissionDenied: an index folder the user cannot read is "permission denied", not "no index". As root
+// (CI), the binary runs as the unprivileged user 65534 through setpriv.
+func TestPermissionDenied(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "db")
+	if out, err := exec.Command(bin, "index", "--db", db, filepath.Join("..", "..", "testdata", "doj-press-releases.jsonl")).CombinedOutput(); err != nil {
+		t.Fatalf("index: %v %s", err, out)
+	}
+	os.Chmod(dir, 0o755)
+	os.Chmod(db, 0o700)
+	var cmd *exec.Cmd
+	switch {
+	case os.Geteuid() != 0:
+		os.Chmod(db, 0)
+		defer os.Chmod(db, 0o700)
+		cmd = exec.Command(bin, "stats", "--db", db)
+	default:
+		setpriv, err := exec.LookPath("setpriv")
+		if err != nil {
+			t.Skip("root without setpriv: cannot run as another user")
+		}
+		// The binary must be reachable by that user.
+		os.Chmod(filepath.Dir(bin), 0o755)
+		cmd = exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", bin, "stats", "--db", db)
+	}
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "permission denied") || strings.Contains(string(out), "no index") {
+		t.Fatalf("stats of an unreadable index: %v\n%s", err, out)
 	}
 }

@@ -311,26 +311,15 @@ func (h *Handler) query(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var body struct {
-		ID   string  `json:"id"`
-		Text *string `json:"text"`
-	}
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(&body); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return errorf(http.StatusBadRequest, "invalid JSON: %v", err)
-	}
-	if body.Text == nil {
-		return errorf(http.StatusBadRequest, `missing "text"`)
-	}
-	ms, err := h.ix.QueryDoc(r.Context(), &neardup.Doc{ID: body.ID, Text: *body.Text}, t, top)
+	d, err := textBody(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, neardup.QueryResult{ID: body.ID, Matches: nonNil(ms)})
+	ms, err := h.ix.QueryDoc(r.Context(), d, t, top)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, neardup.QueryResult{ID: d.ID, Matches: nonNil(ms)})
 	return nil
 }
 
@@ -353,21 +342,11 @@ func (h *Handler) passages(w http.ResponseWriter, r *http.Request) error {
 // postPassages reports the passages of a text given in the body, {"text": ..., "id"?}, as GET
 // /v1/articles/{id}/passages does for an indexed article (with word-tight spans).
 func (h *Handler) postPassages(w http.ResponseWriter, r *http.Request) error {
-	var body struct {
-		ID   string  `json:"id"`
-		Text *string `json:"text"`
+	d, err := textBody(r)
+	if err != nil {
+		return err
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return errorf(http.StatusBadRequest, "invalid JSON: %v", err)
-	}
-	if body.Text == nil {
-		return errorf(http.StatusBadRequest, `missing "text"`)
-	}
-	rep, err := h.ix.PassagesDoc(r.Context(), &neardup.Doc{ID: body.ID, Text: *body.Text})
+	rep, err := h.ix.PassagesDoc(r.Context(), d)
 	if err != nil {
 		return err
 	}
@@ -386,4 +365,23 @@ func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
 		Params store.Params `json:"params"`
 	}{st, h.ix.Params()})
 	return nil
+}
+
+// textBody reads a body {"text": ..., "id"?} into a document.
+func textBody(r *http.Request) (*neardup.Doc, error) {
+	var body struct {
+		ID   string  `json:"id"`
+		Text *string `json:"text"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, err
+		}
+		return nil, errorf(http.StatusBadRequest, "invalid JSON: %v", err)
+	}
+	if body.Text == nil {
+		return nil, errorf(http.StatusBadRequest, `missing "text"`)
+	}
+	return &neardup.Doc{ID: body.ID, Text: *body.Text}, nil
 }
