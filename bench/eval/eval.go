@@ -89,12 +89,13 @@ func Run(docs []*neardup.Doc, thresholds []float64) ([]Row, error) {
 				pairs = append(pairs, p)
 			}
 		}
-		rows = append(rows, score(t, len(docs), pairs, clusters, time.Since(start).Seconds()))
+		rows = append(rows, Score(t, len(docs), pairs, clusters, time.Since(start).Seconds()))
 	}
 	return rows, nil
 }
 
-func score(t float64, n int, pairs []truth.Pair, clusters [][]int, secs float64) Row {
+// Score compares clusters (lists of doc indexes) of n docs with the truth pairs at threshold t.
+func Score(t float64, n int, pairs []truth.Pair, clusters [][]int, secs float64) Row {
 	r := Row{Threshold: t, TruthPairs: len(pairs), Seconds: secs}
 	ours := make([]int, n) // cluster number + 1, 0 for none
 	for c, m := range clusters {

@@ -128,6 +128,8 @@ type Page struct {
 	Date  string // the page's published date (RFC 3339), "" when not found
 	// Charset is the encoding the page was decoded from.
 	Charset string
+	// URL is the page's own URL as it declares it (<link rel="canonical">, og:url), "" when it declares none.
+	URL string
 }
 
 // Extract decodes an HTML page to UTF-8 (the charset from the HTTP header, else the page's <meta>, else
@@ -161,6 +163,7 @@ func Extract(body []byte, headerCharset, pageURL string) (page *Page, err error)
 	if err != nil {
 		return nil, err
 	}
+	declared := declaredURL(doc, u)
 	parser := readability.NewParser()
 	art, err := parser.ParseAndMutate(doc, u)
 	if err != nil {
@@ -170,7 +173,7 @@ func Extract(body []byte, headerCharset, pageURL string) (page *Page, err error)
 	if err := art.RenderText(&text); err != nil {
 		return nil, err
 	}
-	p := &Page{Title: strings.TrimSpace(cleanText(art.Title())), Text: normaliseParagraphs(cleanText(text.String())), Charset: name}
+	p := &Page{Title: strings.TrimSpace(cleanText(art.Title())), Text: normaliseParagraphs(cleanText(text.String())), Charset: name, URL: declared}
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		p.Date = t.UTC().Format(time.RFC3339)
 	}

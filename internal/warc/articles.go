@@ -72,8 +72,12 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 		if date == "" {
 			date = c.rec.Header.Get("WARC-Date")
 		}
+		site := Site(c.target)
+		if site == "" {
+			site = Site(page.URL)
+		}
 		extra, _ := json.Marshal(map[string]any{"warc": file, "warc_offset": c.rec.Offset, "charset": page.Charset,
-			"payload_digest": c.rec.Header.Get("WARC-Payload-Digest")})
+			"payload_digest": c.rec.Header.Get("WARC-Payload-Digest"), "site": site})
 		return &neardup.Doc{ID: id, Title: page.Title, URL: c.target, Date: date, Text: page.Text, Extra: extra,
 			ContentKey: c.rec.Header.Get("WARC-Payload-Digest")}
 	}
