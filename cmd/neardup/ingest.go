@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/furniture"
 	"github.com/neardup/neardup/internal/warc"
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/shingle"
@@ -33,6 +35,8 @@ type buildFlags struct {
 	format     string
 	idFrom     string
 	syncWrites bool
+	// keepFurniture leaves site furniture in the text of HTML and WARC pages.
+	keepFurniture bool
 }
 
 // register adds the index-creation and input flags.
@@ -46,6 +50,7 @@ func (b *buildFlags) registerInput(fs *pflag.FlagSet) {
 	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently), text (each file one article, its id the path), html (saved HTML pages, or folders of them: main text extracted, id the path) or warc (HTML responses of .warc/.warc.gz files; files so named are read as warc whatever this says)")
 	fs.StringVar(&b.idFrom, "id", "url", "warc article ids: url (the normalised target URI) or record (the WARC-Record-ID)")
 	fs.IntVar(&b.workers, "workers", 0, "hashing goroutines (0: one per core)")
+	fs.BoolVar(&b.keepFurniture, "keep-furniture", false, "html and warc input: index the extracted text as it is, site furniture included (see neardup help furniture)")
 }
 
 // registerIndex adds the flags that apply to the index: its parameters when it is created, retention and sync.
@@ -238,58 +243,7 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 				return readCtx.Err()
 			}
 		}
-		if b.format == "html" {
-			files = htmlFiles(e, files, func() { rejected.Add(1) })
-		}
-		for _, name := range files {
-			if b.format == "html" {
-				if d := readHTML(e, name, &read); d == nil {
-					rejected.Add(1)
-				} else if send(d) != nil {
-					return
-				}
-				continue
-			}
-			if b.format == "warc" || strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".warc.gz") {
-				if err := ws.read(e, ix, name, warc.IDFrom(b.idFrom), &read, send); err != nil {
-					return
-				}
-				continue
-			}
-			rc, _, err := neardup.OpenInput(name, e.stdin, &read)
-			if err != nil {
-				fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
-				rejected.Add(1)
-				continue
-			}
-			var r io.Reader = rc
-			if b.format == "text" {
-				data, err := io.ReadAll(r)
-				rc.Close()
-				if err != nil {
-					e.errorf("%s: %v", name, err)
-					rejected.Add(1)
-					continue
-				}
-				if send(&neardup.Doc{ID: name, Text: string(data)}) != nil {
-					return
-				}
-				continue
-			}
-			err = neardup.ReadJSONL(r, name, send, func(ie *neardup.InputError) {
-				fmt.Fprintln(e.stderr, ie.Error())
-				rejected.Add(1)
-			})
-			rc.Close()
-			if errors.Is(err, context.Canceled) || readCtx.Err() != nil {
-				return
-			}
-			if err != nil {
-				// A read error part way (a truncated or corrupt gzip stream): what came before is indexed.
-				fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
-				rejected.Add(1)
-			}
-		}
+		readInputs(readCtx, e, b, ix.HasContent, files, &read, &rejected, &ws, send, nil)
 	}()
 	start := time.Now()
 	prog := newProgress(e.stderr, total, &read)
@@ -319,4 +273,107 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 
 func storeOptions(b *buildFlags) store.Options {
 	return store.Options{Retention: b.retention, SyncWrites: b.syncWrites}
+}
+
+// readInputs reads the input files as articles, handing each to send in input order, and reports unreadable
+// input on stderr (counted in rejected; WARC records in ws). Pages of HTML and WARC input are held until every
+// file is read, then cleared of their site furniture (unless --keep-furniture) and sent; furniture, if set, is
+// told what each page lost. It stops when send fails (the run was cancelled).
+func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) bool, files []string, read, rejected *atomic.Int64, ws *warcTotals,
+	send func(*neardup.Doc) error, furniture func(d *neardup.Doc, gone []string)) {
+	var held []*neardup.Doc
+	crawl := send
+	if !b.keepFurniture {
+		crawl = func(d *neardup.Doc) error {
+			held = append(held, d)
+			return ctx.Err()
+		}
+	}
+	if b.format == "html" {
+		files = htmlFiles(e, files, func() { rejected.Add(1) })
+		if readHTMLFiles(e, files, read, rejected, crawl) != nil {
+			return
+		}
+		files = nil
+	}
+	for _, name := range files {
+		if b.format == "warc" || strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".warc.gz") {
+			if err := ws.read(e, known, name, warc.IDFrom(b.idFrom), read, crawl); err != nil {
+				return
+			}
+			continue
+		}
+		rc, _, err := neardup.OpenInput(name, e.stdin, read)
+		if err != nil {
+			fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
+			rejected.Add(1)
+			continue
+		}
+		var r io.Reader = rc
+		if b.format == "text" {
+			data, err := io.ReadAll(r)
+			rc.Close()
+			if err != nil {
+				e.errorf("%s: %v", name, err)
+				rejected.Add(1)
+				continue
+			}
+			if send(&neardup.Doc{ID: name, Text: string(data)}) != nil {
+				return
+			}
+			continue
+		}
+		err = neardup.ReadJSONL(r, name, send, func(ie *neardup.InputError) {
+			fmt.Fprintln(e.stderr, ie.Error())
+			rejected.Add(1)
+		})
+		rc.Close()
+		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			// A read error part way (a truncated or corrupt gzip stream): what came before is indexed.
+			fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
+			rejected.Add(1)
+		}
+	}
+	if len(held) == 0 {
+		return
+	}
+	stripFurniture(held, furniture)
+	for _, d := range held {
+		if send(d) != nil {
+			return
+		}
+	}
+}
+
+// stripFurniture takes site furniture out of the texts of crawled pages, learnt from the pages together
+// (package furniture). An exact copy given without its text (a WARC payload already indexed) is left as it is.
+func stripFurniture(docs []*neardup.Doc, told func(d *neardup.Doc, gone []string)) {
+	var pages []furniture.Page
+	var idx []int
+	for i, d := range docs {
+		if d.Text == "" {
+			continue
+		}
+		pages = append(pages, furniture.Page{Site: siteOf(d), Text: d.Text})
+		idx = append(idx, i)
+	}
+	for j, r := range furniture.Strip(pages, furniture.Rule{}) {
+		d := docs[idx[j]]
+		d.Text = r.Text
+		if told != nil {
+			told(d, r.Furniture)
+		}
+	}
+}
+
+// siteOf returns the site recorded in a crawled page's metadata.
+func siteOf(d *neardup.Doc) string {
+	var m struct {
+		Site string `json:"site"`
+	}
+	json.Unmarshal(d.Extra, &m)
+	return m.Site
 }

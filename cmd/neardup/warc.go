@@ -1,14 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/warc"
@@ -27,7 +33,7 @@ type warcTotals struct {
 
 // read hands the articles of one WARC file to send, reporting unreadable records as FILE:OFFSET: reason. It
 // returns send's error (the run was cancelled).
-func (w *warcTotals) read(e *env, ix *neardup.Index, name string, idFrom warc.IDFrom, read *atomic.Int64, send func(*neardup.Doc) error) error {
+func (w *warcTotals) read(e *env, known func(string) bool, name string, idFrom warc.IDFrom, read *atomic.Int64, send func(*neardup.Doc) error) error {
 	if w.records == nil {
 		w.records, w.skipped = map[string]int{}, map[string]int{}
 	}
@@ -45,7 +51,7 @@ func (w *warcTotals) read(e *env, ix *neardup.Index, name string, idFrom warc.ID
 		r = f
 	}
 	w.files++
-	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, name, warc.Options{IDFrom: idFrom, Known: ix.HasContent}, send, func(re *warc.RecordError) {
+	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, name, warc.Options{IDFrom: idFrom, Known: known}, send, func(re *warc.RecordError) {
 		fmt.Fprintf(e.stderr, "%s:%d: %s\n", name, re.Offset, re.Reason)
 		w.errors++
 	})
@@ -106,7 +112,7 @@ func htmlFiles(e *env, names []string, bad func()) []string {
 		}
 		filepath.WalkDir(name, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
-				if ext := strings.ToLower(filepath.Ext(p)); ext == ".html" || ext == ".htm" {
+				if l := strings.ToLower(p); strings.HasSuffix(l, ".html") || strings.HasSuffix(l, ".htm") || strings.HasSuffix(l, ".html.gz") || strings.HasSuffix(l, ".htm.gz") {
 					out = append(out, p)
 				}
 			}
@@ -116,18 +122,70 @@ func htmlFiles(e *env, names []string, bad func()) []string {
 	return out
 }
 
-// readHTML turns one saved HTML page into an article, or reports why it cannot and returns nil.
-func readHTML(e *env, name string, read *atomic.Int64) *neardup.Doc {
+// readHTMLFiles turns saved HTML pages into articles on every core, handing them to send in file order; a page
+// without article text is reported and counted in rejected. It returns send's error.
+func readHTMLFiles(e *env, names []string, read, rejected *atomic.Int64, send func(*neardup.Doc) error) error {
+	const batch = 64
+	for len(names) > 0 {
+		n := min(batch, len(names))
+		docs := make([]*neardup.Doc, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					docs[i], errs[i] = readHTML(names[i], read)
+				}
+			}()
+		}
+		for i := range n {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i := range n {
+			if errs[i] != nil {
+				e.errorf("%s", trimPrefixes(errs[i].Error()))
+				rejected.Add(1)
+				continue
+			}
+			if err := send(docs[i]); err != nil {
+				return err
+			}
+		}
+		names = names[n:]
+	}
+	return nil
+}
+
+// readHTML turns one saved HTML page (gzipped or not) into an article. Its site is the registered domain of the
+// URL the page declares (canonical, og:url), or else the folder holding the file.
+func readHTML(name string, read *atomic.Int64) (*neardup.Doc, error) {
 	body, err := os.ReadFile(name)
 	if err != nil {
-		e.errorf("%v", err)
-		return nil
+		return nil, err
 	}
 	read.Add(int64(len(body)))
+	if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		if body, err = io.ReadAll(io.LimitReader(zr, warc.MaxBlock)); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+	}
 	page, err := warc.Extract(body, "", "file://"+filepath.ToSlash(name))
 	if err != nil || strings.TrimSpace(page.Text) == "" {
-		e.errorf("%s: no article text found", name)
-		return nil
+		return nil, fmt.Errorf("%s: no article text found", name)
 	}
-	return &neardup.Doc{ID: name, Title: page.Title, Date: page.Date, Text: page.Text}
+	site := warc.Site(page.URL)
+	if site == "" {
+		site = "folder:" + filepath.ToSlash(filepath.Dir(name))
+	}
+	extra, _ := json.Marshal(map[string]any{"file": name, "site": site})
+	return &neardup.Doc{ID: name, Title: page.Title, URL: page.URL, Date: page.Date, Text: page.Text, Extra: extra}, nil
 }

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/neardup/neardup"
+	"github.com/spf13/pflag"
+)
+
+type extractOpts struct {
+	build     buildFlags
+	furniture bool
+}
+
+func init() {
+	commands = append(commands, &command{
+		name:  "extract",
+		usage: "[--format html|warc|jsonl|text] [--furniture] FILE...",
+		short: "print the articles index would index, as JSON Lines, without an index",
+		long: `Reads FILEs as neardup index does (WARC files, --format html pages or folders of them, gzipped
+pages *.html.gz too, JSON Lines, text) and prints, one JSON line each, exactly the articles index would
+index, without touching an index:
+
+  {"id": "https://www.example.com/story", "url": "...", "title": "...", "date": "...",
+   "site": "example.com", "text": "...", "warc": "crawl.warc.gz", "warc_offset": 1234}
+
+site is the registered domain of the page's URL (for saved pages, the URL the page declares, else
+"folder:" and the folder holding the file). From HTML and WARC input the text is the page's main text
+without the site's furniture: blocks of text the site repeats on pages that tell different stories
+(neardup help furniture); --keep-furniture leaves them in, and --furniture adds "furniture", the
+blocks taken out. Pages are held until every file is read: the furniture is learnt from all of them.
+A summary goes to stderr.`,
+		flags: func(fs *pflag.FlagSet, e *env) any {
+			o := &extractOpts{}
+			o.build.registerInput(fs)
+			fs.BoolVar(&o.furniture, "furniture", false, `also print "furniture": the blocks taken out of each page`)
+			return o
+		},
+		run: runExtract,
+	})
+}
+
+// extracted is one line of neardup extract.
+type extracted struct {
+	ID         string   `json:"id"`
+	URL        string   `json:"url,omitempty"`
+	Title      string   `json:"title,omitempty"`
+	Date       string   `json:"date,omitempty"`
+	Site       string   `json:"site,omitempty"`
+	Text       string   `json:"text"`
+	File       string   `json:"file,omitempty"`
+	WARC       string   `json:"warc,omitempty"`
+	WARCOffset *int64   `json:"warc_offset,omitempty"`
+	Furniture  []string `json:"furniture,omitempty"`
+}
+
+func runExtract(ctx context.Context, e *env, opts any, args []string) int {
+	o := opts.(*extractOpts)
+	if len(args) == 0 {
+		return usageError(e, "extract", "no input files (use - for stdin)")
+	}
+	if code := checkInputs(e, "extract", &o.build, args); code != exitOK {
+		return code
+	}
+	start := time.Now()
+	out := bufio.NewWriterSize(e.stdout, 1<<16)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	gone := map[*neardup.Doc][]string{}
+	var tell func(d *neardup.Doc, g []string)
+	if o.furniture {
+		tell = func(d *neardup.Doc, g []string) { gone[d] = g }
+	}
+	var read, rejected atomic.Int64
+	var ws warcTotals
+	n := 0
+	var werr error
+	send := func(d *neardup.Doc) error {
+		var m struct {
+			Site       string `json:"site"`
+			File       string `json:"file"`
+			WARC       string `json:"warc"`
+			WARCOffset *int64 `json:"warc_offset"`
+		}
+		json.Unmarshal(d.Extra, &m)
+		if werr = enc.Encode(extracted{ID: d.ID, URL: d.URL, Title: d.Title, Date: d.Date, Site: m.Site, Text: d.Text,
+			File: m.File, WARC: m.WARC, WARCOffset: m.WARCOffset, Furniture: gone[d]}); werr != nil {
+			return werr
+		}
+		n++
+		return ctx.Err()
+	}
+	readInputs(ctx, e, &o.build, nil, args, &read, &rejected, &ws, send, tell)
+	if werr == nil {
+		werr = out.Flush()
+	}
+	ws.report(e)
+	bad := int(rejected.Load()) + ws.errors
+	fmt.Fprintf(e.stderr, "neardup: %d articles extracted, %d rejected (%.2f s)\n", n, bad, time.Since(start).Seconds())
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		e.errorf("interrupted")
+		return exitInterrupted
+	case werr != nil:
+		e.errorf("write: %v", werr)
+		return exitError
+	case bad > 0:
+		return exitRejected
+	}
+	return exitOK
+}
