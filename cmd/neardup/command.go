@@ -88,7 +88,8 @@ COMMANDS
 	}
 	fmt.Fprint(w, `
 The index is a folder: --db DIR, default ./neardup.db, or $NEARDUP_DB when set.
-Run "neardup COMMAND --help" for a command's flags and output, "neardup --version" for the version.
+Run "neardup COMMAND --help" for a command's flags and output, "neardup help furniture" for how crawled
+pages are cleared of site furniture, "neardup --version" for the version.
 
 Quick start:
   neardup dedupe testdata/doj-press-releases.jsonl     index the sample and print its clusters
@@ -109,6 +110,10 @@ func run(ctx context.Context, args []string, e *env) int {
 		return exitOK
 	case "help", "-h", "--help":
 		if len(args) > 1 {
+			if t, ok := topics[args[1]]; ok {
+				fmt.Fprint(e.stdout, t)
+				return exitOK
+			}
 			return run(ctx, []string{args[1], "--help"}, e)
 		}
 		usage(e.stdout)
@@ -136,6 +141,31 @@ func run(ctx context.Context, args []string, e *env) int {
 	e.errorf("unknown command %q", args[0])
 	usage(e.stderr)
 	return exitError
+}
+
+// topics are help texts that are not commands: "neardup help TOPIC".
+var topics = map[string]string{
+	"furniture": `Site furniture: the blocks of text a site repeats around its articles (navigation and related-story
+lists, newsletter and share boxes, a column's byline, footers) that the article extractor kept. From
+HTML and WARC input, index, dedupe and extract take them out of each page's text before it is shingled,
+so the same wire story on forty sites is one cluster, and two stories of one site are not near-duplicates
+because of what the site puts around them. Plain-text input (JSON Lines, --format text) is left as it is.
+
+The rule. A page's text is split into blocks (its paragraphs). A page's site is the registered domain of
+its URL (the WARC-Target-URI; for saved pages the URL the page declares with <link rel="canonical"> or
+og:url, else the folder holding the file). Within a site, a block is furniture when it is on at least 3
+pages, and on at least 5% of the site's pages, that tell different stories: two pages tell one story
+when the blocks they share hold at least half of the words of all their blocks, so a paragraph a story
+keeps through its updates stays. A block on 5 or more distinct pages of a site is furniture whatever
+they tell, and a text served under 5 or more URLs of a site is furniture as a whole (a consent wall, or
+a template the extractor took for every article): such a page is indexed without text and matches
+nothing. Pages of one site with the same text (one story under a few URLs) count once.
+
+The rule is learnt from all the pages of one run (a run holds its pages until every file is read), so
+within a run the result does not depend on the order pages arrive in. It is not kept in the index:
+pages indexed by an earlier run keep the text they were given then. --keep-furniture turns it off;
+neardup extract --furniture shows what each page lost. Measured in bench/README.md ("The crawl path").
+`,
 }
 
 // dbFlag registers --db with its default from $NEARDUP_DB.

@@ -7,14 +7,18 @@
 //
 // A page's text is split into blocks (its paragraphs: lines separated by blank lines). A block is identified by
 // its words (normalised and case-folded as shingle does, punctuation and spacing ignored). Within one site (the
-// registered domain of the page's URL), a block is furniture when it appears on at least MinPages pages, and on at
-// least Share of the site's pages, that tell different stories (a text served under MinCopies or more URLs of a
-// site is furniture as a whole): two pages tell one story when the blocks they
-// share hold at least half of the words of all their blocks. So a paragraph that a story keeps through its updates is not furniture however many versions of
-// the story there are, while a sidebar shared by pages of different stories is. Pages of one site with the same text (one story crawled under several URLs)
-// count once. A page whose every block is furniture (the extractor kept the site's boxes and missed the story)
-// is left without text, so it matches nothing rather than every other page of its site; a site of fewer than
-// MinPages distinct pages has no furniture.
+// registered domain of the page's URL):
+//
+//   - a block is furniture when it is on at least MinPages pages, and on at least Share of the site's pages,
+//     that tell different stories. Two pages tell one story when the blocks they share hold at least half of
+//     the words of all their blocks: a paragraph a story keeps through its updates is not furniture, while a
+//     sidebar shared by pages of different stories is;
+//   - a block on MinCopies or more distinct pages is furniture whatever they tell, and a text served under
+//     MinCopies or more URLs is furniture as a whole (a consent wall, or a template the extractor took for
+//     every article);
+//   - pages with the same text (one story under a few URLs) count once;
+//   - a page whose every block is furniture is left without text, so that it matches nothing rather than every
+//     other page of its site; a site of fewer than MinPages distinct pages has no furniture.
 //
 // The counts are over the pages given together (one `neardup index` run), so the result does not depend on the
 // order the pages arrive in.
@@ -136,6 +140,12 @@ func Strip(pages []Page, r Rule) []Result {
 		f := map[uint64]bool{}
 		weight := func(k uint64) float64 { return float64(words[k]) }
 		for k, hs := range holders {
+			if len(hs) >= max(MinCopies, need) {
+				// On this many distinct pages a block is the site's even if they read alike: a template the
+				// extractor took for each page's article, with a line of its own per page.
+				f[k] = true
+				continue
+			}
 			var reps []int
 			for _, i := range hs {
 				same := false
@@ -185,9 +195,10 @@ func Strip(pages []Page, r Rule) []Result {
 	return out
 }
 
-// MinCopies is the number of URLs of one site with the same text from which that text is the site's furniture
-// (a consent wall, a subscription box, a template taken for the article) rather than one story under several
-// addresses (an article, its AMP and print pages and a tracking variant are four).
+// MinCopies is the number of URLs of one site with the same text, or the number of distinct pages holding a
+// block, from which it is the site's furniture whatever the pages read like (a consent wall, a subscription box,
+// a template taken for the article) rather than one story under several addresses or versions (an article, its
+// AMP and print pages and a tracking variant are four; so are a story and three updates).
 const MinCopies = 5
 
 // sameStory is the word-weighted block similarity at or above which two pages holding a block tell one story.
