@@ -363,6 +363,11 @@ func stripFurniture(docs []*neardup.Doc, told func(d *neardup.Doc, gone []string
 	for j, r := range furniture.Strip(pages, furniture.Rule{}) {
 		d := docs[idx[j]]
 		d.Text = r.Text
+		if d.Text == "" {
+			// All furniture: an empty article, not an exact copy given without its text (which is what an
+			// empty text with a content key means); a later capture of the same payload is extracted again.
+			d.ContentKey = ""
+		}
 		if told != nil {
 			told(d, r.Furniture)
 		}
