@@ -1,0 +1,116 @@
+// Command extraction scores neardup's main-text extraction on the real pages of ../shared/data/html: for each
+// page, the share of its "with" snippets the extracted text keeps and the share of its "without" snippets it
+// drops, over all pages and over one half of the sites (see bench/crawl.HalfOf), with pages per second.
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/neardup/neardup/bench/crawl"
+	"github.com/neardup/neardup/internal/warc"
+)
+
+type expectation struct {
+	URL     string   `json:"url"`
+	File    string   `json:"file"`
+	With    []string `json:"with"`
+	Without []string `json:"without"`
+}
+
+func main() {
+	dir := flag.String("html", filepath.Join("..", "shared", "data", "html"), "the pages and expectations.jsonl")
+	half := flag.String("half", "all", "pages of: all, tune or held sites")
+	flag.Parse()
+	f, err := os.Open(filepath.Join(*dir, "expectations.jsonl"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "extraction:", err)
+		os.Exit(2)
+	}
+	var exs []expectation
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var ex expectation
+		if json.Unmarshal(sc.Bytes(), &ex) != nil {
+			continue
+		}
+		site := warc.Site(ex.URL)
+		if *half == "tune" && crawl.HalfOf(site) != crawl.Tune || *half == "held" && crawl.HalfOf(site) != crawl.Held {
+			continue
+		}
+		exs = append(exs, ex)
+	}
+	bodies := make([][]byte, len(exs))
+	for i, ex := range exs {
+		bodies[i], _ = gunzip(filepath.Join(*dir, "pages", ex.File))
+	}
+	texts := make([]string, len(exs))
+	start := time.Now()
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if p, err := warc.Extract(bodies[i], "", exs[i].URL); err == nil {
+					texts[i] = p.Text
+				}
+			}
+		}()
+	}
+	for i := range exs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	secs := time.Since(start).Seconds()
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	var with, withKept, without, withoutDropped int
+	for i, ex := range exs {
+		t := norm(texts[i])
+		for _, s := range ex.With {
+			with++
+			if strings.Contains(t, norm(s)) {
+				withKept++
+			}
+		}
+		for _, s := range ex.Without {
+			without++
+			if !strings.Contains(t, norm(s)) {
+				withoutDropped++
+			}
+		}
+	}
+	// Snippet recall and precision as the trafilatura comparison counts them: a kept "with" is a true positive,
+	// a kept "without" a false positive, a dropped "with" a false negative.
+	tp, fp, fn := withKept, without-withoutDropped, with-withKept
+	p := float64(tp) / float64(tp+fp)
+	r := float64(tp) / float64(tp+fn)
+	fmt.Printf("%d pages (%s): with kept %d/%d, without dropped %d/%d; precision %.4f recall %.4f F1 %.4f; %.0f pages/s on %d cores (%.0f a core)\n",
+		len(exs), *half, withKept, with, withoutDropped, without, p, r, 2*p*r/(p+r), float64(len(exs))/secs, runtime.GOMAXPROCS(0), float64(len(exs))/secs/float64(runtime.GOMAXPROCS(0)))
+}
+
+func gunzip(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
