@@ -112,6 +112,9 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, o *AddOptions) (AddS
 				if err == nil {
 					a, err = ix.prepare(w, j.d)
 				}
+				if err == nil && ix.p.Text && a.Text == nil {
+					a.Text = compressText(j.d.Text)
+				}
 				results <- result{j.seq, a, j.d.ID, err}
 			}
 		}()

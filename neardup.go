@@ -53,6 +53,8 @@ type Config struct {
 	Threshold float64
 	// Passages indexes each article's passages too, for `neardup passages` (default off: it triples the index).
 	Passages bool
+	// NoText leaves the articles' texts out of the index (default: kept, zstd-compressed; see text.go).
+	NoText bool
 }
 
 // Defaults.
@@ -106,6 +108,7 @@ func (c Config) params() (store.Params, error) {
 		Threshold:   c.Threshold,
 		Bands:       lsh.Bands,
 		Rows:        lsh.Rows,
+		Text:        !c.NoText,
 	}
 	if c.Passages {
 		// Passages are banded 2 × 1 (the first two slots of a k = 16 signature: two min-hash anchors): a pair of
@@ -138,6 +141,9 @@ func (c Config) matches(dir string, p store.Params) error {
 	}
 	if c.Passages && p.PassageK == 0 {
 		diff = append(diff, "no passages, asked for passages")
+	}
+	if c.NoText && p.Text {
+		diff = append(diff, "texts, asked for none")
 	}
 	if len(diff) > 0 {
 		return fmt.Errorf("%w: %s was built with %s", store.ErrParams, dir, strings.Join(diff, ", "))

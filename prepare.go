@@ -99,6 +99,14 @@ func (ix *Index) prepare(w *worker, d *Doc) (*store.Article, error) {
 				TextLen: src.TextLen, Digest: digest(d), Set: src.Set, Full: src.Full, Size: src.Size,
 				Bands: src.Bands, Passages: src.Passages, ContentKey: key,
 			}
+			if ix.p.Text {
+				// The copy's text is its source's: the same bytes, extracted the same way.
+				if t, err := ix.st.Text(store.DocNum(src.ID)); err == nil {
+					a.Text = t
+				} else if d.Text != "" {
+					a.Text = compressText(d.Text)
+				}
+			}
 			if a.Title == "" {
 				a.Title = src.Title
 			}

@@ -541,6 +541,24 @@ func (s *Store) diskUsage() (int64, error) {
 	return n, nil
 }
 
+// Text returns the stored text of the article with the docnum as it was given to Put (Article.Text), or
+// ErrNotFound when the article has none (an index without texts, or an article written without).
+func (s *Store) Text(num uint64) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(textKey(nil, num))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		out, err = item.ValueCopy(nil)
+		return err
+	})
+	return out, err
+}
+
 // ByContent returns the article whose source bytes have the content key, or ErrNotFound.
 func (s *Store) ByContent(key uint64) (*Article, error) {
 	var a *Article

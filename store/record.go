@@ -36,6 +36,10 @@ type Article struct {
 	// ContentKey identifies the article's source bytes exactly (a hash of a WARC payload digest, say; 0 for
 	// none): a later article with the same key is an exact copy, found by ByContent without hashing it again.
 	ContentKey uint64
+	// Text, when not nil, is the article's text as the caller encoded it (package neardup: zstd), kept under
+	// its own key beside the record; the record's encoding does not include it. Reads fill it only through
+	// Store.Text.
+	Text []byte
 }
 
 // Passage is a span of an article's text, end exclusive, with the LSH band keys of its own signature and its

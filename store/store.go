@@ -19,8 +19,13 @@ import (
 	"github.com/dgraph-io/badger/v4/options"
 )
 
-// FormatVersion is the version of the on-disk layout; an index of another version is refused.
-const FormatVersion = 1
+// FormatVersion is the version of the on-disk layout a new index is written in; an index of a version this build
+// does not read is refused. Version 2 added the stored texts (t keys, Params.Text); a version 1 index is read and
+// written as it is, without texts.
+const FormatVersion = 2
+
+// readsFormat reports whether this build reads an index of format v.
+func readsFormat(v int) bool { return v == 1 || v == 2 }
 
 // Params are the parameters an index was built with. They are written when the index is created and checked at
 // every later open: signatures and band keys made with other parameters would silently match nothing.
@@ -39,6 +44,8 @@ type Params struct {
 	PassageRows   int     `json:"passage_rows"`
 	PassageMin    int     `json:"passage_min_tokens"`
 	PassageWindow int     `json:"passage_window"`
+	// Text says the index keeps each article's text (zstd-compressed, a t key beside the record).
+	Text bool `json:"text,omitempty"`
 }
 
 func (p Params) String() string {
@@ -107,6 +114,7 @@ type Store struct {
 //	b bandkey(8) docnum(8)          → empty: the article is in this band bucket
 //	p bandkey(8) docnum(8) index(4) → empty: the article's passage index is in this bucket
 //	c contentkey(8)                 → docnum(8): the article with these exact source bytes
+//	t docnum(8)                     → the article's text, zstd-compressed (format 2, Params.Text)
 //	m counts                        → article, band-posting and passage-posting counts (counts.go)
 //
 // docnum is xxhash64 of the article id, so a re-run of the same input writes the same keys.
@@ -116,7 +124,12 @@ const (
 	prefixBand    = 'b'
 	prefixPassage = 'p'
 	prefixContent = 'c'
+	prefixText    = 't'
 )
+
+func textKey(dst []byte, n uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(dst, prefixText), n)
+}
 
 func contentKey(dst []byte, key uint64) []byte {
 	return binary.BigEndian.AppendUint64(append(dst, prefixContent), key)
@@ -292,9 +305,9 @@ func Open(dir string, o *Options) (*Store, error) {
 		}
 		s.params = p
 	}
-	if s.params.Format != FormatVersion {
+	if !readsFormat(s.params.Format) {
 		db.Close()
-		return nil, fmt.Errorf("%w: format %d, this build reads %d", ErrParams, s.params.Format, FormatVersion)
+		return nil, fmt.Errorf("%w: format %d, this build reads formats 1 and %d", ErrParams, s.params.Format, FormatVersion)
 	}
 	return s, nil
 }

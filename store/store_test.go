@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -588,5 +589,78 @@ func TestVerify(t *testing.T) {
 	}
 	if err := s.Verify(); err == nil || !strings.Contains(err.Error(), "postings, but") {
 		t.Errorf("extra posting: %v", err)
+	}
+}
+
+// TestTextKept: an article's text lives under its own key, replaced and deleted with the article.
+func TestTextKept(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	a := article("a", Set{1, 2}, 1, 2)
+	a.Text = []byte("compressed text v1")
+	if _, err := s.Put(a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Text(DocNum("a")); err != nil || string(got) != "compressed text v1" {
+		t.Fatalf("text: %q %v", got, err)
+	}
+	b := article("a", Set{3}, 3, 4)
+	b.Text = []byte("compressed text v2")
+	if _, err := s.Put(b); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Text(DocNum("a")); err != nil || string(got) != "compressed text v2" {
+		t.Fatalf("replaced text: %q %v", got, err)
+	}
+	c := article("a", Set{5}, 5, 6) // replaced by a version without text
+	if _, err := s.Put(c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Text(DocNum("a")); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("text of a version given without one: %v", err)
+	}
+	c2 := article("a", Set{7}, 7, 8)
+	c2.Text = []byte("v4")
+	if _, err := s.Put(c2); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.Delete("a"); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if _, err := s.Text(DocNum("a")); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("text of a deleted article: %v", err)
+	}
+}
+
+// TestReadsFormat1: an index written before texts were kept (format 1) opens, reads and takes writes; a format
+// this build does not know is refused.
+func TestReadsFormat1(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir, nil)
+	if _, err := s.Put(article("a", Set{1, 2}, 1, 2)); err != nil {
+		t.Fatal(err)
+	}
+	setFormat := func(v int) {
+		p := s.params
+		p.Format = v
+		b, _ := json.Marshal(p)
+		if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(paramsKey, b) }); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+	setFormat(1)
+	s = openTest(t, dir, &Options{})
+	if s.Params().Format != 1 {
+		t.Fatalf("format %d", s.Params().Format)
+	}
+	if _, err := s.Put(article("b", Set{3}, 3, 4)); err != nil {
+		t.Fatalf("write to a format 1 index: %v", err)
+	}
+	if _, err := s.Get("a"); err != nil {
+		t.Fatal(err)
+	}
+	setFormat(99)
+	if _, err := Open(dir, &Options{}); !errors.Is(err, ErrParams) {
+		t.Fatalf("format 99: %v", err)
 	}
 }

@@ -349,7 +349,7 @@ func (a *Article) check() error {
 }
 
 func (a *Article) entries() int64 {
-	n := int64(2 + len(a.Bands))
+	n := int64(3 + len(a.Bands)) // record, content key, text
 	for _, p := range a.Passages {
 		n += int64(len(p.Bands))
 	}
@@ -419,7 +419,7 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	}
 	b.buf = a.encode(b.buf[:0])
 	n := a.entries()
-	size := int64(len(b.buf)) + n*(entryCost+30)
+	size := int64(len(b.buf)+len(a.Text)) + n*(entryCost+30)
 	if old != nil {
 		n += old.entries()
 		size += old.entries() * (entryCost + 30)
@@ -454,6 +454,9 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		g.set(contentKey(kb[:0], a.ContentKey), binary.BigEndian.AppendUint64(kb[9:9], num), exp)
 		g.ckeys[a.ContentKey] = struct{}{}
 	}
+	if a.Text != nil {
+		g.set(textKey(kb[:0], num), a.Text, exp)
+	}
 	g.set(docKey(kb[:0], num), b.buf, exp)
 	g.nums[num] = struct{}{}
 	b.s.known[num] = struct{}{}
@@ -484,6 +487,7 @@ func (b *Batch) deletePostings(num uint64, old *Article) error {
 		}
 	}
 	var kb [32]byte
+	g.delete(textKey(kb[:0], num)) // a replacement with a text sets it again, later in the same transaction
 	for _, key := range old.Bands {
 		g.delete(bandKey(kb[:0], key, num))
 	}

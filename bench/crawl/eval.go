@@ -23,6 +23,8 @@ type Options struct {
 	KeepFurniture bool
 	Rule          furniture.Rule
 	Thresholds    []float64
+	// Extract, if set, replaces neardup's main-text extraction (to put another extractor beside it).
+	Extract func(page []byte, url string) string
 }
 
 // Extraction scores extracted texts against the injected bodies by word-5-shingle overlap, summed over pages
@@ -66,7 +68,9 @@ func Evaluate(pages []Page, o Options) (Report, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if page, err := warc.Extract(pages[i].HTML, "utf-8", pages[i].URL); err == nil {
+				if o.Extract != nil {
+					texts[i] = o.Extract(pages[i].HTML, pages[i].URL)
+				} else if page, err := warc.Extract(pages[i].HTML, "utf-8", pages[i].URL); err == nil {
 					texts[i] = page.Text
 				}
 			}

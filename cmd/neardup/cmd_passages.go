@@ -39,8 +39,9 @@ to the words shared; this needs an index created with --passages. A passage foun
 articles is "kind": "boilerplate" (site furniture such as a related-stories block), and "articles"
 counts them; it never merges with a copied passage beside it.
 
-With an ID, the index's own paragraphs of that article are used (it keeps no texts), so spans are
-whole paragraphs.`,
+With an ID, the article's stored text gives the same word-tight spans; an index without texts (built
+with --no-text, or before texts were kept) gives whole paragraphs, from the index's own paragraphs of
+that article.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &passagesOpts{fs: fs}
 			dbFlag(fs, e, &o.db)
@@ -64,7 +65,15 @@ func runPassages(ctx context.Context, e *env, opts any, args []string) int {
 			return fail(e, err, o.db)
 		}
 		defer ix.Close()
-		r, err = ix.PassagesID(ctx, args[0])
+		// With the stored text, the spans are word-tight, as for --file; without, the index's paragraphs.
+		if a, gerr := ix.Get(args[0]); gerr == nil {
+			if ix.Params().PassageK == 0 {
+				e.errorf("note: %s has no passages (build an index with --passages for them); reporting repeats inside the article only", o.db)
+			}
+			r, err = ix.PassagesDoc(ctx, &neardup.Doc{ID: a.ID, Text: a.Text})
+		} else {
+			r, err = ix.PassagesID(ctx, args[0])
+		}
 		switch {
 		case errors.Is(err, neardup.ErrNoPassages):
 			e.errorf("%s was built without passages: passages by ID need an index built with --passages (--file or --text work on any index)", o.db)

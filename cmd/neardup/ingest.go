@@ -30,6 +30,7 @@ type buildFlags struct {
 	seed       uint64
 	threshold  float64
 	passages   bool
+	noText     bool
 	retention  time.Duration
 	workers    int
 	format     string
@@ -62,12 +63,13 @@ func (b *buildFlags) registerIndex(fs *pflag.FlagSet) {
 	fs.StringVar(&b.unit, "shingle-unit", "words", "shingle unit, when the index is created: words or chars")
 	fs.Uint64Var(&b.seed, "seed", neardup.DefaultSeed, "signature seed, when the index is created (not 0)")
 	fs.BoolVar(&b.passages, "passages", false, "also index passages (for neardup passages), when the index is created")
+	fs.BoolVar(&b.noText, "no-text", false, "keep no article texts (neardup show, word-tight passages by ID need them), when the index is created")
 	fs.DurationVar(&b.retention, "retention", 0, "expire articles this long after their date (e.g. 720h); 0 keeps them")
 	fs.BoolVar(&b.syncWrites, "sync", false, "fsync every commit: an acknowledged article survives a power loss too (slower); without it, it survives a killed process")
 }
 
 // paramFlags are the flags that set index parameters.
-var paramFlags = []string{"index-threshold", "k", "shingle-size", "shingle-unit", "seed", "passages"}
+var paramFlags = []string{"index-threshold", "k", "shingle-size", "shingle-unit", "seed", "passages", "no-text"}
 
 // config validates the parameter flags and returns the Config to open the index with: for an existing index,
 // only the flags given, which must match its stored parameters (the index's own are used for the rest).
@@ -88,7 +90,7 @@ func (b *buildFlags) config() (*neardup.Config, error) {
 	case b.retention < 0:
 		return nil, fmt.Errorf("--retention %v: want 0 (keep) or a positive duration", b.retention)
 	}
-	return &neardup.Config{Shingle: shingle.Options{Unit: unit, Size: b.size}, K: b.k, Seed: b.seed, Threshold: b.threshold, Passages: b.passages}, nil
+	return &neardup.Config{Shingle: shingle.Options{Unit: unit, Size: b.size}, K: b.k, Seed: b.seed, Threshold: b.threshold, Passages: b.passages, NoText: b.noText}, nil
 }
 
 // changedParams lists the parameter flags given on the command line.
@@ -140,6 +142,10 @@ func paramsMatch(p store.Params, b *buildFlags, cfg *neardup.Config) error {
 		case "--passages":
 			if b.passages && p.PassageK == 0 {
 				return fmt.Errorf("was built without passages: to index passages, build a new index with --db NEW --passages")
+			}
+		case "--no-text":
+			if b.noText && p.Text {
+				return fmt.Errorf("keeps the articles' texts: --no-text applies only to a new index (use --db NEW)")
 			}
 		case "--k":
 			if cfg.K != p.K {

@@ -35,6 +35,7 @@ type config struct {
 	seed       uint64
 	memProfile string // a heap profile at the end of indexing
 	memTableMB int    // Badger's memtable size; 0 for the store's default
+	noText     bool   // an index without stored texts
 	indexOnly  bool   // no queries, no dedupe
 }
 
@@ -50,6 +51,7 @@ func main() {
 	jsonl := flag.String("jsonl", "", "write the generated articles to this JSONL file (id, title, date, source, text) and stop")
 	flag.BoolVar(&c.indexOnly, "index-only", false, "stop after indexing: no queries, no dedupe")
 	flag.IntVar(&c.memTableMB, "memtable-mb", 0, "Badger memtable size in MiB (0: the store's default)")
+	flag.BoolVar(&c.noText, "no-text", false, "index without stored texts")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -119,7 +121,7 @@ func run(c config) error {
 		defer os.RemoveAll(dir)
 	}
 	res := result{Articles: n, BaseCorpus: filepath.Base(base), GoMaxProcs: runtime.GOMAXPROCS(0)}
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}})
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{NoText: c.noText}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/store"
+	"github.com/spf13/pflag"
+)
+
+type showOpts struct{ db string }
+
+func init() {
+	commands = append(commands, &command{
+		name:  "show",
+		usage: "[--db DIR] ID",
+		short: "print one indexed article with its stored text",
+		long: `Prints the indexed article with the ID as one JSON object:
+
+  {"id": "a1", "title": "...", "url": "...", "date": "...", "meta": {...}, "text": "..."}
+
+meta holds the input's other fields (for WARC input: the file, record offset and site). The text is the
+one the index keeps (the extracted page without its site furniture, for crawled pages); an index
+created with --no-text, or before texts were kept, has none: then show prints the rest and says so on
+stderr, and exits 2.`,
+		flags: func(fs *pflag.FlagSet, e *env) any {
+			o := &showOpts{}
+			dbFlag(fs, e, &o.db)
+			return o
+		},
+		exits: readExits,
+		run: func(ctx context.Context, e *env, opts any, args []string) int {
+			o := opts.(*showOpts)
+			if len(args) != 1 {
+				return usageError(e, "show", "give one article ID")
+			}
+			ix, err := openForRead(o.db)
+			if err != nil {
+				return fail(e, err, o.db)
+			}
+			defer ix.Close()
+			a, err := ix.Get(args[0])
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				e.errorf("%s", notFound(args[0], o.db))
+				return exitError
+			case err != nil && !errors.Is(err, neardup.ErrNoText):
+				return fail(e, err, o.db)
+			}
+			out := struct {
+				ID    string          `json:"id"`
+				Title string          `json:"title,omitempty"`
+				URL   string          `json:"url,omitempty"`
+				Date  string          `json:"date,omitempty"`
+				Meta  json.RawMessage `json:"meta,omitempty"`
+				Text  *string         `json:"text,omitempty"`
+			}{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Meta}
+			if err == nil {
+				out.Text = &a.Text
+			}
+			if werr := writeJSON(e.stdout, out); werr != nil {
+				e.errorf("write: %v", werr)
+				return exitError
+			}
+			if err != nil {
+				e.errorf("%s keeps no text of %q (built with --no-text, or before texts were kept): build a new index to keep them", o.db, neardup.ShortID(args[0]))
+				return exitError
+			}
+			return exitOK
+		},
+	})
+}
