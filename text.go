@@ -1,6 +1,7 @@
 package neardup
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -91,4 +92,31 @@ func StoredText(dir, id string) ([]byte, error) {
 	}
 	defer st.Close()
 	return st.Text(store.DocNum(id))
+}
+
+// Docs calls fn with every indexed article as a document (id, title, url, date, source, metadata and stored
+// text), in docnum order, from one snapshot of the index: what Add needs to index it again with other
+// parameters. It fails with ErrNoText on an index that keeps no texts, and stops at ctx's cancellation or fn's
+// error.
+func (ix *Index) Docs(ctx context.Context, fn func(*Doc) error) error {
+	if !ix.p.Text {
+		return fmt.Errorf("%w: the index was built without texts", ErrNoText)
+	}
+	return ix.st.Each(true, func(num uint64, a *store.Article) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		raw, err := ix.st.Text(num)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%w for %q", ErrNoText, a.ID)
+		}
+		if err != nil {
+			return err
+		}
+		text, err := decompressText(raw)
+		if err != nil {
+			return fmt.Errorf("%w (%q)", err, a.ID)
+		}
+		return fn(&Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Source: a.Source, Extra: a.Extra, Text: text})
+	})
 }

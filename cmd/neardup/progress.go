@@ -57,3 +57,22 @@ func (pr *progress) done() {
 	pr.bar.Abort(true)
 	pr.p.Wait()
 }
+
+// newCountProgress is newProgress for a job counted in articles rather than bytes (neardup rebuild): read counts
+// the articles read of total.
+func newCountProgress(w io.Writer, total int64, read *atomic.Int64) *progress {
+	pr := &progress{read: read}
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return pr
+	}
+	pr.p = mpb.New(mpb.WithOutput(w), mpb.WithAutoRefresh(), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithWidth(30))
+	pr.bar = pr.p.New(total, mpb.BarStyle(),
+		mpb.PrependDecorators(decor.CountersNoUnit("%d / %d articles", decor.WCSyncSpaceR)),
+		mpb.AppendDecorators(
+			decor.Percentage(decor.WCSyncSpace),
+			decor.AverageSpeed(0, "%.0f articles/s", decor.WCSyncSpace),
+			decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO),
+		))
+	return pr
+}
