@@ -141,4 +141,3 @@ func configOf(p store.Params) neardup.Config {
 	return neardup.Config{Shingle: shingle.Options{Unit: unit, Size: p.ShingleSize}, K: p.K, Seed: p.Seed,
 		Threshold: p.Threshold, Passages: p.PassageK > 0, NoText: !p.Text}
 }
-
