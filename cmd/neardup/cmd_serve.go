@@ -35,7 +35,15 @@ func init() {
   GET    /v1/articles/{id}/duplicates  ?threshold=0.8&top=20, the neardup query object
   POST   /v1/query                     {"text": ...} not in the index, the neardup query object
   GET    /v1/articles/{id}/passages    the neardup passages object
+  POST   /v1/passages                  {"text": ...} the neardup passages object, word-tight spans
   GET    /v1/stats, /healthz, /metrics (Prometheus text format)
+
+and review pages for a browser (read-only, the same token rules as the reads; no JavaScript):
+
+  /                  search by id or URL, or paste a text: matches with Jaccard and containment
+  /articles/{id}     the article, its near-duplicates, its repeated passages marked
+  /compare?a=&b=     two articles side by side, the shared text marked in both
+  /clusters          the clusters at ?threshold= (default the index's), largest first, 50 a page
 
 Reads run concurrently with writes; writes run one at a time. Bodies over --max-body get 413,
 malformed JSON 400 with a reason, unknown ids 404, and requests beyond --max-inflight 503 at once

@@ -32,6 +32,8 @@ type Options struct {
 	// DefaultThreshold and DefaultTop apply to queries that do not say (defaults 0.8 and 20).
 	DefaultThreshold float64
 	DefaultTop       int
+	// ClustersPerPage is the page size of the review page /clusters (default 50).
+	ClustersPerPage int
 }
 
 // Handler is the HTTP API over one open index.
@@ -57,6 +59,9 @@ func New(ix *neardup.Index, o Options) *Handler {
 	if o.DefaultTop == 0 {
 		o.DefaultTop = 20
 	}
+	if o.ClustersPerPage <= 0 {
+		o.ClustersPerPage = 50
+	}
 	h := &Handler{ix: ix, o: o, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxInFlight), metrics: newMetrics()}
 	h.route("POST /v1/articles", true, h.postArticles)
 	h.route("DELETE /v1/articles/{id}", true, h.deleteArticle)
@@ -69,6 +74,7 @@ func New(ix *neardup.Index, o Options) *Handler {
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
+	h.routeReview()
 	h.mux.HandleFunc("/", h.unknown)
 	return h
 }
@@ -90,6 +96,11 @@ func (h *Handler) unknown(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no endpoint %s %s", r.Method, r.URL.Path)})
+}
+
+// isPage reports whether a request is for a review page (HTML) rather than the API (JSON).
+func isPage(r *http.Request) bool {
+	return !strings.HasPrefix(r.URL.Path, "/v1/") && r.URL.Path != "/metrics" && r.URL.Path != "/healthz"
 }
 
 // message is an error's text for a client, without the "pkg: " prefixes of Go errors.
@@ -159,6 +170,10 @@ func (h *Handler) route(pattern string, write bool, fn func(w http.ResponseWrite
 				// The index refused the write before Badger saw it: nothing was written, reads go on.
 				status = http.StatusInsufficientStorage
 				rec.Header().Set("Retry-After", "60")
+			}
+			if isPage(r) {
+				render(rec, status, "error", struct{ Title, Error string }{http.StatusText(status), message(err)})
+				return
 			}
 			writeJSON(rec, status, map[string]string{"error": message(err)})
 		}
