@@ -104,7 +104,9 @@ var nonWord = regexp.MustCompile(`[^\p{L}\p{N}]+`)
 
 // squash reduces a text to its words, lower-cased, one space apart: marks are runs of shared word shingles, so
 // punctuation and case inside them may differ between the two articles.
-func squash(s string) string { return strings.TrimSpace(nonWord.ReplaceAllString(strings.ToLower(s), " ")) }
+func squash(s string) string {
+	return strings.TrimSpace(nonWord.ReplaceAllString(strings.ToLower(s), " "))
+}
 
 // uncovered returns a word of the mark, other than its first and last (a mark may reach a word past the shared
 // text at each end), that no run of five of the mark's words found in other covers; "" when there is none.
