@@ -47,29 +47,59 @@ const (
 // HalfOf returns the half a site belongs to.
 func HalfOf(site string) Half { return Half(xxhash.Sum64String("crawl-split:"+site) & 1) }
 
-// expectation is one line of expectations.jsonl.
-type expectation struct {
+// Expectation is one line of expectations.jsonl: a page, the snippets an extractor must keep (With) and those
+// it must drop (Without).
+type Expectation struct {
 	URL     string   `json:"url"`
 	File    string   `json:"file"`
 	With    []string `json:"with"`
 	Without []string `json:"without"`
 }
 
-// LoadTemplates reads the pages of dir (../shared/data/html) and returns those of the half whose article slot
-// is found: the deepest element whose text holds every "with" snippet, short of the whole body.
-func LoadTemplates(dir string, half Half) ([]*Template, error) {
+// LoadExpectations reads dir/expectations.jsonl.
+func LoadExpectations(dir string) ([]Expectation, error) {
 	f, err := os.Open(filepath.Join(dir, "expectations.jsonl"))
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var out []*Template
-	seen := map[string]bool{}
+	var out []Expectation
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var ex expectation
-		if json.Unmarshal(sc.Bytes(), &ex) != nil || len(ex.With) == 0 {
+		var ex Expectation
+		if json.Unmarshal(sc.Bytes(), &ex) == nil {
+			out = append(out, ex)
+		}
+	}
+	return out, sc.Err()
+}
+
+// Gunzip reads a gzipped file.
+func Gunzip(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+// LoadTemplates reads the pages of dir (../shared/data/html) and returns those of the half whose article slot
+// is found: the deepest element whose text holds every "with" snippet, short of the whole body.
+func LoadTemplates(dir string, half Half) ([]*Template, error) {
+	exs, err := LoadExpectations(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Template
+	seen := map[string]bool{}
+	for _, ex := range exs {
+		if len(ex.With) == 0 {
 			continue
 		}
 		site := warc.Site(ex.URL)
@@ -87,21 +117,12 @@ func LoadTemplates(dir string, half Half) ([]*Template, error) {
 		seen[site] = true
 		out = append(out, &Template{Site: site, URL: ex.URL, doc: doc, slot: slot})
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // readPage reads a gzipped page and parses it as UTF-8.
 func readPage(path string) (*xhtml.Node, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := io.ReadAll(zr)
+	raw, err := Gunzip(path)
 	if err != nil {
 		return nil, err
 	}

@@ -110,7 +110,7 @@ func Evaluate(pages []Page, o Options) (Report, error) {
 		var inter, ext, gold int
 		for i, t := range texts {
 			s := set(t)
-			inter += intersect(s, bodies[i])
+			inter += truth.Intersect(s, bodies[i])
 			ext += len(s)
 			gold += len(bodies[i])
 		}
@@ -165,21 +165,4 @@ func Evaluate(pages []Page, o Options) (Report, error) {
 		r.Rows = append(r.Rows, eval.Score(t, len(pages), pairs, clusters, time.Since(start).Seconds()))
 	}
 	return r, nil
-}
-
-func intersect(a, b []uint64) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return n
 }

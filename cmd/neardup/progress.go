@@ -25,12 +25,7 @@ type progress struct {
 
 func newProgress(w io.Writer, total int64, read *atomic.Int64) *progress {
 	pr := &progress{read: read}
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return pr
-	}
-	pr.p = mpb.New(mpb.WithOutput(w), mpb.WithAutoRefresh(), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithWidth(30))
-	pr.bar = pr.p.New(total, mpb.BarStyle(),
+	return pr.start(w, total,
 		mpb.PrependDecorators(decor.Any(func(decor.Statistics) string {
 			return fmt.Sprintf("%d articles", pr.articles.Load())
 		}, decor.WCSyncSpaceR)),
@@ -39,6 +34,16 @@ func newProgress(w io.Writer, total int64, read *atomic.Int64) *progress {
 			decor.AverageSpeed(decor.SizeB1000(0), "% .1f", decor.WCSyncSpace),
 			decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO),
 		))
+}
+
+// start draws the bar when w is a terminal.
+func (pr *progress) start(w io.Writer, total int64, opts ...mpb.BarOption) *progress {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return pr
+	}
+	pr.p = mpb.New(mpb.WithOutput(w), mpb.WithAutoRefresh(), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithWidth(30))
+	pr.bar = pr.p.New(total, mpb.BarStyle(), opts...)
 	return pr
 }
 
@@ -62,17 +67,11 @@ func (pr *progress) done() {
 // the articles read of total.
 func newCountProgress(w io.Writer, total int64, read *atomic.Int64) *progress {
 	pr := &progress{read: read}
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return pr
-	}
-	pr.p = mpb.New(mpb.WithOutput(w), mpb.WithAutoRefresh(), mpb.WithRefreshRate(200*time.Millisecond), mpb.WithWidth(30))
-	pr.bar = pr.p.New(total, mpb.BarStyle(),
+	return pr.start(w, total,
 		mpb.PrependDecorators(decor.CountersNoUnit("%d / %d articles", decor.WCSyncSpaceR)),
 		mpb.AppendDecorators(
 			decor.Percentage(decor.WCSyncSpace),
 			decor.AverageSpeed(0, "%.0f articles/s", decor.WCSyncSpace),
 			decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO),
 		))
-	return pr
 }

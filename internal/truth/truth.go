@@ -93,7 +93,7 @@ func AllPairs(sets [][]uint64, floor float64) []Pair {
 			index[t] = append(index[t], int32(i))
 		}
 		for _, j := range cands {
-			inter := intersect(sets[i], sets[int(j)])
+			inter := Intersect(sets[i], sets[int(j)])
 			union := n + len(sets[j]) - inter
 			jac := float64(inter) / float64(union)
 			if jac >= floor {
@@ -114,7 +114,8 @@ func AllPairs(sets [][]uint64, floor float64) []Pair {
 	return out
 }
 
-func intersect(a, b []uint64) int {
+// Intersect returns the size of the intersection of two sorted sets without repeats.
+func Intersect(a, b []uint64) int {
 	i, j, n := 0, 0, 0
 	for i < len(a) && j < len(b) {
 		switch {

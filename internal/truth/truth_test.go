@@ -32,7 +32,7 @@ func TestAllPairsMatchesBruteForce(t *testing.T) {
 		var want []Pair
 		for i := range sets {
 			for j := i + 1; j < len(sets); j++ {
-				inter := intersect(sets[i], sets[j])
+				inter := Intersect(sets[i], sets[j])
 				jac := float64(inter) / float64(len(sets[i])+len(sets[j])-inter)
 				if jac >= floor {
 					want = append(want, Pair{A: i, B: j, Jaccard: jac, Containment: float64(inter) / float64(min(len(sets[i]), len(sets[j])))})

@@ -4,12 +4,8 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -21,30 +17,17 @@ import (
 	"github.com/neardup/neardup/internal/warc"
 )
 
-type expectation struct {
-	URL     string   `json:"url"`
-	File    string   `json:"file"`
-	With    []string `json:"with"`
-	Without []string `json:"without"`
-}
-
 func main() {
 	dir := flag.String("html", filepath.Join("..", "shared", "data", "html"), "the pages and expectations.jsonl")
 	half := flag.String("half", "all", "pages of: all, tune or held sites")
 	flag.Parse()
-	f, err := os.Open(filepath.Join(*dir, "expectations.jsonl"))
+	all, err := crawl.LoadExpectations(*dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "extraction:", err)
 		os.Exit(2)
 	}
-	var exs []expectation
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var ex expectation
-		if json.Unmarshal(sc.Bytes(), &ex) != nil {
-			continue
-		}
+	var exs []crawl.Expectation
+	for _, ex := range all {
 		site := warc.Site(ex.URL)
 		if *half == "tune" && crawl.HalfOf(site) != crawl.Tune || *half == "held" && crawl.HalfOf(site) != crawl.Held {
 			continue
@@ -53,7 +36,7 @@ func main() {
 	}
 	bodies := make([][]byte, len(exs))
 	for i, ex := range exs {
-		bodies[i], _ = gunzip(filepath.Join(*dir, "pages", ex.File))
+		bodies[i], _ = crawl.Gunzip(filepath.Join(*dir, "pages", ex.File))
 	}
 	texts := make([]string, len(exs))
 	start := time.Now()
@@ -100,17 +83,4 @@ func main() {
 	r := float64(tp) / float64(tp+fn)
 	fmt.Printf("%d pages (%s): with kept %d/%d, without dropped %d/%d; precision %.4f recall %.4f F1 %.4f; %.0f pages/s on %d cores (%.0f a core)\n",
 		len(exs), *half, withKept, with, withoutDropped, without, p, r, 2*p*r/(p+r), float64(len(exs))/secs, runtime.GOMAXPROCS(0), float64(len(exs))/secs/float64(runtime.GOMAXPROCS(0)))
-}
-
-func gunzip(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(zr)
 }

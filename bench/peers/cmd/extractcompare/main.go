@@ -4,13 +4,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -22,32 +18,19 @@ import (
 	"github.com/neardup/neardup/internal/warc"
 )
 
-type expectation struct {
-	URL     string   `json:"url"`
-	File    string   `json:"file"`
-	With    []string `json:"with"`
-	Without []string `json:"without"`
-}
-
 func main() {
 	dir := flag.String("html", filepath.Join("..", "..", "..", "shared", "data", "html"), "the pages and expectations.jsonl")
 	crawlSites := flag.Int("crawl-sites", 40, "held-out sites for the crawl-path comparison (0: skip it)")
 	flag.Parse()
-	f, err := os.Open(filepath.Join(*dir, "expectations.jsonl"))
+	all, err := crawl.LoadExpectations(*dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "extractcompare:", err)
 		os.Exit(2)
 	}
-	var exs []expectation
+	var exs []crawl.Expectation
 	var pages [][]byte
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var ex expectation
-		if json.Unmarshal(sc.Bytes(), &ex) != nil {
-			continue
-		}
-		b, err := gunzip(filepath.Join(*dir, "pages", ex.File))
+	for _, ex := range all {
+		b, err := crawl.Gunzip(filepath.Join(*dir, "pages", ex.File))
 		if err != nil {
 			continue
 		}
@@ -138,17 +121,4 @@ func main() {
 		}
 		fmt.Printf("| %s | %.4f | %.4f | %.4f | %.4f | %.4f |\n", x.name, r.Extracted.Precision, r.Extracted.Recall, r.Indexed.F1, r.Rows[0].Recall, r.Rows[0].Precision)
 	}
-}
-
-func gunzip(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(zr)
 }
