@@ -87,7 +87,8 @@ COMMANDS
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.short)
 	}
 	fmt.Fprint(w, `
-The index is a folder: --db DIR, default ./neardup.db, or $NEARDUP_DB when set.
+The index is a folder: --db DIR, default ./neardup.db, or $NEARDUP_DB when set. Errors are one line on
+stderr; NEARDUP_LOG=warn also shows the storage engine's own log lines.
 Run "neardup COMMAND --help" for a command's flags and output, "neardup help furniture" for how crawled
 pages are cleared of site furniture, "neardup --version" for the version.
 

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -11,6 +12,16 @@ import (
 )
 
 func main() {
+	// Badger's own log lines (a checksum mismatch, say) come before the one line neardup writes about the same
+	// problem, which names the index and says what to do; they are shown only with NEARDUP_LOG=warn (or debug).
+	level := slog.LevelError + 4
+	switch os.Getenv("NEARDUP_LOG") {
+	case "warn":
+		level = slog.LevelWarn
+	case "debug":
+		level = slog.LevelDebug
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// NEARDUP_CPUPROFILE and NEARDUP_MEMPROFILE name files for pprof profiles of one run (see bench/README.md).
 	if p := os.Getenv("NEARDUP_CPUPROFILE"); p != "" {
