@@ -45,6 +45,11 @@ article counted is committed and survives a killed process (kill -9). A power lo
 commits unless --sync is given. Without room on the disk for the next commit (with a margin for
 Badger's background writes), the run stops with "disk full" and exit 2, keeping what it committed.
 
+From HTML and WARC input, site furniture (blocks a site repeats on pages of different stories) is taken
+out of each page before hashing; "neardup help furniture" gives the rule, --keep-furniture turns it off.
+The index keeps each article's text, zstd-compressed, for neardup show, word-tight passages by ID and
+neardup rebuild, unless created with --no-text.
+
 Hashing uses every core. Progress goes to stderr when it is a terminal; a summary line always does:
 added, replaced, unchanged, rejected.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
