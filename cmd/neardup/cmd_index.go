@@ -36,9 +36,10 @@ FILE:OFFSET: reason and counted as rejected; reading resumes at the next record.
 
 Limits: an id of at most 1024 bytes of valid UTF-8, a text of at most 4 MiB (a JSON line of at most
 9 MiB); a larger one is rejected as FILE:LINE: reason, a longer line unread. An article of more than
-about 400,000 distinct shingles (2 MB of varied text) may be refused as too large for one transaction. A file that ends early (a truncated
-.gz or .warc.gz) is indexed as far as it reads and counted as one rejection. A missing input file, or
-a folder where a file is wanted, stops the run before any work (exit 2).
+about 400,000 distinct shingles (2 MB of varied text) may be refused as too large for one transaction.
+A file that ends early (a truncated .gz or .warc.gz) is indexed as far as it reads and counted as one
+rejection. A missing input file, or a folder where a file is wanted, stops the run before any work
+(exit 2).
 
 Durability: an article is committed with the few hundred read before it; the summary line means every
 article counted is committed and survives a killed process (kill -9). A power loss may lose the last
