@@ -35,8 +35,9 @@ Lines, one line per cluster of two or more articles, ordered by the kept id:
                              {"id": "a7", "jaccard": 0.93, "title": "..."}]}
 
 members include the kept article; jaccard is each member's exact similarity to it (a member joined
-through a chain may fall below J); title, url and date are given when known. The kept article is the earliest by date (articles without a
-parseable date come after dated ones), then the longest text, then the smallest id. A summary goes to
+through a chain may fall below J); title, url and date are given when known. The kept article is the
+earliest by date (articles without a parseable date come after dated ones), then the longest text,
+then the smallest id. A summary goes to
 stderr: articles, clusters, duplicates to drop, seconds. --drop-list FILE writes the ids to remove,
 one per line, from the index as it is: after "neardup delete --from FILE", the next run's list holds
 only new duplicates.

@@ -24,7 +24,8 @@ func init() {
 
 params are the parameters the index was built with (shingles, k, seed, bands and rows, threshold);
 s_curve is the probability that two articles of Jaccard similarity s become candidates; bytes is the
-space the index folder occupies on disk (allocated blocks: Badger preallocates its logs sparsely). With --boilerplate N (an index created with --passages) it adds
+space the index folder occupies on disk (allocated blocks: Badger preallocates its logs sparsely).
+With --boilerplate N (an index created with --passages) it adds
 "boilerplate": the N passages found in the most articles (10 at least), each with the number of
 articles holding it and one occurrence (id and byte span).`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
