@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -97,6 +98,8 @@ type Store struct {
 	// recount is set when a commit failed: the stored counts may be off until a batch counts afresh.
 	recountMu sync.Mutex
 	recount   bool
+	// generation counts the commits applied since Open (Generation).
+	generation atomic.Uint64
 	// usage caches the folder's size on disk for QuickStats.
 	usageMu sync.Mutex
 	usage   int64
@@ -348,6 +351,10 @@ func (s *Store) readParams() (Params, bool, error) {
 
 // Params returns the index's parameters.
 func (s *Store) Params() Params { return s.params }
+
+// Generation returns a number that changes whenever this Store commits a write: a cache of anything read from
+// the index is current while the generation it was read at is.
+func (s *Store) Generation() uint64 { return s.generation.Load() }
 
 // Dir returns the index folder.
 func (s *Store) Dir() string { return s.dir }

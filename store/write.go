@@ -162,6 +162,7 @@ func (b *Batch) commitLoop() {
 				} else {
 					b.s.counts.set(totals, true)
 				}
+				b.s.generation.Add(1)
 				g.done <- err
 			})
 		}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/warc"
@@ -230,11 +231,10 @@ func (h *Handler) clustersPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		page = v
 	}
-	var all []neardup.Cluster
-	if _, err := h.ix.Dedupe(r.Context(), t, func(c neardup.Cluster) error { all = append(all, c); return nil }); err != nil {
+	all, err := h.clusters(r, t)
+	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(all, func(a, b neardup.Cluster) int { return cmp.Compare(len(b.Members), len(a.Members)) })
 	per := h.o.ClustersPerPage
 	pages := max(1, int(math.Ceil(float64(len(all))/float64(per))))
 	if page > pages {
@@ -269,6 +269,34 @@ func (h *Handler) clustersPage(w http.ResponseWriter, r *http.Request) error {
 		data.Next = link(page + 1)
 	}
 	return render(w, http.StatusOK, "clusters", data)
+}
+
+// clusterCache keeps the clusters of the last threshold asked for, while the index has not changed: paging
+// through /clusters clusters the index once, not once a page.
+type clusterCache struct {
+	mu         sync.Mutex
+	threshold  float64
+	generation uint64
+	clusters   []neardup.Cluster
+	valid      bool
+}
+
+// clusters returns the clusters at t, largest first.
+func (h *Handler) clusters(r *http.Request, t float64) ([]neardup.Cluster, error) {
+	c := &h.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	gen := h.ix.Store().Generation()
+	if c.valid && c.threshold == t && c.generation == gen {
+		return c.clusters, nil
+	}
+	var all []neardup.Cluster
+	if _, err := h.ix.Dedupe(r.Context(), t, func(cl neardup.Cluster) error { all = append(all, cl); return nil }); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(all, func(a, b neardup.Cluster) int { return cmp.Compare(len(b.Members), len(a.Members)) })
+	c.threshold, c.generation, c.clusters, c.valid = t, gen, all, true
+	return all, nil
 }
 
 // span is a marked byte range of a text.

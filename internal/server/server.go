@@ -43,6 +43,7 @@ type Handler struct {
 	mux     *http.ServeMux
 	slots   chan struct{}
 	metrics *metrics
+	cache   clusterCache // the clusters of /clusters
 }
 
 // New returns the handler for ix.

@@ -289,3 +289,17 @@ func TestConcurrentReadsAndWrites(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestClustersPageFollowsWrites: the clusters of /clusters are computed once for paging, and again after a write.
+func TestClustersPageFollowsWrites(t *testing.T) {
+	srv := newServer(t, Options{})
+	u := srv.URL
+	do(t, "POST", u+"/v1/articles", fmt.Sprintf(`[{"id": "a", "text": %q}, {"id": "b", "text": %q}]`, wire, wire+" Markets rose."))
+	if code, body := do(t, "GET", u+"/clusters?threshold=0.5", ""); code != 200 || !strings.Contains(body, "1 clusters") {
+		t.Fatalf("clusters: %d %.300s", code, body)
+	}
+	do(t, "POST", u+"/v1/articles", fmt.Sprintf(`[{"id": "c", "text": %q}, {"id": "d", "text": %q}]`, "A different story about football on a Saturday afternoon with goals and drama.", "A different story about football on a Saturday afternoon with goals and drama!"))
+	if code, body := do(t, "GET", u+"/clusters?threshold=0.5", ""); code != 200 || !strings.Contains(body, "2 clusters") {
+		t.Fatalf("clusters after a write: %d %.300s", code, body)
+	}
+}
