@@ -20,6 +20,9 @@ import (
 // browser starts headless Chromium for a test, or skips it when none is installed (CI installs Debian's).
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("the browser tests start Chromium: not in -short (go test ./... runs them)")
+	}
 	path := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {

@@ -201,6 +201,9 @@ func FuzzExtract(f *testing.F) {
 // articles, repeated payloads take the exact-copy path, content keys move between articles) and checks the
 // index is whole: every article with its text's band keys, in each of its band buckets, and no other posting.
 func TestRecrawlIndexWhole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the crawler files ten times: not in -short")
+	}
 	dir := filepath.Dir(corpus.Shared(t, "warc/README.md"))
 	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
 	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
