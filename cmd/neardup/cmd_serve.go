@@ -27,7 +27,7 @@ func init() {
 	commands = append(commands, &command{
 		name:  "serve",
 		usage: "[--db DIR] [--addr HOST:PORT] [--token-file FILE]",
-		short: "serve the index over HTTP: add articles, query duplicates and passages",
+		short: "serve the index over HTTP: the JSON API and review pages for a browser",
 		long: `Serves the index over HTTP, JSON in and out (the README has curl examples):
 
   POST   /v1/articles                  add or replace one article (a JSONL line's object) or an array

@@ -96,7 +96,7 @@ Quick start:
   neardup dedupe testdata/doj-press-releases.jsonl     index the sample and print its clusters
   neardup query doj-opa-01009                          what is this article a copy of?
   neardup index crawl/*.warc.gz                        index a crawl from its WARC files
-  neardup serve --addr 127.0.0.1:8080                  the same over HTTP
+  neardup serve --addr 127.0.0.1:8080                  the same over HTTP, and pages to review them
 `)
 }
 
