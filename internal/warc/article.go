@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	unicodeutf8 "unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/klauspost/compress/gzip"
@@ -151,8 +152,10 @@ func Extract(body []byte, headerCharset, pageURL string) (page *Page, err error)
 			enc, name = e, n
 		}
 	}
-	utf8, _, err := transform.Bytes(enc.NewDecoder(), body)
-	if err != nil {
+	var utf8 []byte
+	if name == "utf-8" && unicodeutf8.Valid(body) {
+		utf8 = body // already UTF-8: no decoding pass (and no copy)
+	} else if utf8, _, err = transform.Bytes(enc.NewDecoder(), body); err != nil {
 		utf8 = body
 	}
 	u, _ := url.Parse(pageURL)
