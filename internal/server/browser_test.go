@@ -216,3 +216,37 @@ func TestLinksAndPaginationInBrowser(t *testing.T) {
 		t.Fatalf("pagination: %s", b)
 	}
 }
+
+// TestSearchPageInBrowser: a pasted text finds its indexed copy, and an id typed in the search box opens the
+// article.
+func TestSearchPageInBrowser(t *testing.T) {
+	srv, docs := reviewServer(t, Options{})
+	ctx := browser(t)
+	browse(t, ctx, "open /", chromedp.Navigate(srv.URL+"/"))
+	browse(t, ctx, "paste a text", chromedp.SetValue("textarea[name=text]", textOf(docs, "doj-opa-01009")))
+	browse(t, ctx, "submit", chromedp.Submit("textarea[name=text]"))
+	// After a form's navigation the page is read with Evaluate: node queries may still look at the old page.
+	var found []string
+	for range 50 {
+		if found = browse(t, ctx, "matches", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('table a')).map(a => a.textContent)`)); len(found) > 0 {
+			break
+		}
+		browse(t, ctx, "wait", chromedp.Sleep(100*time.Millisecond))
+	}
+	if len(found) == 0 || found[0] != "doj-opa-01009" {
+		t.Fatalf("a pasted text found %q", found)
+	}
+	browse(t, ctx, "open /", chromedp.Navigate(srv.URL+"/"))
+	browse(t, ctx, "type an id", chromedp.SetValue("input[name=q]", "doj-opa-01033"))
+	browse(t, ctx, "submit", chromedp.Submit("input[name=q]"))
+	loc := ""
+	for range 50 {
+		if loc = browse(t, ctx, "location", chromedp.Location()); strings.HasSuffix(loc, "/articles/doj-opa-01033") {
+			break
+		}
+		browse(t, ctx, "wait", chromedp.Sleep(100*time.Millisecond))
+	}
+	if !strings.HasSuffix(loc, "/articles/doj-opa-01033") {
+		t.Fatalf("the id search led to %s", loc)
+	}
+}
