@@ -5,12 +5,12 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/bench/eval"
 	"github.com/neardup/neardup/internal/furniture"
+	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/internal/truth"
 	"github.com/neardup/neardup/internal/warc"
 	"github.com/neardup/neardup/shingle"
@@ -61,26 +61,13 @@ func Evaluate(pages []Page, o Options) (Report, error) {
 	texts := make([]string, len(pages))
 	start := time.Now()
 	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if o.Extract != nil {
-					texts[i] = o.Extract(pages[i].HTML, pages[i].URL)
-				} else if page, err := warc.Extract(pages[i].HTML, "utf-8", pages[i].URL); err == nil {
-					texts[i] = page.Text
-				}
-			}
-		}()
-	}
-	for i := range pages {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	par.For(len(pages), func(i int) {
+		if o.Extract != nil {
+			texts[i] = o.Extract(pages[i].HTML, pages[i].URL)
+		} else if page, err := warc.Extract(pages[i].HTML, "utf-8", pages[i].URL); err == nil {
+			texts[i] = page.Text
+		}
+	})
 	secs := time.Since(start).Seconds()
 	r.PagesPerSecond = float64(len(pages)) / secs
 	r.PagesPerCoreSecond = r.PagesPerSecond / float64(workers)

@@ -8,15 +8,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/internal/warc"
 )
 
@@ -130,22 +129,7 @@ func readHTMLFiles(e *env, names []string, read, rejected *atomic.Int64, send fu
 		n := min(batch, len(names))
 		docs := make([]*neardup.Doc, n)
 		errs := make([]error, n)
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					docs[i], errs[i] = readHTML(names[i], read)
-				}
-			}()
-		}
-		for i := range n {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
+		par.For(n, func(i int) { docs[i], errs[i] = readHTML(names[i], read) })
 		for i := range n {
 			if errs[i] != nil {
 				e.errorf("%s", trimPrefixes(errs[i].Error()))

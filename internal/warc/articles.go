@@ -5,11 +5,10 @@ import (
 	"errors"
 	"io"
 	"net/url"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/par"
 )
 
 // Stats count what a WARC file held and what became of it.
@@ -167,25 +166,12 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 
 // extractAll extracts the candidates' text on every core.
 func extractAll(cs []*candidate) {
-	var wg sync.WaitGroup
-	next := make(chan *candidate)
-	for range min(runtime.GOMAXPROCS(0), len(cs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range next {
-				if !c.copy {
-					c.page, c.err = Extract(c.resp.Body, c.resp.Charset, c.target)
-					c.resp = nil
-				}
-			}
-		}()
-	}
-	for _, c := range cs {
-		next <- c
-	}
-	close(next)
-	wg.Wait()
+	par.For(len(cs), func(i int) {
+		if c := cs[i]; !c.copy {
+			c.page, c.err = Extract(c.resp.Body, c.resp.Charset, c.target)
+			c.resp = nil
+		}
+	})
 }
 
 // trackingParams are query parameters dropped from article ids: they mark how a reader arrived, not what they

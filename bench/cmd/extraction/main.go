@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/neardup/neardup/bench/crawl"
+	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/internal/warc"
 )
 
@@ -40,24 +40,11 @@ func main() {
 	}
 	texts := make([]string, len(exs))
 	start := time.Now()
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if p, err := warc.Extract(bodies[i], "", exs[i].URL); err == nil {
-					texts[i] = p.Text
-				}
-			}
-		}()
-	}
-	for i := range exs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	par.For(len(exs), func(i int) {
+		if p, err := warc.Extract(bodies[i], "", exs[i].URL); err == nil {
+			texts[i] = p.Text
+		}
+	})
 	secs := time.Since(start).Seconds()
 	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	var with, withKept, without, withoutDropped int
