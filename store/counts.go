@@ -71,6 +71,8 @@ type countState struct {
 	mu    sync.Mutex
 	c     Counts
 	valid bool // c is known (read, counted, or maintained since)
+	// stale is set when a commit failed: the stored counts may be off until they are counted afresh.
+	stale bool
 }
 
 func (cs *countState) get() (Counts, bool) {
@@ -116,9 +118,15 @@ func (s *Store) loadCounts(recount bool) (Counts, error) {
 	return c, nil
 }
 
+// scanned is one count a whole-index scan read, with the stored count it must equal.
+type scanned struct {
+	what  string
+	got   int64
+	field func(Counts) int64
+}
+
 // checkScan compares what a whole-index scan read with the counts of its snapshot.
-// field picks the count the scan is compared with; got is what it read.
-func (s *Store) checkScan(txn *badger.Txn, what string, got int64, field func(Counts) int64) error {
+func (s *Store) checkScan(txn *badger.Txn, checks ...scanned) error {
 	if s.opts.Retention > 0 {
 		return nil
 	}
@@ -126,8 +134,10 @@ func (s *Store) checkScan(txn *badger.Txn, what string, got int64, field func(Co
 	if err != nil {
 		return fmt.Errorf("store: read counts: %w", err)
 	}
-	if ok && got != field(c) {
-		return fmt.Errorf("%w: a scan of %s read %d %s, the index holds %d", ErrCorrupt, s.dir, got, what, field(c))
+	for _, k := range checks {
+		if ok && k.got != k.field(c) {
+			return fmt.Errorf("%w: a scan of %s read %d %s, the index holds %d", ErrCorrupt, s.dir, k.got, k.what, k.field(c))
+		}
 	}
 	return nil
 }
@@ -140,22 +150,23 @@ func passagesOf(c Counts) int64 { return c.Passages }
 // none (written by a build without counts) or a commit failed since they were last known. The caller holds the
 // writer lock.
 func (s *Store) startCounts() (Counts, error) {
-	s.recountMu.Lock()
-	recount := s.recount
-	s.recount = false
-	s.recountMu.Unlock()
-	if c, ok := s.counts.get(); ok && !recount {
+	cs := &s.counts
+	cs.mu.Lock()
+	c, ok, stale := cs.c, cs.valid, cs.stale
+	cs.stale = false
+	cs.mu.Unlock()
+	if ok && !stale {
 		return c, nil
 	}
-	return s.loadCounts(recount)
+	return s.loadCounts(stale)
 }
 
 // repairCounts rewrites the stored counts from a key scan if a commit failed since they were last written.
 func (s *Store) repairCounts() error {
-	s.recountMu.Lock()
-	recount := s.recount
-	s.recountMu.Unlock()
-	if !recount {
+	s.counts.mu.Lock()
+	stale := s.counts.stale
+	s.counts.mu.Unlock()
+	if !stale {
 		return nil
 	}
 	c, err := s.scanCounts()
@@ -168,8 +179,7 @@ func (s *Store) repairCounts() error {
 // countsLost records that a commit failed: the counts the committer carries may include its changes, so the next
 // batch counts afresh.
 func (s *Store) countsLost() {
-	s.counts.set(Counts{}, false)
-	s.recountMu.Lock()
-	s.recount = true
-	s.recountMu.Unlock()
+	s.counts.mu.Lock()
+	s.counts.c, s.counts.valid, s.counts.stale = Counts{}, false, true
+	s.counts.mu.Unlock()
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -233,9 +232,9 @@ func (s *Store) scanBuckets(prefix byte, keyLen int, fn func(rests [][]byte) err
 			}
 		}
 		if prefix == prefixBand {
-			return s.checkScan(txn, "band postings", seen, bandsOf)
+			return s.checkScan(txn, scanned{"band postings", seen, bandsOf})
 		}
-		return s.checkScan(txn, "passage postings", seen, passagesOf)
+		return s.checkScan(txn, scanned{"passage postings", seen, passagesOf})
 	})
 }
 
@@ -287,7 +286,7 @@ func (s *Store) Each(meta bool, fn func(num uint64, a *Article) error) error {
 				return err
 			}
 		}
-		return s.checkScan(txn, "articles", seen, articlesOf)
+		return s.checkScan(txn, scanned{"articles", seen, articlesOf})
 	})
 }
 
@@ -326,7 +325,7 @@ func (s *Store) statsOf(c Counts) (Stats, error) {
 		st.Passages = int(c.Passages) / s.params.PassageBands
 	}
 	var err error
-	st.Bytes, err = s.diskUsage()
+	st.Bytes, err = s.space.usage()
 	return st, err
 }
 
@@ -360,13 +359,8 @@ func (s *Store) keyCounts(check bool) (Counts, error) {
 		if !check {
 			return nil
 		}
-		if err := s.checkScan(txn, "articles", c.Articles, articlesOf); err != nil {
-			return err
-		}
-		if err := s.checkScan(txn, "band postings", c.Bands, bandsOf); err != nil {
-			return err
-		}
-		return s.checkScan(txn, "passage postings", c.Passages, passagesOf)
+		return s.checkScan(txn, scanned{"articles", c.Articles, articlesOf}, scanned{"band postings", c.Bands, bandsOf},
+			scanned{"passage postings", c.Passages, passagesOf})
 	})
 	return c, err
 }
@@ -485,7 +479,7 @@ func (s *Store) eachDocNum(fn func(num uint64)) error {
 				seen++
 			}
 		}
-		return s.checkScan(txn, "articles", seen, articlesOf)
+		return s.checkScan(txn, scanned{"articles", seen, articlesOf})
 	})
 }
 
@@ -523,23 +517,8 @@ func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
 }
 
 // Bytes returns the space the index folder occupies on disk (allocated blocks, not the apparent size of Badger's
-// sparse, preallocated log files).
-func (s *Store) Bytes() (int64, error) { return DiskUsage(s.dir) }
-
-// diskUsage is Bytes, measured at most every two seconds.
-func (s *Store) diskUsage() (int64, error) {
-	s.usageMu.Lock()
-	defer s.usageMu.Unlock()
-	if time.Since(s.usageAt) < 2*time.Second {
-		return s.usage, nil
-	}
-	n, err := DiskUsage(s.dir)
-	if err != nil {
-		return 0, err
-	}
-	s.usage, s.usageAt = n, time.Now()
-	return n, nil
-}
+// sparse, preallocated log files), measured at most two seconds ago.
+func (s *Store) Bytes() (int64, error) { return s.space.usage() }
 
 // Text returns the stored text of the article with the docnum as it was given to Put (Article.Text), or
 // ErrNotFound when the article has none (an index without texts, or an article written without).

@@ -25,19 +25,31 @@ import (
 // spaceReserve is the constant part of the margin.
 const spaceReserve = 4 << 20
 
-// space checks the free space of the file system holding the index.
+// space checks the free space of the file system holding the index, and measures the index's files.
 type space struct {
-	dir  string
-	free func(dir string) (int64, error) // free bytes for an unprivileged writer; diskFree by default
-	mu   sync.Mutex
-	// tables is the size of the index's tables on disk, measured at most every tablesEvery.
-	tables   int64
-	measured time.Time
+	dir      string
+	free     func(dir string) (int64, error) // free bytes for an unprivileged writer; diskFree by default
+	memtable int64                           // Badger's memtable size
+	mu       sync.Mutex
+	// tables (the apparent size of the index's tables) and used (the bytes its files occupy on disk) are
+	// measured by one walk of the folder, at most every measureEvery.
+	tables, used int64
+	err          error
+	measured     time.Time
 }
 
-const tablesEvery = 5 * time.Second
+const measureEvery = 2 * time.Second
 
-func (sp *space) check(write, memtable int64) error {
+// measure walks the folder if the last walk is older than measureEvery. The caller holds sp.mu.
+func (sp *space) measure() {
+	if time.Since(sp.measured) > measureEvery {
+		sp.tables, sp.used, sp.err = sizes(sp.dir)
+		sp.measured = time.Now()
+	}
+}
+
+// check refuses a write of about write bytes that the file system has no room for (ErrDiskFull).
+func (sp *space) check(write int64) error {
 	if sp.free == nil {
 		return nil
 	}
@@ -46,11 +58,8 @@ func (sp *space) check(write, memtable int64) error {
 		return nil // unknown (an unsupported platform): do not refuse
 	}
 	sp.mu.Lock()
-	if time.Since(sp.measured) > tablesEvery {
-		sp.tables = tablesSize(sp.dir)
-		sp.measured = time.Now()
-	}
-	need := 2*write + memtable + sp.tables/4 + spaceReserve
+	sp.measure()
+	need := 2*write + sp.memtable + sp.tables/4 + spaceReserve
 	sp.mu.Unlock()
 	if free < need {
 		return &DiskFullError{Dir: sp.dir, Free: free, Need: need}
@@ -58,24 +67,17 @@ func (sp *space) check(write, memtable int64) error {
 	return nil
 }
 
-func tablesSize(dir string) int64 {
-	var n int64
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && filepath.Ext(path) == ".sst" {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
-		}
-		return nil
-	})
-	return n
+// usage returns the bytes the index's files occupy on disk, measured at most measureEvery ago.
+func (sp *space) usage() (int64, error) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	sp.measure()
+	return sp.used, sp.err
 }
 
-// DiskUsage returns the bytes the files under dir occupy on disk: allocated blocks, not apparent sizes (Badger
-// preallocates its log files sparsely: a new index's value log is 512 MB long and nearly empty).
-func DiskUsage(dir string) (int64, error) {
-	var n int64
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+// sizes returns the apparent size of the tables under dir and the bytes all files under dir occupy on disk.
+func sizes(dir string) (tables, used int64, err error) {
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -89,8 +91,18 @@ func DiskUsage(dir string) (int64, error) {
 			}
 			return err
 		}
-		n += allocated(info)
+		if filepath.Ext(path) == ".sst" {
+			tables += info.Size()
+		}
+		used += allocated(info)
 		return nil
 	})
-	return n, err
+	return tables, used, err
+}
+
+// DiskUsage returns the bytes the files under dir occupy on disk: allocated blocks, not apparent sizes (Badger
+// preallocates its log files sparsely: a new index's value log is 512 MB long and nearly empty).
+func DiskUsage(dir string) (int64, error) {
+	_, used, err := sizes(dir)
+	return used, err
 }

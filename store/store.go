@@ -95,15 +95,8 @@ type Store struct {
 	space  *space
 	// counts are the article and posting counts as of the last commit (counts.go).
 	counts countState
-	// recount is set when a commit failed: the stored counts may be off until a batch counts afresh.
-	recountMu sync.Mutex
-	recount   bool
 	// generation counts the commits applied since Open (Generation).
 	generation atomic.Uint64
-	// usage caches the folder's size on disk for QuickStats.
-	usageMu sync.Mutex
-	usage   int64
-	usageAt time.Time
 	// known holds the docnums that may be present, loaded on the first write: a Put of a docnum outside it skips
 	// the read of an old record, which on a large index costs a probe of every LSM level. Entries that expired
 	// or were deleted by retention may linger; they only cost that read.
@@ -259,13 +252,13 @@ func Open(dir string, o *Options) (*Store, error) {
 	if !exists && (o.ReadOnly || o.Params == (Params{})) {
 		return nil, fmt.Errorf("%w in %s", ErrNoIndex, dir)
 	}
-	sp := &space{dir: dir, free: diskFree}
+	sp := &space{dir: dir, free: diskFree, memtable: o.memTableSize()}
 	if o.FreeSpace != nil {
 		sp.free = o.FreeSpace
 	}
 	if exists && !o.ReadOnly {
 		// A read-write open may flush a recovered write-ahead log into a table at once.
-		if err := sp.check(0, o.memTableSize()); err != nil {
+		if err := sp.check(0); err != nil {
 			return nil, err
 		}
 	}
@@ -368,7 +361,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	var repairErr error
-	if !s.opts.ReadOnly && s.space.check(0, s.opts.memTableSize()) == nil {
+	if !s.opts.ReadOnly && s.space.check(0) == nil {
 		repairErr = s.repairCounts()
 		// Rewrite value-log files that are mostly garbage; each call does at most one file, and stops with an
 		// error when none is worth it.

@@ -105,7 +105,7 @@ func (s *Store) NewBatch() (*Batch, error) {
 		s.mu.Unlock()
 		return nil, ErrReadOnly
 	}
-	if err := s.space.check(0, s.opts.memTableSize()); err != nil {
+	if err := s.space.check(0); err != nil {
 		s.mu.Unlock()
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func (b *Batch) flush() error {
 	if len(b.cur.ents) == 0 {
 		return nil
 	}
-	if err := b.s.space.check(b.cur.size, b.s.opts.memTableSize()); err != nil {
+	if err := b.s.space.check(b.cur.size); err != nil {
 		return err
 	}
 	b.queue <- b.cur
