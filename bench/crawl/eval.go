@@ -131,25 +131,11 @@ func Evaluate(pages []Page, o Options) (Report, error) {
 		return r, err
 	}
 	for _, t := range o.Thresholds {
-		start := time.Now()
-		var clusters [][]int
-		if _, err := ix.Dedupe(context.Background(), t, func(c neardup.Cluster) error {
-			var m []int
-			for _, x := range c.Members {
-				m = append(m, idx[x.ID])
-			}
-			clusters = append(clusters, m)
-			return nil
-		}); err != nil {
+		row, err := eval.ScoreIndex(ix, t, len(pages), idx, all, time.Now())
+		if err != nil {
 			return r, err
 		}
-		var pairs []truth.Pair
-		for _, p := range all {
-			if p.Jaccard >= t {
-				pairs = append(pairs, p)
-			}
-		}
-		r.Rows = append(r.Rows, eval.Score(t, len(pages), pairs, clusters, time.Since(start).Seconds()))
+		r.Rows = append(r.Rows, row)
 	}
 	return r, nil
 }

@@ -69,29 +69,39 @@ func Run(docs []*neardup.Doc, thresholds []float64) ([]Row, error) {
 		if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
 			return nil, err
 		}
-		var clusters [][]int
-		_, err = ix.Dedupe(context.Background(), t, func(c neardup.Cluster) error {
-			var m []int
-			for _, x := range c.Members {
-				m = append(m, idx[x.ID])
-			}
-			clusters = append(clusters, m)
-			return nil
-		})
+		row, err := ScoreIndex(ix, t, len(docs), idx, all, start)
 		ix.Close()
 		os.RemoveAll(dir)
 		if err != nil {
 			return nil, err
 		}
-		var pairs []truth.Pair
-		for _, p := range all {
-			if p.Jaccard >= t {
-				pairs = append(pairs, p)
-			}
-		}
-		rows = append(rows, Score(t, len(docs), pairs, clusters, time.Since(start).Seconds()))
+		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// ScoreIndex clusters ix at t and scores the clusters against the truth pairs of all at or above t. idx gives each
+// article id's index among the n scored; Seconds is the time since start.
+func ScoreIndex(ix *neardup.Index, t float64, n int, idx map[string]int, all []truth.Pair, start time.Time) (Row, error) {
+	var clusters [][]int
+	_, err := ix.Dedupe(context.Background(), t, func(c neardup.Cluster) error {
+		var m []int
+		for _, x := range c.Members {
+			m = append(m, idx[x.ID])
+		}
+		clusters = append(clusters, m)
+		return nil
+	})
+	if err != nil {
+		return Row{}, err
+	}
+	var pairs []truth.Pair
+	for _, p := range all {
+		if p.Jaccard >= t {
+			pairs = append(pairs, p)
+		}
+	}
+	return Score(t, n, pairs, clusters, time.Since(start).Seconds()), nil
 }
 
 // Score compares clusters (lists of doc indexes) of n docs with the truth pairs at threshold t.
