@@ -26,8 +26,12 @@ func describe(err error, db string) string {
 		}
 		return fmt.Sprintf("%s is in use by another neardup process; share a live index through neardup serve", db)
 	case errors.As(err, &df):
+		dir, dev := mount(db)
+		if dev == "" {
+			dev = "unknown device"
+		}
 		return fmt.Sprintf("disk full: %s (%s) has %d MB free and the index in %s needs %d MB to write safely; nothing uncommitted was written, committed articles are kept (free some space, then rerun)",
-			mountOf(db), deviceOf(db), df.Free>>20, db, (df.Need+1<<20-1)>>20)
+			dir, dev, df.Free>>20, db, (df.Need+1<<20-1)>>20)
 	case errors.Is(err, store.ErrNoIndex):
 		return fmt.Sprintf("no index in %s (run neardup index FILE --db %s first)", db, db)
 	case errors.Is(err, store.ErrRecovery):
@@ -66,20 +70,8 @@ func notFound(id, db string) string {
 	return fmt.Sprintf("no article %q in %s", neardup.ShortID(id), db)
 }
 
-// mountOf returns the mount point of the file system holding path (Linux: from /proc/self/mounts), or path.
-func mountOf(path string) string {
-	m, _ := mount(path)
-	return m
-}
-
-// deviceOf returns the device of the file system holding path, or "unknown device".
-func deviceOf(path string) string {
-	if _, d := mount(path); d != "" {
-		return d
-	}
-	return "unknown device"
-}
-
+// mount returns the mount point of the file system holding path and its device (Linux: from /proc/self/mounts),
+// or path and "" when they cannot be told.
 func mount(path string) (dir, dev string) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
