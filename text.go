@@ -84,16 +84,6 @@ func (ix *Index) Get(id string) (*Article, error) {
 // DecodeText returns the text of a stored form (a zstd frame).
 func DecodeText(b []byte) (string, error) { return decompressText(b) }
 
-// StoredText returns the stored form of an article's text in the index in dir, as it is on disk.
-func StoredText(dir, id string) ([]byte, error) {
-	st, err := store.Open(dir, &store.Options{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	return st.Text(store.DocNum(id))
-}
-
 // Docs calls fn with every indexed article as a document (id, title, url, date, source, metadata and stored
 // text), in docnum order, from one snapshot of the index: what Add needs to index it again with other
 // parameters. It fails with ErrNoText on an index that keeps no texts, and stops at ctx's cancellation or fn's

@@ -11,6 +11,7 @@ import (
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/corpus"
 	"github.com/neardup/neardup/shingle"
+	"github.com/neardup/neardup/store"
 )
 
 // TestStoredText: an index keeps each article's text by default and gives it back exactly; an index built
@@ -48,7 +49,12 @@ func TestStoredTextGolden(t *testing.T) {
 	ix.Close()
 	golden := filepath.Join("testdata", "golden", "text.zst")
 	if *update {
-		raw, err := neardup.StoredText(dir, "golden")
+		st, err := store.Open(dir, &store.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := st.Text(store.DocNum("golden"))
+		st.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
