@@ -7,6 +7,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/neardup/neardup/store"
 )
@@ -188,6 +189,91 @@ type DedupeOptions struct {
 	// articles) out of the similarity, so that two stories from one site are not near-duplicates because of a
 	// shared "related stories" block. It needs an index with passages.
 	IgnoreBoilerplate bool
+	// Window, when positive, keeps duplicates within their news cycle: two articles are joined only if their
+	// dates are at most Window apart, and no cluster spans more than Window from its earliest to its latest
+	// dated article. Pairs join best first (highest Jaccard, then nearest in time), each only if the cluster it
+	// makes still fits the window, so a year of daily editions of a templated story does not chain into one
+	// cluster. An article without a date is not placed in time: it may join any article, and it never
+	// stretches a cluster's span.
+	Window time.Duration
+}
+
+// edge is a verified pair of a windowed dedupe.
+type edge struct {
+	a, b  uint64
+	j     float64
+	apart int64
+}
+
+// spans keeps each cluster's earliest and latest date (0: none dated yet), by union-find root.
+type spans map[uint64][2]int64
+
+func (sp spans) of(root uint64, date int64) [2]int64 {
+	if s, ok := sp[root]; ok {
+		return s
+	}
+	return [2]int64{date, date}
+}
+
+// joinWithin merges the clusters of the edges in order, each only if the merged cluster spans at most window
+// seconds.
+func joinWithin(uf *unionFind, c *cache, edges []edge, window int64) error {
+	slices.SortFunc(edges, func(x, y edge) int {
+		switch {
+		case x.j != y.j:
+			return cmpDesc(x.j, y.j)
+		case x.apart != y.apart:
+			return int(x.apart - y.apart)
+		case x.a != y.a:
+			return cmpU64(x.a, y.a)
+		}
+		return cmpU64(x.b, y.b)
+	})
+	sp := spans{}
+	for _, e := range edges {
+		ra, rb := uf.find(e.a), uf.find(e.b)
+		if ra == rb {
+			continue
+		}
+		x, err := c.get(e.a)
+		if err != nil {
+			return err
+		}
+		y, err := c.get(e.b)
+		if err != nil {
+			return err
+		}
+		sa, sb := sp.of(ra, x.DateUnix), sp.of(rb, y.DateUnix)
+		m := sa
+		if m[0] == 0 || sb[0] != 0 && sb[0] < m[0] {
+			m[0] = sb[0]
+		}
+		if sb[1] > m[1] {
+			m[1] = sb[1]
+		}
+		if m[0] != 0 && m[1]-m[0] > window {
+			continue
+		}
+		uf.union(e.a, e.b)
+		delete(sp, ra)
+		delete(sp, rb)
+		sp[uf.find(e.a)] = m
+	}
+	return nil
+}
+
+func cmpDesc(a, b float64) int {
+	if a > b {
+		return -1
+	}
+	return 1
+}
+
+func cmpU64(a, b uint64) int {
+	if a < b {
+		return -1
+	}
+	return 1
 }
 
 // Dedupe clusters the whole index at a threshold; see DedupeWith.
@@ -214,6 +300,9 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		}
 		c.drop = drop
 	}
+	window := int64(o.Window / time.Second)
+	var edges []edge
+	seen := map[[2]uint64]struct{}{} // pairs verified, in a windowed dedupe (which joins them only at the end)
 	n := 0
 	verify := func(docs []uint64) error {
 		if n++; n%4096 == 0 && ctx.Err() != nil {
@@ -221,8 +310,15 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		}
 		for i, a := range docs {
 			for _, b := range docs[i+1:] {
-				if a == b || uf.find(a) == uf.find(b) {
+				if a == b || window == 0 && uf.find(a) == uf.find(b) {
 					continue
+				}
+				if window > 0 {
+					k := [2]uint64{min(a, b), max(a, b)}
+					if _, ok := seen[k]; ok {
+						continue
+					}
+					seen[k] = struct{}{}
 				}
 				x, err := c.get(a)
 				if errors.Is(err, store.ErrNotFound) {
@@ -238,8 +334,20 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 				if err != nil {
 					return err
 				}
+				var dt int64
+				if x.DateUnix != 0 && y.DateUnix != 0 {
+					dt = apart(x.DateUnix, y.DateUnix)
+				}
+				if window > 0 && dt > window {
+					continue
+				}
 				st.Candidates++
-				if j, _ := store.Similarity(x.Set, y.Set, x.Full, y.Full); j >= threshold {
+				j, _ := store.Similarity(x.Set, y.Set, x.Full, y.Full)
+				switch {
+				case j < threshold:
+				case window > 0:
+					edges = append(edges, edge{a, b, j, dt})
+				default:
 					uf.union(a, b)
 				}
 			}
@@ -263,6 +371,9 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 			}
 			return verify(docs)
 		})
+	}
+	if err == nil && window > 0 {
+		err = joinWithin(uf, c, edges, window)
 	}
 	if err != nil {
 		return st, err

@@ -55,12 +55,19 @@ type Config struct {
 	Passages bool
 	// NoText leaves the articles' texts out of the index (default: kept, zstd-compressed; see text.go).
 	NoText bool
+	// AnchorRate posts one shingle in AnchorRate of each article as a containment anchor, for containment
+	// queries (default DefaultAnchorRate; see store/anchors.go). NoAnchors leaves them out.
+	AnchorRate int
+	NoAnchors  bool
 }
 
 // Defaults.
 const (
-	DefaultThreshold        = 0.8
-	DefaultSeed             = 1
+	DefaultThreshold = 0.8
+	DefaultSeed      = 1
+	// DefaultAnchorRate makes one shingle in 8 a containment anchor: a query of 50 words contained at 0.8 in an
+	// article shares no anchor with it with probability about 0.01 (bench/README.md).
+	DefaultAnchorRate       = 8
 	passageK                = 16
 	passageBands            = 2
 	passageRows             = 1
@@ -81,6 +88,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Threshold == 0 {
 		c.Threshold = DefaultThreshold
+	}
+	if c.AnchorRate == 0 {
+		c.AnchorRate = DefaultAnchorRate
 	}
 	return c
 }
@@ -109,6 +119,12 @@ func (c Config) params() (store.Params, error) {
 		Bands:       lsh.Bands,
 		Rows:        lsh.Rows,
 		Text:        !c.NoText,
+	}
+	if c.AnchorRate < 0 {
+		return store.Params{}, fmt.Errorf("neardup: anchor rate %d is negative", c.AnchorRate)
+	}
+	if !c.NoAnchors {
+		p.Anchors = c.AnchorRate
 	}
 	if c.Passages {
 		// Passages are banded 2 × 1 (the first two slots of a k = 16 signature: two min-hash anchors): a pair of
@@ -144,6 +160,12 @@ func (c Config) matches(dir string, p store.Params) error {
 	}
 	if c.NoText && p.Text {
 		diff = append(diff, "texts, asked for none")
+	}
+	if c.NoAnchors && p.Anchors > 0 {
+		diff = append(diff, "containment anchors, asked for none")
+	}
+	if c.AnchorRate != 0 && !c.NoAnchors && c.AnchorRate != p.Anchors {
+		diff = append(diff, fmt.Sprintf("anchor rate %d, asked for %d", p.Anchors, c.AnchorRate))
 	}
 	if len(diff) > 0 {
 		return fmt.Errorf("%w: %s was built with %s", store.ErrParams, dir, strings.Join(diff, ", "))

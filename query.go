@@ -3,7 +3,11 @@ package neardup
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/neardup/neardup/store"
 )
@@ -43,29 +47,109 @@ func toMatches(ms []store.Match) []Match {
 
 func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }
 
-// QueryID returns the indexed near-duplicates of the indexed article id, best first, leaving the article out.
-func (ix *Index) QueryID(ctx context.Context, id string, threshold float64, top int) ([]Match, error) {
-	if err := ix.checkThreshold(threshold); err != nil {
-		return nil, err
+// QueryOptions say what a query asks for.
+type QueryOptions struct {
+	// Threshold is the least Jaccard similarity of a match (a Jaccard query, Containment 0).
+	Threshold float64
+	// Containment, when positive, asks instead for every indexed article holding at least this share of the
+	// query's shingles, whatever its Jaccard similarity (a press release inside a longer story): matches come
+	// best containment first. It needs an index with containment anchors (format 3; store/anchors.go).
+	Containment float64
+	// Top limits the number of matches (0: all).
+	Top int
+	// Window, when positive, keeps only matches whose date is at most Window from the query's. An article
+	// without a date (or a query without one) is not placed in time, so the window does not exclude it.
+	Window time.Duration
+	// Date is the date of a query given as a document (QueryDocWith uses Doc.Date when it is empty).
+	Date string
+}
+
+// ErrShortQuery is returned by a containment query whose shingles hold no anchor: too short (under about 50
+// words) for the containment index to say anything about it.
+var ErrShortQuery = errors.New("neardup: query too short for a containment query")
+
+// inWindow returns the filter of a date window around ref (nil: no filter).
+func inWindow(ref int64, w time.Duration) func(*store.Article) bool {
+	if w <= 0 || ref == 0 {
+		return nil
 	}
-	a, err := ix.st.Get(id)
-	if err != nil {
-		return nil, err
+	sec := int64(w / time.Second)
+	return func(a *store.Article) bool {
+		return a.DateUnix == 0 || apart(a.DateUnix, ref) <= sec
 	}
+}
+
+// apart returns how far apart two dates are, in seconds.
+func apart(a, b int64) int64 {
+	if a < b {
+		return b - a
+	}
+	return a - b
+}
+
+// query runs a query for a prepared article.
+func (ix *Index) query(ctx context.Context, a *store.Article, exclude string, o QueryOptions) ([]Match, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ms, err := ix.st.Query(store.Query{Bands: a.Bands, Set: a.Set, Full: a.Full, Exclude: id, Threshold: threshold, Top: top})
+	keep := inWindow(a.DateUnix, o.Window)
+	if o.Containment > 0 {
+		ms, info, err := ix.st.Contained(store.ContainQuery{Set: a.Set, Full: a.Full, Exclude: exclude, Containment: o.Containment, Top: o.Top, Keep: keep})
+		if errors.Is(err, store.ErrNoAnchors) {
+			return nil, fmt.Errorf("%w (built before format 3, or without them): neardup rebuild makes an index with them", err)
+		}
+		if err == nil && info.Anchors == 0 && len(a.Set) > 0 {
+			return nil, fmt.Errorf("%w: its %d shingles hold no anchor (one shingle in %d is one; about 50 words are needed)", ErrShortQuery, len(a.Set), ix.p.Anchors)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return toMatches(ms), nil
+	}
+	ms, err := ix.st.Query(store.Query{Bands: a.Bands, Set: a.Set, Full: a.Full, Exclude: exclude, Threshold: o.Threshold, Top: o.Top, Keep: keep})
 	if err != nil {
 		return nil, err
 	}
 	return toMatches(ms), nil
 }
 
+func (ix *Index) checkQuery(o QueryOptions) error {
+	if o.Containment != 0 {
+		if !(o.Containment > 0 && o.Containment <= 1) {
+			return fmt.Errorf("%w (got containment %v)", ErrThreshold, o.Containment)
+		}
+		return nil
+	}
+	return ix.checkThreshold(o.Threshold)
+}
+
+// QueryID returns the indexed near-duplicates of the indexed article id, best first, leaving the article out.
+func (ix *Index) QueryID(ctx context.Context, id string, threshold float64, top int) ([]Match, error) {
+	return ix.QueryIDWith(ctx, id, QueryOptions{Threshold: threshold, Top: top})
+}
+
+// QueryIDWith answers the query o for the indexed article id, leaving the article out.
+func (ix *Index) QueryIDWith(ctx context.Context, id string, o QueryOptions) ([]Match, error) {
+	if err := ix.checkQuery(o); err != nil {
+		return nil, err
+	}
+	a, err := ix.st.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	return ix.query(ctx, a, id, o)
+}
+
 // QueryDoc returns the indexed near-duplicates of d, which need not be indexed; if an article with d's id is
 // indexed it is left out.
 func (ix *Index) QueryDoc(ctx context.Context, d *Doc, threshold float64, top int) ([]Match, error) {
-	if err := ix.checkThreshold(threshold); err != nil {
+	return ix.QueryDocWith(ctx, d, QueryOptions{Threshold: threshold, Top: top})
+}
+
+// QueryDocWith answers the query o for d, which need not be indexed; if an article with d's id is indexed it is
+// left out.
+func (ix *Index) QueryDocWith(ctx context.Context, d *Doc, o QueryOptions) ([]Match, error) {
+	if err := ix.checkQuery(o); err != nil {
 		return nil, err
 	}
 	if len(d.Text) > MaxArticleBytes {
@@ -80,12 +164,32 @@ func (ix *Index) QueryDoc(ctx context.Context, d *Doc, threshold float64, top in
 	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if o.Date != "" {
+		a.DateUnix = parseDate(o.Date)
 	}
-	ms, err := ix.st.Query(store.Query{Bands: a.Bands, Set: a.Set, Full: a.Full, Exclude: d.ID, Threshold: threshold, Top: top})
+	return ix.query(ctx, a, d.ID, o)
+}
+
+// ParseWindow parses a window or age as Go's time.ParseDuration does ("36h", "90m"), and also in days ("7d",
+// "1.5d"). It refuses a negative one.
+func ParseWindow(s string) (time.Duration, error) {
+	var d time.Duration
+	var err error
+	if n, ok := strings.CutSuffix(s, "d"); ok && n != "" {
+		var days float64
+		days, err = strconv.ParseFloat(n, 64)
+		if err == nil && (days > 1e6 || days != days) {
+			err = errors.New("out of range")
+		}
+		d = time.Duration(days * float64(24*time.Hour))
+	} else {
+		d, err = time.ParseDuration(s)
+	}
 	if err != nil {
-		return nil, err
+		return 0, fmt.Errorf("neardup: %q is not a duration (e.g. 36h, 90m, 7d)", s)
 	}
-	return toMatches(ms), nil
+	if d < 0 {
+		return 0, fmt.Errorf("neardup: duration %q is negative", s)
+	}
+	return d, nil
 }

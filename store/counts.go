@@ -26,6 +26,7 @@ type Counts struct {
 	Articles int64 `json:"articles"`
 	Bands    int64 `json:"band_postings"`
 	Passages int64 `json:"passage_postings"`
+	Anchors  int64 `json:"anchor_postings"`
 }
 
 type counts = Counts
@@ -33,21 +34,27 @@ type counts = Counts
 var countsKey = []byte("mcounts")
 
 func (c Counts) encode() []byte {
-	b := make([]byte, 0, 24)
+	b := make([]byte, 0, 32)
 	b = binary.BigEndian.AppendUint64(b, uint64(c.Articles))
 	b = binary.BigEndian.AppendUint64(b, uint64(c.Bands))
-	return binary.BigEndian.AppendUint64(b, uint64(c.Passages))
+	b = binary.BigEndian.AppendUint64(b, uint64(c.Passages))
+	return binary.BigEndian.AppendUint64(b, uint64(c.Anchors))
 }
 
 func (c Counts) add(d Counts) Counts {
-	return Counts{c.Articles + d.Articles, c.Bands + d.Bands, c.Passages + d.Passages}
+	return Counts{c.Articles + d.Articles, c.Bands + d.Bands, c.Passages + d.Passages, c.Anchors + d.Anchors}
 }
 
 func decodeCounts(b []byte) (Counts, error) {
-	if len(b) != 24 {
+	// 24 bytes before format 3, which added the anchor count.
+	if len(b) != 24 && len(b) != 32 {
 		return Counts{}, fmt.Errorf("%w: counts of %d bytes", ErrCorrupt, len(b))
 	}
-	return Counts{int64(binary.BigEndian.Uint64(b)), int64(binary.BigEndian.Uint64(b[8:])), int64(binary.BigEndian.Uint64(b[16:]))}, nil
+	c := Counts{int64(binary.BigEndian.Uint64(b)), int64(binary.BigEndian.Uint64(b[8:])), int64(binary.BigEndian.Uint64(b[16:])), 0}
+	if len(b) == 32 {
+		c.Anchors = int64(binary.BigEndian.Uint64(b[24:]))
+	}
+	return c, nil
 }
 
 // readCounts reads the counts of txn's snapshot; ok is false when the index has none.
@@ -145,6 +152,7 @@ func (s *Store) checkScan(txn *badger.Txn, checks ...scanned) error {
 func articlesOf(c Counts) int64 { return c.Articles }
 func bandsOf(c Counts) int64    { return c.Bands }
 func passagesOf(c Counts) int64 { return c.Passages }
+func anchorsOf(c Counts) int64  { return c.Anchors }
 
 // startCounts returns the counts a new batch starts from: the stored ones, or a key scan's when the index has
 // none (written by a build without counts) or a commit failed since they were last known. The caller holds the

@@ -76,6 +76,8 @@ type Query struct {
 	Threshold float64
 	// Top limits the number of matches (0: all).
 	Top int
+	// Keep, when set, filters the candidates before their verification (a date window, say).
+	Keep func(a *Article) bool
 }
 
 // Candidates returns the docnums sharing at least one band key with bands, deduplicated and sorted.
@@ -133,7 +135,7 @@ func (s *Store) Query(q Query) ([]Match, error) {
 			if err != nil {
 				return err
 			}
-			if a.ID == q.Exclude {
+			if a.ID == q.Exclude || q.Keep != nil && !q.Keep(a) {
 				continue
 			}
 			j, c := Similarity(q.Set, a.Set, q.Full, a.Full)
@@ -354,13 +356,15 @@ func (s *Store) keyCounts(check bool) (Counts, error) {
 				c.Bands++
 			case prefixPassage:
 				c.Passages++
+			case prefixAnchor:
+				c.Anchors++
 			}
 		}
 		if !check {
 			return nil
 		}
 		return s.checkScan(txn, scanned{"articles", c.Articles, articlesOf}, scanned{"band postings", c.Bands, bandsOf},
-			scanned{"passage postings", c.Passages, passagesOf})
+			scanned{"passage postings", c.Passages, passagesOf}, scanned{"anchor postings", c.Anchors, anchorsOf})
 	})
 	return c, err
 }
@@ -406,7 +410,8 @@ func (s *Store) verify(ctx context.Context) error {
 			problems = append(problems, fmt.Sprintf(f, a...))
 		}
 	}
-	want := 0
+	want, wantAnchors := 0, 0
+	var anchors []uint32
 	err := s.Each(false, func(num uint64, a *Article) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -433,6 +438,25 @@ func (s *Store) verify(ctx context.Context) error {
 			}
 			want += len(p.Bands)
 		}
+		anchors = AnchorsOf(anchors[:0], a.Set, s.params.Anchors)
+		for _, v := range anchors {
+			found := false
+			err := s.db.View(func(txn *badger.Txn) error {
+				_, err := txn.Get(anchorKey(nil, v, num))
+				found = err == nil
+				if errors.Is(err, badger.ErrKeyNotFound) {
+					return nil
+				}
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if !found {
+				note("%s is missing from its anchor bucket %08x", a.ID, v)
+			}
+		}
+		wantAnchors += len(anchors)
 		return nil
 	})
 	if err != nil {
@@ -445,12 +469,15 @@ func (s *Store) verify(ctx context.Context) error {
 	if postings := int(c.Bands + c.Passages); postings != want {
 		note("%d postings, but the %d articles' records name %d", postings, c.Articles, want)
 	}
+	if int(c.Anchors) != wantAnchors {
+		note("%d anchor postings, but the %d articles' sets hold %d anchors", c.Anchors, c.Articles, wantAnchors)
+	}
 	if s.opts.Retention == 0 {
 		err := s.db.View(func(txn *badger.Txn) error {
 			stored, ok, err := readCounts(txn)
 			if ok && stored != c {
-				note("the stored counts say %d articles, %d band and %d passage postings; the keys are %d, %d and %d",
-					stored.Articles, stored.Bands, stored.Passages, c.Articles, c.Bands, c.Passages)
+				note("the stored counts say %d articles, %d band, %d passage and %d anchor postings; the keys are %d, %d, %d and %d",
+					stored.Articles, stored.Bands, stored.Passages, stored.Anchors, c.Articles, c.Bands, c.Passages, c.Anchors)
 			}
 			return err
 		})

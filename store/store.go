@@ -21,12 +21,12 @@ import (
 )
 
 // FormatVersion is the version of the on-disk layout a new index is written in; an index of a version this build
-// does not read is refused. Version 2 added the stored texts (t keys, Params.Text); a version 1 index is read and
-// written as it is, without texts.
-const FormatVersion = 2
+// does not read is refused. Version 2 added the stored texts (t keys, Params.Text); version 3 the containment
+// anchors (a keys, Params.Anchors). Older indexes are read and written as they are, without what came later.
+const FormatVersion = 3
 
 // readsFormat reports whether this build reads an index of format v.
-func readsFormat(v int) bool { return v == 1 || v == 2 }
+func readsFormat(v int) bool { return v >= 1 && v <= FormatVersion }
 
 // Params are the parameters an index was built with. They are written when the index is created and checked at
 // every later open: signatures and band keys made with other parameters would silently match nothing.
@@ -47,6 +47,9 @@ type Params struct {
 	PassageWindow int     `json:"passage_window"`
 	// Text says the index keeps each article's text (zstd-compressed, a t key beside the record).
 	Text bool `json:"text,omitempty"`
+	// Anchors, when positive, posts each article under the shingles of its set whose value is a multiple of
+	// Anchors (one shingle in Anchors, chosen by value alone), for containment queries (anchors.go; format 3).
+	Anchors int `json:"anchor_rate,omitempty"`
 }
 
 func (p Params) String() string {
@@ -111,6 +114,7 @@ type Store struct {
 //	p bandkey(8) docnum(8) index(4) → empty: the article's passage index is in this bucket
 //	c contentkey(8)                 → docnum(8): the article with these exact source bytes
 //	t docnum(8)                     → the article's text, zstd-compressed (format 2, Params.Text)
+//	a anchor(4) docnum(8)           → empty: the article's set holds this anchor shingle (format 3, Params.Anchors)
 //	m counts                        → article, band-posting and passage-posting counts (counts.go)
 //
 // docnum is xxhash64 of the article id, so a re-run of the same input writes the same keys.
@@ -121,6 +125,7 @@ const (
 	prefixPassage = 'p'
 	prefixContent = 'c'
 	prefixText    = 't'
+	prefixAnchor  = 'a'
 )
 
 func textKey(dst []byte, n uint64) []byte {
@@ -303,7 +308,7 @@ func Open(dir string, o *Options) (*Store, error) {
 	}
 	if !readsFormat(s.params.Format) {
 		db.Close()
-		return nil, fmt.Errorf("%w: format %d, this build reads formats 1 and %d", ErrParams, s.params.Format, FormatVersion)
+		return nil, fmt.Errorf("%w: format %d, this build reads formats 1 to %d", ErrParams, s.params.Format, FormatVersion)
 	}
 	return s, nil
 }

@@ -15,7 +15,7 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 )
 
-var testParams = Params{Format: FormatVersion, ShingleUnit: "words", ShingleSize: 5, Algorithm: "fss", K: 128, Seed: 1, Threshold: 0.8, Bands: 4, Rows: 2}
+var testParams = Params{Format: FormatVersion, ShingleUnit: "words", ShingleSize: 5, Algorithm: "fss", K: 128, Seed: 1, Threshold: 0.8, Bands: 4, Rows: 2, Anchors: 2}
 
 func openTest(t *testing.T, dir string, o *Options) *Store {
 	t.Helper()

@@ -45,6 +45,8 @@ type Batch struct {
 	err      error // the first commit error
 	finished bool
 	buf      []byte
+	// anchors and oldAnchors are the anchor buffers of the article being written and of the one it replaces.
+	anchors, oldAnchors []uint32
 	// totals are the counts after the last group handed to the committer (the committer's own copy).
 	totals Counts
 }
@@ -419,11 +421,16 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		}
 	}
 	b.buf = a.encode(b.buf[:0])
-	n := a.entries()
+	b.anchors = AnchorsOf(b.anchors[:0], a.Set, b.s.params.Anchors)
+	var oldAnchors int
+	if old != nil {
+		oldAnchors = len(AnchorsOf(b.oldAnchors[:0], old.Set, b.s.params.Anchors))
+	}
+	n := a.entries() + int64(len(b.anchors))
 	size := int64(len(b.buf)+len(a.Text)) + n*(entryCost+30)
 	if old != nil {
-		n += old.entries()
-		size += old.entries() * (entryCost + 30)
+		n += old.entries() + int64(oldAnchors)
+		size += (old.entries() + int64(oldAnchors)) * (entryCost + 30)
 	}
 	if err := b.reserve(n, size); err != nil {
 		return 0, fmt.Errorf("%w: %q (%d entries, %d bytes)", err, a.ID, n, size)
@@ -434,12 +441,13 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		}
 	}
 	g := b.cur
-	d := Counts{Bands: int64(len(a.Bands)), Passages: a.passagePostings()}
+	d := Counts{Bands: int64(len(a.Bands)), Passages: a.passagePostings(), Anchors: int64(len(b.anchors))}
 	if old == nil {
 		d.Articles = 1
 	} else {
 		d.Bands -= int64(len(old.Bands))
 		d.Passages -= old.passagePostings()
+		d.Anchors -= int64(oldAnchors)
 	}
 	g.delta = g.delta.add(d)
 	var kb [32]byte
@@ -450,6 +458,9 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		for _, key := range p.Bands {
 			g.set(passageKey(kb[:0], key, num, i), nil, exp)
 		}
+	}
+	for _, v := range b.anchors {
+		g.set(anchorKey(kb[:0], v, num), nil, exp)
 	}
 	if a.ContentKey != 0 {
 		g.set(contentKey(kb[:0], a.ContentKey), binary.BigEndian.AppendUint64(kb[9:9], num), exp)
@@ -497,6 +508,10 @@ func (b *Batch) deletePostings(num uint64, old *Article) error {
 			g.delete(passageKey(kb[:0], key, num, i))
 		}
 	}
+	b.oldAnchors = AnchorsOf(b.oldAnchors[:0], old.Set, b.s.params.Anchors)
+	for _, v := range b.oldAnchors {
+		g.delete(anchorKey(kb[:0], v, num))
+	}
 	g.nums[num] = struct{}{}
 	return nil
 }
@@ -517,14 +532,15 @@ func (b *Batch) Delete(id string) (bool, error) {
 	if err := b.settle(0, old.ContentKey); err != nil {
 		return false, err
 	}
-	if err := b.reserve(old.entries(), old.entries()*(entryCost+30)); err != nil {
+	n := old.entries() + int64(len(AnchorsOf(b.oldAnchors[:0], old.Set, b.s.params.Anchors)))
+	if err := b.reserve(n, n*(entryCost+30)); err != nil {
 		return false, err
 	}
 	if err := b.deletePostings(num, old); err != nil {
 		return false, err
 	}
 	b.cur.delete(docKey(nil, num))
-	b.cur.delta = b.cur.delta.add(Counts{Articles: -1, Bands: -int64(len(old.Bands)), Passages: -old.passagePostings()})
+	b.cur.delta = b.cur.delta.add(Counts{Articles: -1, Bands: -int64(len(old.Bands)), Passages: -old.passagePostings(), Anchors: -int64(len(b.oldAnchors))})
 	return true, nil
 }
 

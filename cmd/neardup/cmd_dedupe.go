@@ -19,13 +19,14 @@ type dedupeOpts struct {
 	dropList    string
 	ignoreBP    bool
 	passageFile string
+	window      time.Duration
 	build       buildFlags
 }
 
 func init() {
 	commands = append(commands, &command{
 		name:  "dedupe",
-		usage: "[--db DIR] [--threshold J] [--drop-list FILE] [FILE...]",
+		usage: "[--db DIR] [--threshold J] [--window DURATION] [--drop-list FILE] [FILE...]",
 		short: "cluster the index into near-duplicate groups and say which article to keep",
 		long: `The nightly job. Indexes FILEs first, if any are given (as neardup index does), then clusters the
 whole index: articles joined by a verified Jaccard similarity >= J, connected components. Prints JSON
@@ -42,6 +43,13 @@ stderr: articles, clusters, duplicates to drop, seconds. --drop-list FILE writes
 one per line, from the index as it is: after "neardup delete --from FILE", the next run's list holds
 only new duplicates.
 
+--window DURATION (36h, 7d) keeps duplicates within their news cycle: two articles are joined only if
+their dates are at most DURATION apart, and no cluster spans more than DURATION from its earliest to
+its latest dated article. Pairs join best first (highest Jaccard, then nearest in time), each only if
+the cluster it makes still fits, so a year of daily market wraps or weekly listings is not folded into
+one cluster. An article without a date is not placed in time: it may join any cluster, and never
+stretches one. Without --window, dates play no part (only in choosing the kept article).
+
 With an index created with --passages: --ignore-boilerplate leaves passages found in 10 or more
 articles (site furniture such as a related-stories block) out of the similarity, so two stories from
 one site are not called near-duplicates because of it; --passage-report FILE writes a JSON Lines report of
@@ -53,6 +61,7 @@ passages with the number of articles holding each ({"kind": "boilerplate", ...})
 			fs.Float64Var(&o.threshold, "threshold", neardup.DefaultThreshold, "least Jaccard similarity that joins two articles")
 			fs.StringVar(&o.dropList, "drop-list", "", "write the ids of the duplicates to drop to FILE, one per line")
 			fs.BoolVar(&o.ignoreBP, "ignore-boilerplate", false, "leave boilerplate passages out of the similarity (index with passages)")
+			durationFlag(fs, &o.window, "window", "join only articles dated at most this far apart; no cluster spans more (e.g. 36h, 7d)")
 			fs.StringVar(&o.passageFile, "passage-report", "", "write the whole-index passage report to FILE (JSON Lines; index with passages)")
 			o.build.register(fs)
 			return o
@@ -117,7 +126,7 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 		defer dropFile.Close()
 		drop = bufio.NewWriter(dropFile)
 	}
-	st, err := ix.DedupeWith(ctx, neardup.DedupeOptions{Threshold: o.threshold, IgnoreBoilerplate: o.ignoreBP}, func(c neardup.Cluster) error {
+	st, err := ix.DedupeWith(ctx, neardup.DedupeOptions{Threshold: o.threshold, IgnoreBoilerplate: o.ignoreBP, Window: o.window}, func(c neardup.Cluster) error {
 		if drop != nil {
 			for _, m := range c.Members[1:] {
 				fmt.Fprintln(drop, m.ID)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/store"
@@ -10,17 +12,20 @@ import (
 )
 
 type queryOpts struct {
-	fs        *pflag.FlagSet
-	db        string
-	threshold float64
-	top       int
-	src       source
+	fs          *pflag.FlagSet
+	db          string
+	threshold   float64
+	containment float64
+	window      time.Duration
+	date        string
+	top         int
+	src         source
 }
 
 func init() {
 	commands = append(commands, &command{
 		name:  "query",
-		usage: "[--db DIR] [--threshold J] [--top N] (ID | --file PATH | --text TEXT | --text -)",
+		usage: "[--db DIR] [--threshold J | --containment C] [--window DURATION] [--top N] (ID | --file PATH | --text TEXT | --text -)",
 		short: "print the near-duplicates of one article",
 		long: `Prints the indexed near-duplicates of one article as one JSON object, best first:
 
@@ -33,11 +38,25 @@ given on the command line (--text "...") or read from stdin (--text -). It need 
 is, it is not its own match. An unknown ID exits 2.
 
 --threshold may be anything at or above the index's own threshold (see neardup stats) without
-rebuilding; below it, pairs under the index threshold may be missed.`,
+rebuilding; below it, pairs under the index threshold may be missed.
+
+--containment C asks another question: which indexed articles hold at least C of the queried
+article's shingles, whatever their Jaccard similarity? A press release pasted into a longer story
+is found this way (containment near 1, Jaccard perhaps 0.2), as is a wire item inside a round-up.
+Matches come best containment first, both scores exact. It needs an index of format 3 or later
+(neardup rebuild makes one from an older index) and a query of about 50 words or more: the index
+samples one shingle in 8 as an anchor, and a query whose shingles hold no anchor exits 2 saying so.
+
+--window DURATION (36h, 90m, 7d) keeps only matches dated at most that far from the queried
+article (an indexed article's date, or --date for a file or text). An article without a date is
+not placed in time, so no window leaves it out.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &queryOpts{fs: fs}
 			dbFlag(fs, e, &o.db)
 			fs.Float64Var(&o.threshold, "threshold", neardup.DefaultThreshold, "least Jaccard similarity reported")
+			fs.Float64Var(&o.containment, "containment", 0, "report instead every article holding at least this share of the query's shingles, in (0, 1]")
+			durationFlag(fs, &o.window, "window", "only matches dated at most this far from the query (e.g. 36h, 7d; 0: no window)")
+			fs.StringVar(&o.date, "date", "", "the date of a --file or --text query, for --window (e.g. 2024-05-01T09:00:00Z)")
 			fs.IntVar(&o.top, "top", 20, "most matches printed (0: all)")
 			o.src.register(fs, "query with")
 			return o
@@ -58,18 +77,40 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	if !(o.threshold > 0 && o.threshold <= 1) {
 		return usageError(e, "query", "--threshold must be in (0, 1]")
 	}
+	if o.fs.Changed("containment") {
+		if o.fs.Changed("threshold") {
+			return usageError(e, "query", "--containment and --threshold ask different questions: give one")
+		}
+		if !(o.containment > 0 && o.containment <= 1) {
+			return usageError(e, "query", "--containment must be in (0, 1]")
+		}
+	}
+	if o.date != "" {
+		if len(args) == 1 {
+			return usageError(e, "query", "--date is for a --file or --text query; an indexed article has its own")
+		}
+		if neardup.ParseDate(o.date) == 0 {
+			return usageError(e, "query", fmt.Sprintf("--date %q is not a date neardup reads (use RFC 3339, e.g. 2024-05-01T09:00:00Z)", o.date))
+		}
+	}
+	if o.window > 0 && len(args) == 0 && o.date == "" {
+		e.errorf("warning: --window without --date: the text has no date, so the window leaves nothing out")
+	}
+	qo := neardup.QueryOptions{Threshold: o.threshold, Containment: o.containment, Top: o.top, Window: o.window, Date: o.date}
 	ix, err := openForRead(o.db)
 	if err != nil {
 		return fail(e, err, o.db)
 	}
 	defer ix.Close()
-	warnThreshold(e, ix, o.threshold)
+	if o.containment == 0 {
+		warnThreshold(e, ix, o.threshold)
+	}
 	res := neardup.QueryResult{}
 	var ms []neardup.Match
 	switch {
 	case len(args) == 1:
 		res.ID = args[0]
-		ms, err = ix.QueryID(ctx, args[0], o.threshold, o.top)
+		ms, err = ix.QueryIDWith(ctx, args[0], qo)
 		if errors.Is(err, store.ErrNotFound) {
 			e.errorf("%s", notFound(args[0], o.db))
 			return exitError
@@ -80,7 +121,7 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 		if err != nil {
 			return fail(e, err, o.db)
 		}
-		ms, err = ix.QueryDoc(ctx, &neardup.Doc{ID: res.ID, Text: string(data)}, o.threshold, o.top)
+		ms, err = ix.QueryDocWith(ctx, &neardup.Doc{ID: res.ID, Text: string(data)}, qo)
 	}
 	if err != nil {
 		return fail(e, err, o.db)

@@ -31,6 +31,7 @@ type buildFlags struct {
 	threshold  float64
 	passages   bool
 	noText     bool
+	noAnchors  bool
 	retention  time.Duration
 	workers    int
 	format     string
@@ -64,12 +65,13 @@ func (b *buildFlags) registerIndex(fs *pflag.FlagSet) {
 	fs.Uint64Var(&b.seed, "seed", neardup.DefaultSeed, "signature seed, when the index is created (not 0)")
 	fs.BoolVar(&b.passages, "passages", false, "also index passages (for neardup passages), when the index is created")
 	fs.BoolVar(&b.noText, "no-text", false, "keep no article texts (neardup show, word-tight passages by ID need them), when the index is created")
+	fs.BoolVar(&b.noAnchors, "no-containment", false, "post no containment anchors (query --containment needs them; they add about a third to the index), when the index is created")
 	fs.DurationVar(&b.retention, "retention", 0, "expire articles this long after their date (e.g. 720h); 0 keeps them")
 	fs.BoolVar(&b.syncWrites, "sync", false, "fsync every commit: an acknowledged article survives a power loss too (slower); without it, it survives a killed process")
 }
 
 // paramFlags are the flags that set index parameters.
-var paramFlags = []string{"index-threshold", "k", "shingle-size", "shingle-unit", "seed", "passages", "no-text"}
+var paramFlags = []string{"index-threshold", "k", "shingle-size", "shingle-unit", "seed", "passages", "no-text", "no-containment"}
 
 // config validates the parameter flags and returns the Config to open the index with: for an existing index,
 // only the flags given, which must match its stored parameters (the index's own are used for the rest).
@@ -90,7 +92,7 @@ func (b *buildFlags) config() (*neardup.Config, error) {
 	case b.retention < 0:
 		return nil, fmt.Errorf("--retention %v: want 0 (keep) or a positive duration", b.retention)
 	}
-	return &neardup.Config{Shingle: shingle.Options{Unit: unit, Size: b.size}, K: b.k, Seed: b.seed, Threshold: b.threshold, Passages: b.passages, NoText: b.noText}, nil
+	return &neardup.Config{Shingle: shingle.Options{Unit: unit, Size: b.size}, K: b.k, Seed: b.seed, Threshold: b.threshold, Passages: b.passages, NoText: b.noText, NoAnchors: b.noAnchors}, nil
 }
 
 // changedParams lists the parameter flags given on the command line.
