@@ -297,6 +297,8 @@ type Stats struct {
 	Articles int `json:"articles"`
 	Passages int `json:"passages"`
 	Postings int `json:"postings"`
+	// AnchorPostings are the containment anchors' postings (anchors.go), apart from the band and passage ones.
+	AnchorPostings int `json:"anchor_postings"`
 	// Bytes is the space the index folder occupies on disk.
 	Bytes int64 `json:"bytes"`
 }
@@ -322,7 +324,7 @@ func (s *Store) QuickStats() (Stats, error) {
 }
 
 func (s *Store) statsOf(c Counts) (Stats, error) {
-	st := Stats{Articles: int(c.Articles), Postings: int(c.Bands + c.Passages)}
+	st := Stats{Articles: int(c.Articles), Postings: int(c.Bands + c.Passages), AnchorPostings: int(c.Anchors)}
 	if s.params.PassageBands > 0 {
 		st.Passages = int(c.Passages) / s.params.PassageBands
 	}

@@ -32,8 +32,10 @@ func init() {
 
   POST   /v1/articles                  add or replace one article (a JSONL line's object) or an array
   DELETE /v1/articles/{id}             delete an article (204, or 404)
-  GET    /v1/articles/{id}/duplicates  ?threshold=0.8&top=20, the neardup query object
-  POST   /v1/query                     {"text": ...} not in the index, the neardup query object
+  GET    /v1/articles/{id}/duplicates  ?threshold=0.8&top=20 (or ?containment=0.8), &window=36h:
+                                       the neardup query object
+  POST   /v1/query                     {"text": ..., "date"?, "containment"?, "window"?} not in the
+                                       index, the neardup query object
   GET    /v1/articles/{id}/passages    the neardup passages object
   POST   /v1/passages                  {"text": ...} the neardup passages object, word-tight spans
   GET    /v1/stats, /healthz, /metrics (Prometheus text format)

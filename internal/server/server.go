@@ -163,9 +163,9 @@ func (h *Handler) route(pattern string, write bool, fn func(w http.ResponseWrite
 				err = notFound(r.PathValue("id"))
 			case errors.Is(err, store.ErrNotFound):
 				status = http.StatusNotFound
-			case errors.Is(err, neardup.ErrThreshold), errors.Is(err, neardup.ErrRejected):
+			case errors.Is(err, neardup.ErrThreshold), errors.Is(err, neardup.ErrRejected), errors.Is(err, neardup.ErrShortQuery):
 				status = http.StatusBadRequest
-			case errors.Is(err, neardup.ErrNoPassages):
+			case errors.Is(err, neardup.ErrNoPassages), errors.Is(err, store.ErrNoAnchors):
 				status = http.StatusConflict
 			case errors.Is(err, store.ErrDiskFull):
 				// The index refused the write before Badger saw it: nothing was written, reads go on.
@@ -289,32 +289,60 @@ func (h *Handler) deleteArticle(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (h *Handler) params(r *http.Request) (float64, int, error) {
-	t, top := h.o.DefaultThreshold, h.o.DefaultTop
-	if s := r.URL.Query().Get("threshold"); s != "" {
+// params reads a query's options from the URL: threshold or containment, top, window.
+func (h *Handler) params(r *http.Request) (neardup.QueryOptions, error) {
+	o := neardup.QueryOptions{Threshold: h.o.DefaultThreshold, Top: h.o.DefaultTop}
+	q := r.URL.Query()
+	if s := q.Get("threshold"); s != "" {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || !(v > 0 && v <= 1) {
-			return 0, 0, errorf(http.StatusBadRequest, "threshold must be a number in (0, 1], got %q", s)
+			return o, errorf(http.StatusBadRequest, "threshold must be a number in (0, 1], got %q", s)
 		}
-		t = v
+		o.Threshold = v
 	}
-	if s := r.URL.Query().Get("top"); s != "" {
+	if s := q.Get("containment"); s != "" {
+		v, err := containment(s, q.Has("threshold"))
+		if err != nil {
+			return o, err
+		}
+		o.Containment = v
+	}
+	if s := q.Get("top"); s != "" {
 		v, err := strconv.Atoi(s)
 		if err != nil || v < 0 || v > 10000 {
-			return 0, 0, errorf(http.StatusBadRequest, "top must be an integer in [0, 10000], got %q", s)
+			return o, errorf(http.StatusBadRequest, "top must be an integer in [0, 10000], got %q", s)
 		}
-		top = v
+		o.Top = v
 	}
-	return t, top, nil
+	if s := q.Get("window"); s != "" {
+		w, err := neardup.ParseWindow(s)
+		if err != nil {
+			return o, errorf(http.StatusBadRequest, "window: %s", message(err))
+		}
+		o.Window = w
+	}
+	return o, nil
+}
+
+// containment parses a containment asked for; withThreshold says a threshold was asked for too.
+func containment(s string, withThreshold bool) (float64, error) {
+	if withThreshold {
+		return 0, errorf(http.StatusBadRequest, "containment and threshold ask different questions: give one")
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(v > 0 && v <= 1) {
+		return 0, errorf(http.StatusBadRequest, "containment must be a number in (0, 1], got %q", s)
+	}
+	return v, nil
 }
 
 func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
-	t, top, err := h.params(r)
+	o, err := h.params(r)
 	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
-	ms, err := h.ix.QueryID(r.Context(), id, t, top)
+	ms, err := h.ix.QueryIDWith(r.Context(), id, o)
 	if err != nil {
 		return err
 	}
@@ -322,21 +350,52 @@ func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// query answers POST /v1/query: {"text": ..., "id"?, "date"?, "containment"?, "window"?}, the body's options
+// over the URL's.
 func (h *Handler) query(w http.ResponseWriter, r *http.Request) error {
-	t, top, err := h.params(r)
+	o, err := h.params(r)
 	if err != nil {
 		return err
 	}
-	d, err := textBody(r)
-	if err != nil {
+	var body queryBody
+	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
-	ms, err := h.ix.QueryDoc(r.Context(), d, t, top)
+	if body.Text == nil {
+		return errorf(http.StatusBadRequest, `missing "text"`)
+	}
+	if body.Containment != nil {
+		s := strconv.FormatFloat(*body.Containment, 'g', -1, 64)
+		if o.Containment, err = containment(s, r.URL.Query().Has("threshold")); err != nil {
+			return err
+		}
+	}
+	if body.Window != "" {
+		if o.Window, err = neardup.ParseWindow(body.Window); err != nil {
+			return errorf(http.StatusBadRequest, "window: %s", message(err))
+		}
+	}
+	if body.Date != "" {
+		if neardup.ParseDate(body.Date) == 0 {
+			return errorf(http.StatusBadRequest, "date %q is not a date neardup reads (use RFC 3339)", body.Date)
+		}
+		o.Date = body.Date
+	}
+	d := &neardup.Doc{ID: body.ID, Text: *body.Text, Date: body.Date}
+	ms, err := h.ix.QueryDocWith(r.Context(), d, o)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, neardup.QueryResult{ID: d.ID, Matches: nonNil(ms)})
 	return nil
+}
+
+type queryBody struct {
+	ID          string   `json:"id"`
+	Text        *string  `json:"text"`
+	Date        string   `json:"date"`
+	Containment *float64 `json:"containment"`
+	Window      string   `json:"window"`
 }
 
 func nonNil(ms []neardup.Match) []neardup.Match {
@@ -389,15 +448,23 @@ func textBody(r *http.Request) (*neardup.Doc, error) {
 		ID   string  `json:"id"`
 		Text *string `json:"text"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, err
-		}
-		return nil, errorf(http.StatusBadRequest, "invalid JSON: %v", err)
+	if err := decodeBody(r, &body); err != nil {
+		return nil, err
 	}
 	if body.Text == nil {
 		return nil, errorf(http.StatusBadRequest, `missing "text"`)
 	}
 	return &neardup.Doc{ID: body.ID, Text: *body.Text}, nil
+}
+
+// decodeBody decodes a JSON request body into v.
+func decodeBody(r *http.Request, v any) error {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errorf(http.StatusBadRequest, "invalid JSON: %v", err)
+	}
+	return nil
 }

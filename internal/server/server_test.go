@@ -303,3 +303,45 @@ func TestClustersPageFollowsWrites(t *testing.T) {
 		t.Fatalf("clusters after a write: %d %.300s", code, body)
 	}
 }
+
+// TestContainmentAndWindow: ?containment= and "containment" find a release inside a longer story (exact
+// scores, best containment first); ?window= and "window" with "date" keep matches within their news cycle;
+// bad values are 400s.
+func TestContainmentAndWindow(t *testing.T) {
+	srv := newServer(t, Options{})
+	u := srv.URL
+	release := "Federal prosecutors in Denver charged three men on Thursday with running a scheme that took eleven million dollars from more than two hundred retired investors, promising them returns of twenty percent a year from a fund that never held a single share. Each man faces up to twenty years in prison on each count of wire fraud if convicted."
+	own := "Retired teachers filled a community hall in Lakewood on Friday evening to swap stories about the money they say vanished over four years, some learning only this week that the fund they trusted may never have existed. Lawyers for two of the men did not return calls, and a state regulator urged anyone who had invested to come forward, adding that a hotline for victims would open next week across the state."
+	docs := fmt.Sprintf(`[{"id": "release", "date": "2024-05-02T15:00:00Z", "text": %q}, {"id": "story", "date": "2024-05-03T09:00:00Z", "text": %q}, {"id": "late", "date": "2024-06-03T09:00:00Z", "text": %q}]`,
+		release, own+"\n\n"+release, release+"\n\n"+own+" "+own)
+	if code, body := do(t, "POST", u+"/v1/articles", docs); code != 200 || !strings.Contains(body, `"added":3`) {
+		t.Fatalf("post: %d %s", code, body)
+	}
+	var qr neardup.QueryResult
+	code, body := do(t, "GET", u+"/v1/articles/release/duplicates?containment=0.9", "")
+	if code != 200 || json.Unmarshal([]byte(body), &qr) != nil || len(qr.Matches) != 2 || qr.Matches[0].Containment != 1 || qr.Matches[0].Jaccard >= 0.5 {
+		t.Fatalf("containment: %d %s", code, body)
+	}
+	if code, body := do(t, "GET", u+"/v1/articles/release/duplicates", ""); code != 200 || !strings.Contains(body, `"matches":[]`) {
+		t.Errorf("a Jaccard query found the containers: %d %s", code, body)
+	}
+	if code, body := do(t, "GET", u+"/v1/articles/release/duplicates?containment=0.9&window=36h", ""); code != 200 || !strings.Contains(body, `"id":"story"`) || strings.Contains(body, `"late"`) {
+		t.Errorf("window: %d %s", code, body)
+	}
+	code, body = do(t, "POST", u+"/v1/query", fmt.Sprintf(`{"text": %q, "containment": 0.9, "window": "2d", "date": "2024-06-02T00:00:00Z"}`, release))
+	if code != 200 || !strings.Contains(body, `"id":"late","jaccard":`) || strings.Contains(body, `"story"`) {
+		t.Errorf("query with containment and window: %d %s", code, body)
+	}
+	for _, c := range []struct{ method, path, body, want string }{
+		{"GET", "/v1/articles/release/duplicates?containment=2", "", "containment must be a number in (0, 1]"},
+		{"GET", "/v1/articles/release/duplicates?containment=0.8&threshold=0.9", "", "containment and threshold ask different questions"},
+		{"GET", "/v1/articles/release/duplicates?window=soon", "", `window: \"soon\" is not a duration`},
+		{"POST", "/v1/query", `{"text": "The mayor spoke to reporters on Friday", "containment": 0.8}`, "query too short for a containment query"},
+		{"POST", "/v1/query", `{"text": "x", "date": "yesterday"}`, `date \"yesterday\" is not a date`},
+	} {
+		code, body := do(t, c.method, u+c.path, c.body)
+		if code != 400 || !strings.Contains(body, c.want) {
+			t.Errorf("%s %s %s: %d %s, want 400 with %q", c.method, c.path, c.body, code, body, c.want)
+		}
+	}
+}
