@@ -4,8 +4,10 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/bench/gen"
 	"github.com/neardup/neardup/internal/corpus"
 )
 
@@ -64,5 +66,68 @@ func TestContainmentSample(t *testing.T) {
 	t.Logf("%+v", c)
 	if c.TruthPairs == 0 || c.Recall < 0.95 || c.MaxError > 0.001 {
 		t.Errorf("%+v", c)
+	}
+}
+
+// TestContainQueriesOnCarriers: containment queries find the carriers of the sample's press releases (Jaccard
+// under 0.5, out of the band keys' reach) with every reported score exact.
+func TestContainQueriesOnCarriers(t *testing.T) {
+	raw, err := corpus.Load(corpus.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := gen.Carriers(raw, 300, 7)
+	r, err := ContainQueries(docs, 0.8, 0.5, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(r)
+	if r.TruthPairs < 200 || r.Recall < 0.97 || r.Inexact != 0 || r.Reported < r.Found {
+		t.Errorf("%+v", r)
+	}
+}
+
+// TestWindowOnYear: without a window the weekly listings chain across weeks and the weather forecasts across
+// the year; with one under a day no cluster spans two editions and every copy is found; with 36 hours the
+// listings are parted too, while forecasts near-identical a day apart stay joined in pairs.
+func TestWindowOnYear(t *testing.T) {
+	raw, err := corpus.Load(corpus.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, eds := gen.Year(raw, 1)
+	rows, err := Window(docs, eds, 0.8, []time.Duration{0, 36 * time.Hour, 20 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(series string, w time.Duration) WindowRow {
+		for _, r := range rows {
+			if r.Series == series && r.Window == w {
+				return r
+			}
+		}
+		t.Fatalf("no row %s %v", series, w)
+		return WindowRow{}
+	}
+	for _, r := range rows {
+		t.Log(r)
+		if r.CopiesFound != r.Copies || r.Copies == 0 {
+			t.Errorf("copies lost: %v", r)
+		}
+	}
+	if r := get("listings", 0); r.Largest < 3 {
+		t.Errorf("listings without a window: %v", r)
+	}
+	if r := get("weather", 0); r.Largest < 100 {
+		t.Errorf("weather without a window: %v", r)
+	}
+	if r := get("listings", 36*time.Hour); r.Spanning != 0 {
+		t.Errorf("listings with 36h: %v", r)
+	}
+	if r := get("weather", 36*time.Hour); r.Largest != 2 {
+		t.Errorf("weather with 36h: %v", r)
+	}
+	if r := get("", 20*time.Hour); r.Spanning != 0 {
+		t.Errorf("all with 20h: %v", r)
 	}
 }
