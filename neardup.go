@@ -55,19 +55,16 @@ type Config struct {
 	Passages bool
 	// NoText leaves the articles' texts out of the index (default: kept, zstd-compressed; see text.go).
 	NoText bool
-	// AnchorRate posts one shingle in AnchorRate of each article as a containment anchor, for containment
-	// queries (default DefaultAnchorRate; see store/anchors.go). NoAnchors leaves them out.
-	AnchorRate int
-	NoAnchors  bool
+	// AnchorWindow is the winnowing window of the containment anchors, for containment queries (default
+	// DefaultAnchorWindow; see anchors.go). NoAnchors leaves them out.
+	AnchorWindow int
+	NoAnchors    bool
 }
 
 // Defaults.
 const (
-	DefaultThreshold = 0.8
-	DefaultSeed      = 1
-	// DefaultAnchorRate makes one shingle in 8 a containment anchor: a query of 50 words contained at 0.8 in an
-	// article shares no anchor with it with probability about 0.01 (bench/README.md).
-	DefaultAnchorRate       = 8
+	DefaultThreshold        = 0.8
+	DefaultSeed             = 1
 	passageK                = 16
 	passageBands            = 2
 	passageRows             = 1
@@ -89,8 +86,8 @@ func (c Config) withDefaults() Config {
 	if c.Threshold == 0 {
 		c.Threshold = DefaultThreshold
 	}
-	if c.AnchorRate == 0 {
-		c.AnchorRate = DefaultAnchorRate
+	if c.AnchorWindow == 0 {
+		c.AnchorWindow = DefaultAnchorWindow
 	}
 	return c
 }
@@ -120,11 +117,11 @@ func (c Config) params() (store.Params, error) {
 		Rows:        lsh.Rows,
 		Text:        !c.NoText,
 	}
-	if c.AnchorRate < 0 {
-		return store.Params{}, fmt.Errorf("neardup: anchor rate %d is negative", c.AnchorRate)
+	if c.AnchorWindow < 0 {
+		return store.Params{}, fmt.Errorf("neardup: anchor window %d is negative", c.AnchorWindow)
 	}
 	if !c.NoAnchors {
-		p.Anchors = c.AnchorRate
+		p.Anchors = c.AnchorWindow
 	}
 	if c.Passages {
 		// Passages are banded 2 × 1 (the first two slots of a k = 16 signature: two min-hash anchors): a pair of
@@ -164,8 +161,8 @@ func (c Config) matches(dir string, p store.Params) error {
 	if c.NoAnchors && p.Anchors > 0 {
 		diff = append(diff, "containment anchors, asked for none")
 	}
-	if c.AnchorRate != 0 && !c.NoAnchors && c.AnchorRate != p.Anchors {
-		diff = append(diff, fmt.Sprintf("anchor rate %d, asked for %d", p.Anchors, c.AnchorRate))
+	if c.AnchorWindow != 0 && !c.NoAnchors && c.AnchorWindow != p.Anchors {
+		diff = append(diff, fmt.Sprintf("anchor window %d, asked for %d", p.Anchors, c.AnchorWindow))
 	}
 	if len(diff) > 0 {
 		return fmt.Errorf("%w: %s was built with %s", store.ErrParams, dir, strings.Join(diff, ", "))

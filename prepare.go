@@ -21,6 +21,7 @@ type worker struct {
 	psig   minhash.Signature
 	pass   []shingle.Passage
 	phash  []uint64
+	deque  []int32
 }
 
 func (ix *Index) newWorker() (*worker, error) {
@@ -97,7 +98,7 @@ func (ix *Index) prepare(w *worker, d *Doc) (*store.Article, error) {
 			a := &store.Article{
 				ID: d.ID, Title: d.Title, URL: d.URL, Source: d.Source, Date: d.Date, DateUnix: parseDate(d.Date),
 				TextLen: src.TextLen, Digest: digest(d), Set: src.Set, Full: src.Full, Size: src.Size,
-				Bands: src.Bands, Passages: src.Passages, ContentKey: key,
+				Bands: src.Bands, Passages: src.Passages, Anchors: src.Anchors, ContentKey: key,
 			}
 			if ix.p.Text {
 				// The copy's text is its source's: the same bytes, extracted the same way.
@@ -143,6 +144,9 @@ func (ix *Index) hash(w *worker, d *Doc) *store.Article {
 	if len(w.hashes) > 0 {
 		w.sig = w.h.Sum(w.sig[:0], w.hashes)
 		a.Bands = ix.lsh.AppendBandKeys(make([]uint64, 0, ix.lsh.Bands), w.sig)
+	}
+	if ix.p.Anchors > 0 {
+		a.Anchors, w.deque = winnow(nil, w.deque, w.hashes, ix.p.Anchors)
 	}
 	if ix.p.PassageK > 0 && ix.unit == shingle.Words {
 		w.toks = units // word tokens: the shingle units themselves

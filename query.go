@@ -53,7 +53,7 @@ type QueryOptions struct {
 	Threshold float64
 	// Containment, when positive, asks instead for every indexed article holding at least this share of the
 	// query's shingles, whatever its Jaccard similarity (a press release inside a longer story): matches come
-	// best containment first. It needs an index with containment anchors (format 3; store/anchors.go).
+	// best containment first. It needs an index with containment anchors (format 3; anchors.go).
 	Containment float64
 	// Top limits the number of matches (0: all).
 	Top int
@@ -63,10 +63,6 @@ type QueryOptions struct {
 	// Date is the date of a query given as a document (QueryDocWith uses Doc.Date when it is empty).
 	Date string
 }
-
-// ErrShortQuery is returned by a containment query whose shingles hold no anchor: too short (under about 50
-// words) for the containment index to say anything about it.
-var ErrShortQuery = errors.New("neardup: query too short for a containment query")
 
 // inWindow returns the filter of a date window around ref (nil: no filter).
 func inWindow(ref int64, w time.Duration) func(*store.Article) bool {
@@ -94,12 +90,11 @@ func (ix *Index) query(ctx context.Context, a *store.Article, exclude string, o 
 	}
 	keep := inWindow(a.DateUnix, o.Window)
 	if o.Containment > 0 {
-		ms, info, err := ix.st.Contained(store.ContainQuery{Set: a.Set, Full: a.Full, Exclude: exclude, Containment: o.Containment, Top: o.Top, Keep: keep})
+		probe, need := probe(a.Set, a.Anchors, ix.p.Anchors, o.Containment)
+		ms, _, err := ix.st.Contained(store.ContainQuery{Set: a.Set, Full: a.Full, Probe: probe, MinShared: need,
+			Exclude: exclude, Containment: o.Containment, Top: o.Top, Keep: keep})
 		if errors.Is(err, store.ErrNoAnchors) {
 			return nil, fmt.Errorf("%w (built before format 3, or without them): neardup rebuild makes an index with them", err)
-		}
-		if err == nil && info.Anchors == 0 && len(a.Set) > 0 {
-			return nil, fmt.Errorf("%w: its %d shingles hold no anchor (one shingle in %d is one; about 50 words are needed)", ErrShortQuery, len(a.Set), ix.p.Anchors)
 		}
 		if err != nil {
 			return nil, err

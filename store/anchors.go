@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/binary"
 	"errors"
-	"math"
 	"slices"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -13,34 +12,13 @@ import (
 //
 // A containment query asks which indexed articles hold at least C of a query's shingles, whatever their
 // Jaccard similarity: a press release inside a story five times its length has a Jaccard near 0.2 with it, far
-// below what the band keys find. The anchors answer it. Each article is posted under the shingles of its set
-// whose value is a multiple of Params.Anchors: a sample chosen by the shingle's value alone, so a shingle the
-// query and an article share is an anchor of both or of neither. The anchors a query shares with an article
-// are then a uniform sample of the shingles they share, and their count estimates the shared shingles
-// whatever the article's length: about |Q ∩ A| / Anchors. A query counts, per article, the anchors of its own
-// set found in the anchor buckets, keeps the articles whose count is within three standard deviations of what
-// containment C gives, and verifies each against its stored set, so every reported containment is exact.
-//
-// The sample is what bounds the smallest query: a query of n distinct shingles has about n / Anchors anchors,
-// and an article holding C of them shares none with probability about exp(-C n / Anchors). At the default of
-// one in eight, a query of 50 words (46 shingles) contained at 0.8 is missed with probability about 0.01; a
-// query with no anchor at all finds nothing (neardup says so). Anchors are kept, replaced, deleted and expired
-// with the article, in its transaction, like its band postings.
-
-// AnchorsOf appends to dst the anchors of a set: its values that are multiples of rate (none when rate <= 0).
-// The set is sorted, so the anchors are too.
-func AnchorsOf(dst []uint32, set Set, rate int) []uint32 {
-	if rate <= 0 {
-		return dst
-	}
-	m := uint32(rate)
-	for _, v := range set {
-		if v%m == 0 {
-			dst = append(dst, v)
-		}
-	}
-	return dst
-}
+// below what the band keys find. Each article is posted under its anchors, a few of its shingle values chosen
+// by the caller (package neardup winnows them: the smallest of every Params.Anchors consecutive shingles, so
+// any run of that many shingles shared with a query holds an anchor of the article). A query looks up its probe
+// values (its whole set, or its own anchors when it is long), counts per article the anchors found, keeps the
+// articles with at least MinShared, and verifies each against its stored set, so every reported containment is
+// exact. Anchors are kept, replaced, deleted and expired with their article, in its transaction, like its
+// band postings, and named in its record so that they can be.
 
 func anchorKey(dst []byte, v uint32, doc uint64) []byte {
 	dst = append(dst[:0], prefixAnchor)
@@ -57,6 +35,10 @@ var ErrNoAnchors = errors.New("store: the index has no containment anchors")
 type ContainQuery struct {
 	Set  Set  // its shingle set
 	Full bool // whether Set is whole
+	// Probe are the values looked up in the anchor buckets; MinShared is the least number of them an article
+	// must have as anchors to be verified (at least 1).
+	Probe     []uint32
+	MinShared int
 	// Exclude is an id to leave out of the results: the query's own, when it is indexed.
 	Exclude string
 	// Containment is the least share of the query's shingles an article must hold, in (0, 1].
@@ -67,22 +49,14 @@ type ContainQuery struct {
 	Keep func(a *Article) bool
 }
 
-// MaxAnchorBucket bounds the anchor buckets a containment query reads: an anchor shingle in more articles than
-// this (a stock phrase) says little about any of them and is left out of the count, as if the query lacked it.
+// MaxAnchorBucket bounds the anchor buckets a containment query reads: a value that anchors more articles than
+// this (a stock phrase) says little about any of them and is left out, as if the query lacked it.
 const MaxAnchorBucket = 20000
 
-// ContainInfo says how a containment query went: the query's anchors, those left out as too common, and the
+// ContainInfo says how a containment query went: the values probed, those left out as too common, the
 // articles verified.
 type ContainInfo struct {
-	Anchors, Common, Verified int
-}
-
-// minShared is the least count of shared anchors a query of n anchors expects from an article holding c of its
-// shingles, less three standard deviations (the count is binomial: n draws, each in the article with
-// probability c), and at least 1.
-func minShared(n int, c float64) int {
-	t := int(math.Floor(c*float64(n) - 3*math.Sqrt(float64(n)*c*(1-c))))
-	return max(t, 1)
+	Probed, Common, Verified int
 }
 
 // Contained returns the indexed articles holding at least q.Containment of q's shingles, best first
@@ -92,8 +66,7 @@ func (s *Store) Contained(q ContainQuery) ([]Match, ContainInfo, error) {
 	if s.params.Anchors <= 0 {
 		return nil, info, ErrNoAnchors
 	}
-	anchors := AnchorsOf(nil, q.Set, s.params.Anchors)
-	info.Anchors = len(anchors)
+	info.Probed = len(q.Probe)
 	var out []Match
 	err := s.db.View(func(txn *badger.Txn) error {
 		opt := badger.DefaultIteratorOptions
@@ -104,7 +77,7 @@ func (s *Store) Contained(q ContainQuery) ([]Match, ContainInfo, error) {
 		var bucket []uint64
 		p := make([]byte, 5)
 		p[0] = prefixAnchor
-		for _, v := range anchors {
+		for _, v := range q.Probe {
 			binary.BigEndian.PutUint32(p[1:], v)
 			bucket = bucket[:0]
 			for it.Seek(p); it.ValidForPrefix(p) && len(bucket) <= MaxAnchorBucket; it.Next() {
@@ -120,7 +93,7 @@ func (s *Store) Contained(q ContainQuery) ([]Match, ContainInfo, error) {
 				counts[d]++
 			}
 		}
-		need := int32(minShared(info.Anchors-info.Common, q.Containment))
+		need := int32(max(1, q.MinShared))
 		cands := make([]uint64, 0, len(counts))
 		for d, n := range counts {
 			if n >= need {

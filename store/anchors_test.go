@@ -18,37 +18,27 @@ func span(lo, hi uint32) Set {
 	return s
 }
 
-func TestAnchorsOf(t *testing.T) {
-	if got := AnchorsOf(nil, Set{1, 2, 3, 8, 9, 16}, 8); !slices.Equal(got, []uint32{8, 16}) {
-		t.Errorf("anchors %v", got)
-	}
-	if got := AnchorsOf(nil, Set{8}, 0); got != nil {
-		t.Errorf("rate 0 gave anchors %v", got)
-	}
-}
-
-func TestMinShared(t *testing.T) {
-	for _, c := range []struct {
-		n    int
-		c    float64
-		want int
-	}{{1, 0.8, 1}, {5, 0.8, 1}, {50, 0.8, 31}, {10, 1, 10}, {200, 0.5, 78}} {
-		if got := minShared(c.n, c.c); got != c.want {
-			t.Errorf("minShared(%d, %v) = %d, want %d", c.n, c.c, got, c.want)
+// anchored returns an article whose anchors are the even values of its set.
+func anchored(id string, set Set, band uint64) *Article {
+	a := article(id, set, band)
+	for _, v := range set {
+		if v%2 == 0 {
+			a.Anchors = append(a.Anchors, v)
 		}
 	}
+	return a
 }
 
 // TestContained: a release inside a carrier five times its size (Jaccard 0.2) is found with its exact
-// containment; an article holding only 0.75 of it is not at 0.8 and is at 0.7; replace and delete take the
-// anchors with the article.
+// containment; an article holding only 0.75 of it is not at 0.8 and is at 0.7; MinShared filters before
+// verification; replace and delete take the anchors with the article.
 func TestContained(t *testing.T) {
-	s := openTest(t, t.TempDir(), nil) // anchor rate 2
+	s := openTest(t, t.TempDir(), nil)
 	release := span(1000, 1100)
 	carrier := slices.Concat(span(1, 401), release)
 	partial := slices.Concat(span(1000, 1075), span(5000, 5100))
 	other := span(7000, 7300)
-	for _, a := range []*Article{article("carrier", carrier, 1), article("partial", partial, 2), article("other", other, 3), article("release", release, 4)} {
+	for _, a := range []*Article{anchored("carrier", carrier, 1), anchored("partial", partial, 2), anchored("other", other, 3), anchored("release", release, 4)} {
 		if _, err := s.Put(a); err != nil {
 			t.Fatal(err)
 		}
@@ -60,41 +50,56 @@ func TestContained(t *testing.T) {
 		}
 		return strings.Join(out, " ")
 	}
-	ms, info, err := s.Contained(ContainQuery{Set: release, Full: true, Exclude: "release", Containment: 0.8})
+	q := func(c float64) ContainQuery {
+		return ContainQuery{Set: release, Full: true, Probe: release, MinShared: 1, Exclude: "release", Containment: c}
+	}
+	ms, info, err := s.Contained(q(0.8))
 	if err != nil || ids(ms) != "carrier" {
 		t.Fatalf("containment 0.8: %q %v", ids(ms), err)
 	}
 	if m := ms[0]; m.Containment != 1 || m.Jaccard != 100.0/500 {
 		t.Errorf("carrier scores %v %v, want exact 1 and 0.2", m.Containment, m.Jaccard)
 	}
-	if info.Anchors != 50 || info.Common != 0 {
-		t.Errorf("info %+v", info)
+	if info.Probed != 100 || info.Common != 0 || info.Verified != 2 {
+		t.Errorf("info %+v", info) // carrier and partial hold anchors of the release; other none
 	}
-	if ms, _, _ := s.Contained(ContainQuery{Set: release, Full: true, Exclude: "release", Containment: 0.7}); ids(ms) != "carrier partial" || ms[1].Containment != 0.75 {
+	if ms, _, _ := s.Contained(q(0.7)); ids(ms) != "carrier partial" || ms[1].Containment != 0.75 {
 		t.Errorf("containment 0.7: %q", ids(ms))
 	}
-	keep := func(a *Article) bool { return a.ID != "carrier" }
-	if ms, _, _ := s.Contained(ContainQuery{Set: release, Full: true, Containment: 0.7, Keep: keep}); ids(ms) != "release partial" {
+	few := q(0.7)
+	few.MinShared = 40 // partial holds 38 of the release's 50 anchors
+	if ms, _, _ := s.Contained(few); ids(ms) != "carrier" {
+		t.Errorf("with MinShared 40: %q", ids(ms))
+	}
+	keep := q(0.7)
+	keep.Exclude, keep.Keep = "", func(a *Article) bool { return a.ID != "carrier" }
+	if ms, _, _ := s.Contained(keep); ids(ms) != "release partial" {
 		t.Errorf("with a filter: %q", ids(ms))
 	}
 	// The carrier rewritten without the release, then deleted: its anchors go with it.
-	if _, err := s.Put(article("carrier", span(1, 400), 5)); err != nil {
+	if _, err := s.Put(anchored("carrier", span(1, 400), 5)); err != nil {
 		t.Fatal(err)
 	}
-	if ms, _, _ := s.Contained(ContainQuery{Set: release, Full: true, Exclude: "release", Containment: 0.7}); ids(ms) != "partial" {
+	if ms, _, _ := s.Contained(q(0.7)); ids(ms) != "partial" {
 		t.Errorf("after the replace: %q", ids(ms))
 	}
 	if ok, err := s.Delete("partial"); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
-	if ms, _, _ := s.Contained(ContainQuery{Set: release, Full: true, Exclude: "release", Containment: 0.7}); len(ms) != 0 {
+	if ms, _, _ := s.Contained(q(0.7)); len(ms) != 0 {
 		t.Errorf("after the delete: %q", ids(ms))
 	}
 	if err := s.Verify(); err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := s.Counts(); c.Anchors != int64(len(AnchorsOf(nil, span(1, 400), 2))+50+150) {
+	if c, _ := s.Counts(); c.Anchors != 199+50+150 { // carrier 2..398 even, release, other
 		t.Errorf("anchor count %d", c.Anchors)
+	}
+	// Anchors not in order, or given to an index without them, are refused.
+	bad := anchored("bad", Set{2, 4}, 6)
+	bad.Anchors = []uint32{4, 2}
+	if _, err := s.Put(bad); !errors.Is(err, ErrInvalid) {
+		t.Errorf("unsorted anchors: %v", err)
 	}
 }
 
@@ -105,12 +110,15 @@ func TestContainedNeedsAnchors(t *testing.T) {
 	if _, _, err := s.Contained(ContainQuery{Set: Set{1}, Containment: 0.8}); !errors.Is(err, ErrNoAnchors) {
 		t.Fatalf("got %v, want ErrNoAnchors", err)
 	}
+	if _, err := s.Put(anchored("a", Set{2}, 1)); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("anchors on an index without them: %v", err)
+	}
 }
 
-// TestKeyLayoutGolden pins the keys of one article, every kind (format 3).
+// TestKeyLayoutGolden pins the keys of one article, every kind (format 3), and its record (version 2).
 func TestKeyLayoutGolden(t *testing.T) {
 	s := openTest(t, t.TempDir(), nil)
-	a := article("x", Set{3, 4, 300}, 0xb1)
+	a := anchored("x", Set{3, 4, 300}, 0xb1)
 	a.Passages = []Passage{{Start: 0, End: 5, Bands: []uint64{0xc1}, Set: Set{3}}}
 	a.ContentKey = 0xd1
 	a.Text = []byte("text")
@@ -135,5 +143,13 @@ func TestKeyLayoutGolden(t *testing.T) {
 		"m 706172616d73|p 00000000000000c15c80c0968304112300000000|t 5c80c09683041123"
 	if got := strings.Join(keys, "|"); got != want {
 		t.Errorf("key layout changed:\n got %s\nwant %s", got, want)
+	}
+	const record = "02017803742078000000000000030f0100000000000001030301a80201b10000000000000001000501c1000000000000000103d1000000000000000204a802"
+	if got := hexs(a.encode(nil)); got != record {
+		t.Errorf("record (version 2) changed:\n got %s\nwant %s", got, record)
+	}
+	back, err := decodeArticle(a.encode(nil), partAll)
+	if err != nil || !slices.Equal(back.Anchors, []uint32{4, 300}) {
+		t.Errorf("decode: %v %v", err, back)
 	}
 }

@@ -413,7 +413,6 @@ func (s *Store) verify(ctx context.Context) error {
 		}
 	}
 	want, wantAnchors := 0, 0
-	var anchors []uint32
 	err := s.Each(false, func(num uint64, a *Article) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -440,8 +439,7 @@ func (s *Store) verify(ctx context.Context) error {
 			}
 			want += len(p.Bands)
 		}
-		anchors = AnchorsOf(anchors[:0], a.Set, s.params.Anchors)
-		for _, v := range anchors {
+		for _, v := range a.Anchors {
 			found := false
 			err := s.db.View(func(txn *badger.Txn) error {
 				_, err := txn.Get(anchorKey(nil, v, num))
@@ -458,7 +456,7 @@ func (s *Store) verify(ctx context.Context) error {
 				note("%s is missing from its anchor bucket %08x", a.ID, v)
 			}
 		}
-		wantAnchors += len(anchors)
+		wantAnchors += len(a.Anchors)
 		return nil
 	})
 	if err != nil {
@@ -472,7 +470,7 @@ func (s *Store) verify(ctx context.Context) error {
 		note("%d postings, but the %d articles' records name %d", postings, c.Articles, want)
 	}
 	if int(c.Anchors) != wantAnchors {
-		note("%d anchor postings, but the %d articles' sets hold %d anchors", c.Anchors, c.Articles, wantAnchors)
+		note("%d anchor postings, but the %d articles' records name %d", c.Anchors, c.Articles, wantAnchors)
 	}
 	if s.opts.Retention == 0 {
 		err := s.db.View(func(txn *badger.Txn) error {

@@ -33,6 +33,9 @@ type Article struct {
 	Bands []uint64
 	// Passages are the article's passages with their own band keys.
 	Passages []Passage
+	// Anchors are the article's containment anchors (anchors.go): shingle values, sorted, without repeats. The
+	// caller chooses them; the store posts the article under each.
+	Anchors []uint32
 	// ContentKey identifies the article's source bytes exactly (a hash of a WARC payload digest, say; 0 for
 	// none): a later article with the same key is an exact copy, found by ByContent without hashing it again.
 	ContentKey uint64
@@ -50,7 +53,10 @@ type Passage struct {
 	Set        Set
 }
 
-const recordVersion = 1
+// recordVersion is the version of the records written with anchors; a record without anchors is written in
+// version 1, which ends at the content key, so that an index of an older format stays readable by the builds
+// that wrote it.
+const recordVersion = 2
 
 func appendString(dst []byte, s string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
@@ -71,7 +77,11 @@ func appendKeys(dst []byte, keys []uint64) []byte {
 // uvarint deltas); the band keys (count, then 8 bytes LE each); the passages (count, then start, length and
 // band keys and shingle set each); the content key (8 bytes LE).
 func (a *Article) encode(dst []byte) []byte {
-	dst = append(dst, recordVersion)
+	version := byte(1)
+	if len(a.Anchors) > 0 {
+		version = recordVersion
+	}
+	dst = append(dst, version)
 	dst = appendString(dst, a.ID)
 	dst = appendString(dst, a.Title)
 	dst = appendString(dst, a.URL)
@@ -96,7 +106,22 @@ func (a *Article) encode(dst []byte) []byte {
 		dst = appendKeys(dst, p.Bands)
 		dst = appendSet(dst, p.Set)
 	}
-	return binary.LittleEndian.AppendUint64(dst, a.ContentKey)
+	dst = binary.LittleEndian.AppendUint64(dst, a.ContentKey)
+	if version == 1 {
+		return dst
+	}
+	// Version 2: the anchors, as a count and the gaps between them.
+	dst = binary.AppendUvarint(dst, uint64(len(a.Anchors)))
+	prev := uint32(0)
+	for i, v := range a.Anchors {
+		if i == 0 {
+			dst = binary.AppendUvarint(dst, uint64(v))
+		} else {
+			dst = binary.AppendUvarint(dst, uint64(v-prev))
+		}
+		prev = v
+	}
+	return dst
 }
 
 type decoder struct {
@@ -170,12 +195,13 @@ const (
 
 // decodeArticle decodes a record up to the given part, leaving the later fields empty.
 func decodeArticle(b []byte, upTo part) (*Article, error) {
-	if len(b) == 0 || b[0] != recordVersion {
+	if len(b) == 0 || b[0] < 1 || b[0] > recordVersion {
 		if len(b) > 0 {
-			return nil, fmt.Errorf("%w: version %d, this build reads %d", ErrCorrupt, b[0], recordVersion)
+			return nil, fmt.Errorf("%w: record version %d, this build reads 1 to %d", ErrCorrupt, b[0], recordVersion)
 		}
 		return nil, ErrCorrupt
 	}
+	version := b[0]
 	d := &decoder{b: b[1:]}
 	a := &Article{}
 	a.ID = d.string()
@@ -232,5 +258,29 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 		return nil, d.err
 	}
 	a.ContentKey = binary.LittleEndian.Uint64(raw)
+	if version >= 2 {
+		n := d.uvarint()
+		if d.err != nil || n == 0 || n > uint64(len(d.b)) {
+			return nil, ErrCorrupt
+		}
+		a.Anchors = make([]uint32, n)
+		prev := uint64(0)
+		for i := range a.Anchors {
+			v := d.uvarint()
+			if i > 0 {
+				if v == 0 {
+					return nil, ErrCorrupt // not increasing
+				}
+				v += prev
+			}
+			if d.err != nil || v > 1<<32-1 {
+				return nil, ErrCorrupt
+			}
+			a.Anchors[i], prev = uint32(v), v
+		}
+	}
+	if len(d.b) != 0 {
+		return nil, fmt.Errorf("%w: %d bytes after the record", ErrCorrupt, len(d.b))
+	}
 	return a, nil
 }

@@ -47,9 +47,9 @@ type Params struct {
 	PassageWindow int     `json:"passage_window"`
 	// Text says the index keeps each article's text (zstd-compressed, a t key beside the record).
 	Text bool `json:"text,omitempty"`
-	// Anchors, when positive, posts each article under the shingles of its set whose value is a multiple of
-	// Anchors (one shingle in Anchors, chosen by value alone), for containment queries (anchors.go; format 3).
-	Anchors int `json:"anchor_rate,omitempty"`
+	// Anchors, when positive, is the winnowing window of the containment anchors: each article is posted under
+	// the smallest shingle of every Anchors consecutive shingles of its text (anchors.go; format 3).
+	Anchors int `json:"anchor_window,omitempty"`
 }
 
 func (p Params) String() string {
@@ -114,7 +114,7 @@ type Store struct {
 //	p bandkey(8) docnum(8) index(4) → empty: the article's passage index is in this bucket
 //	c contentkey(8)                 → docnum(8): the article with these exact source bytes
 //	t docnum(8)                     → the article's text, zstd-compressed (format 2, Params.Text)
-//	a anchor(4) docnum(8)           → empty: the article's set holds this anchor shingle (format 3, Params.Anchors)
+//	a anchor(4) docnum(8)           → empty: the article has this anchor shingle (format 3, Params.Anchors)
 //	m counts                        → article, band-posting and passage-posting counts (counts.go)
 //
 // docnum is xxhash64 of the article id, so a re-run of the same input writes the same keys.

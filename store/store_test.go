@@ -15,7 +15,7 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 )
 
-var testParams = Params{Format: FormatVersion, ShingleUnit: "words", ShingleSize: 5, Algorithm: "fss", K: 128, Seed: 1, Threshold: 0.8, Bands: 4, Rows: 2, Anchors: 2}
+var testParams = Params{Format: FormatVersion, ShingleUnit: "words", ShingleSize: 5, Algorithm: "fss", K: 128, Seed: 1, Threshold: 0.8, Bands: 4, Rows: 2, Anchors: 40}
 
 func openTest(t *testing.T, dir string, o *Options) *Store {
 	t.Helper()
@@ -423,6 +423,7 @@ func TestBatchAgainstModel(t *testing.T) {
 				v := uint64(version)
 				a := article(id, Set{uint32(v), uint32(v) + 1}, 1e6+v, 2e6+v, 3e6+v, 4e6+v)
 				a.Digest = v
+				a.Anchors = []uint32{uint32(v) + uint32(v%2)} // the even value of the set
 				if rng.IntN(3) == 0 {
 					a.ContentKey = uint64(1 + rng.IntN(4)) // a few shared keys: they move between ids
 				}

@@ -45,8 +45,6 @@ type Batch struct {
 	err      error // the first commit error
 	finished bool
 	buf      []byte
-	// anchors and oldAnchors are the anchor buffers of the article being written and of the one it replaces.
-	anchors, oldAnchors []uint32
 	// totals are the counts after the last group handed to the committer (the committer's own copy).
 	totals Counts
 }
@@ -343,6 +341,10 @@ func (a *Article) check() error {
 	if !sorted(a.Set) {
 		return fmt.Errorf("%w: shingle set not strictly increasing", ErrInvalid)
 	}
+	if !sorted(a.Anchors) {
+		return fmt.Errorf("%w: anchors not strictly increasing", ErrInvalid)
+	}
+
 	for i, p := range a.Passages {
 		if !sorted(p.Set) {
 			return fmt.Errorf("%w: passage %d set not strictly increasing", ErrInvalid, i)
@@ -398,6 +400,9 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	if err := a.check(); err != nil {
 		return 0, fmt.Errorf("%w: %q", err, a.ID)
 	}
+	if len(a.Anchors) > 0 && b.s.params.Anchors <= 0 {
+		return 0, fmt.Errorf("%w: anchors given to an index without them: %q", ErrInvalid, a.ID)
+	}
 	exp, err := b.expiry(a)
 	if err != nil {
 		return 0, err
@@ -421,12 +426,11 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		}
 	}
 	b.buf = a.encode(b.buf[:0])
-	b.anchors = AnchorsOf(b.anchors[:0], a.Set, b.s.params.Anchors)
 	var oldAnchors int
 	if old != nil {
-		oldAnchors = len(AnchorsOf(b.oldAnchors[:0], old.Set, b.s.params.Anchors))
+		oldAnchors = len(old.Anchors)
 	}
-	n := a.entries() + int64(len(b.anchors))
+	n := a.entries() + int64(len(a.Anchors))
 	size := int64(len(b.buf)+len(a.Text)) + n*(entryCost+30)
 	if old != nil {
 		n += old.entries() + int64(oldAnchors)
@@ -441,7 +445,7 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		}
 	}
 	g := b.cur
-	d := Counts{Bands: int64(len(a.Bands)), Passages: a.passagePostings(), Anchors: int64(len(b.anchors))}
+	d := Counts{Bands: int64(len(a.Bands)), Passages: a.passagePostings(), Anchors: int64(len(a.Anchors))}
 	if old == nil {
 		d.Articles = 1
 	} else {
@@ -459,7 +463,7 @@ func (b *Batch) Put(a *Article) (Result, error) {
 			g.set(passageKey(kb[:0], key, num, i), nil, exp)
 		}
 	}
-	for _, v := range b.anchors {
+	for _, v := range a.Anchors {
 		g.set(anchorKey(kb[:0], v, num), nil, exp)
 	}
 	if a.ContentKey != 0 {
@@ -508,8 +512,7 @@ func (b *Batch) deletePostings(num uint64, old *Article) error {
 			g.delete(passageKey(kb[:0], key, num, i))
 		}
 	}
-	b.oldAnchors = AnchorsOf(b.oldAnchors[:0], old.Set, b.s.params.Anchors)
-	for _, v := range b.oldAnchors {
+	for _, v := range old.Anchors {
 		g.delete(anchorKey(kb[:0], v, num))
 	}
 	g.nums[num] = struct{}{}
@@ -532,7 +535,7 @@ func (b *Batch) Delete(id string) (bool, error) {
 	if err := b.settle(0, old.ContentKey); err != nil {
 		return false, err
 	}
-	n := old.entries() + int64(len(AnchorsOf(b.oldAnchors[:0], old.Set, b.s.params.Anchors)))
+	n := old.entries() + int64(len(old.Anchors))
 	if err := b.reserve(n, n*(entryCost+30)); err != nil {
 		return false, err
 	}
@@ -540,7 +543,7 @@ func (b *Batch) Delete(id string) (bool, error) {
 		return false, err
 	}
 	b.cur.delete(docKey(nil, num))
-	b.cur.delta = b.cur.delta.add(Counts{Articles: -1, Bands: -int64(len(old.Bands)), Passages: -old.passagePostings(), Anchors: -int64(len(b.oldAnchors))})
+	b.cur.delta = b.cur.delta.add(Counts{Articles: -1, Bands: -int64(len(old.Bands)), Passages: -old.passagePostings(), Anchors: -int64(len(old.Anchors))})
 	return true, nil
 }
 

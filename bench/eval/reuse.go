@@ -41,6 +41,9 @@ func (r ContainQueryRow) String() string {
 		r.TruthPairs, r.Found, r.Recall, r.Reported, r.Inexact, r.MaxError, r.Queries, r.P50ms, r.P99ms)
 }
 
+// AnchorWindow, when set, replaces the default winnowing window of the anchors in ContainQueries.
+var AnchorWindow int
+
 // ContainQueries indexes docs with the default configuration (containment anchors on) and runs a containment
 // query for the smaller article of every truth pair.
 func ContainQueries(docs []*neardup.Doc, minC, maxJ float64, minWords int) (ContainQueryRow, error) {
@@ -55,7 +58,7 @@ func ContainQueries(docs []*neardup.Doc, minC, maxJ float64, minWords int) (Cont
 		return row, err
 	}
 	defer os.RemoveAll(dir)
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}})
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{AnchorWindow: AnchorWindow}})
 	if err != nil {
 		return row, err
 	}

@@ -44,8 +44,9 @@ rebuilding; below it, pairs under the index threshold may be missed.
 article's shingles, whatever their Jaccard similarity? A press release pasted into a longer story
 is found this way (containment near 1, Jaccard perhaps 0.2), as is a wire item inside a round-up.
 Matches come best containment first, both scores exact. It needs an index of format 3 or later
-(neardup rebuild makes one from an older index) and a query of about 50 words or more: the index
-samples one shingle in 8 as an anchor, and a query whose shingles hold no anchor exits 2 saying so.
+(neardup rebuild makes one from an older index). Each article is posted under a few anchor shingles
+(the smallest of every 40 consecutive ones), so a text of 44 words or more pasted whole is always
+found in the articles holding it; a shorter one, or one cut into shorter pieces, only mostly.
 
 --window DURATION (36h, 90m, 7d) keeps only matches dated at most that far from the queried
 article (an indexed article's date, or --date for a file or text). An article without a date is

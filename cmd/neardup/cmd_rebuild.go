@@ -82,7 +82,7 @@ func runRebuild(ctx context.Context, e *env, opts any, args []string) int {
 		case "--no-text":
 			cfg.NoText = o.build.noText
 		case "--no-containment":
-			cfg.NoAnchors, cfg.AnchorRate = o.build.noAnchors, 0
+			cfg.NoAnchors, cfg.AnchorWindow = o.build.noAnchors, 0
 		}
 	}
 	nw, err := neardup.Open(o.out, &neardup.Options{Config: &cfg, Store: storeOptions(&o.build)})
@@ -142,6 +142,6 @@ func configOf(p store.Params) neardup.Config {
 	unit, _ := shingle.ParseUnit(p.ShingleUnit)
 	// An index from before format 3 has no anchors by age, not by choice: its rebuild gets them.
 	return neardup.Config{Shingle: shingle.Options{Unit: unit, Size: p.ShingleSize}, K: p.K, Seed: p.Seed,
-		Threshold: p.Threshold, Passages: p.PassageK > 0, NoText: !p.Text, AnchorRate: p.Anchors,
+		Threshold: p.Threshold, Passages: p.PassageK > 0, NoText: !p.Text, AnchorWindow: p.Anchors,
 		NoAnchors: p.Format >= 3 && p.Anchors == 0}
 }

@@ -163,7 +163,7 @@ func (h *Handler) route(pattern string, write bool, fn func(w http.ResponseWrite
 				err = notFound(r.PathValue("id"))
 			case errors.Is(err, store.ErrNotFound):
 				status = http.StatusNotFound
-			case errors.Is(err, neardup.ErrThreshold), errors.Is(err, neardup.ErrRejected), errors.Is(err, neardup.ErrShortQuery):
+			case errors.Is(err, neardup.ErrThreshold), errors.Is(err, neardup.ErrRejected):
 				status = http.StatusBadRequest
 			case errors.Is(err, neardup.ErrNoPassages), errors.Is(err, store.ErrNoAnchors):
 				status = http.StatusConflict

@@ -27,6 +27,7 @@ func main() {
 	only := flag.Bool("generated-only", false, "evaluate only the generated data, not the corpora themselves")
 	seed := flag.Uint64("seed", 1, "generator seed")
 	minC := flag.Float64("containment", 0.8, "least containment of a truth pair, and of the queries")
+	flag.IntVar(&eval.AnchorWindow, "anchor-window", 0, "winnowing window of the containment anchors (0: the default)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: reuse [-carriers N] [-year] [-generated-only] CORPUS.jsonl...")
 		flag.PrintDefaults()

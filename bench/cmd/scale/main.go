@@ -36,6 +36,7 @@ type config struct {
 	memProfile string // a heap profile at the end of indexing
 	memTableMB int    // Badger's memtable size; 0 for the store's default
 	noText     bool   // an index without stored texts
+	noAnchors  bool   // an index without containment anchors
 	indexOnly  bool   // no queries, no dedupe
 }
 
@@ -52,6 +53,7 @@ func main() {
 	flag.BoolVar(&c.indexOnly, "index-only", false, "stop after indexing: no queries, no dedupe")
 	flag.IntVar(&c.memTableMB, "memtable-mb", 0, "Badger memtable size in MiB (0: the store's default)")
 	flag.BoolVar(&c.noText, "no-text", false, "index without stored texts")
+	flag.BoolVar(&c.noAnchors, "no-containment", false, "index without containment anchors (and run no containment queries)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -89,23 +91,28 @@ func generator(c config) (*gen.Generator, string, error) {
 }
 
 type result struct {
-	Articles      int     `json:"articles"`
-	BaseCorpus    string  `json:"base_corpus"`
-	IndexSeconds  float64 `json:"index_seconds"`
-	ArticlesPerS  float64 `json:"articles_per_s"`
-	TextMB        float64 `json:"text_mb"`
-	IndexMB       float64 `json:"index_mb"`
-	IndexToText   float64 `json:"index_to_text"`
-	BytesPerArt   float64 `json:"index_bytes_per_article"`
-	PeakRSSMB     float64 `json:"peak_rss_mb"`
-	RSSAnonMB     float64 `json:"rss_anon_mb_after_index"` // heap and other private memory
-	RSSFileMB     float64 `json:"rss_file_mb_after_index"` // mmap'd index files (page cache, reclaimable)
-	QueryP50Ms    float64 `json:"query_p50_ms,omitempty"`
-	QueryP99Ms    float64 `json:"query_p99_ms,omitempty"`
-	DedupeSeconds float64 `json:"dedupe_seconds,omitempty"`
-	Clusters      int     `json:"clusters,omitempty"`
-	Duplicates    int     `json:"duplicates,omitempty"`
-	GoMaxProcs    int     `json:"gomaxprocs"`
+	Articles     int     `json:"articles"`
+	BaseCorpus   string  `json:"base_corpus"`
+	IndexSeconds float64 `json:"index_seconds"`
+	ArticlesPerS float64 `json:"articles_per_s"`
+	TextMB       float64 `json:"text_mb"`
+	IndexMB      float64 `json:"index_mb"`
+	IndexToText  float64 `json:"index_to_text"`
+	BytesPerArt  float64 `json:"index_bytes_per_article"`
+	PeakRSSMB    float64 `json:"peak_rss_mb"`
+	RSSAnonMB    float64 `json:"rss_anon_mb_after_index"` // heap and other private memory
+	RSSFileMB    float64 `json:"rss_file_mb_after_index"` // mmap'd index files (page cache, reclaimable)
+	QueryP50Ms   float64 `json:"query_p50_ms,omitempty"`
+	QueryP99Ms   float64 `json:"query_p99_ms,omitempty"`
+	// Containment queries (query --containment 0.8) of random indexed articles.
+	ContainP50Ms float64 `json:"containment_p50_ms,omitempty"`
+	ContainP99Ms float64 `json:"containment_p99_ms,omitempty"`
+	// AnchorPostings are the containment anchors' postings.
+	AnchorPostings int     `json:"anchor_postings"`
+	DedupeSeconds  float64 `json:"dedupe_seconds,omitempty"`
+	Clusters       int     `json:"clusters,omitempty"`
+	Duplicates     int     `json:"duplicates,omitempty"`
+	GoMaxProcs     int     `json:"gomaxprocs"`
 }
 
 func run(c config) error {
@@ -121,7 +128,7 @@ func run(c config) error {
 		defer os.RemoveAll(dir)
 	}
 	res := result{Articles: n, BaseCorpus: filepath.Base(base), GoMaxProcs: runtime.GOMAXPROCS(0)}
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{NoText: c.noText}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}})
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{NoText: c.noText, NoAnchors: c.noAnchors}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}})
 	if err != nil {
 		return err
 	}
@@ -158,6 +165,9 @@ func run(c config) error {
 			f.Close()
 		}
 	}
+	if cs, err := ix.Store().Counts(); err == nil {
+		res.AnchorPostings = int(cs.Anchors)
+	}
 	if err := ix.Close(); err != nil {
 		return err
 	}
@@ -191,6 +201,20 @@ func run(c config) error {
 	if queries > 0 {
 		res.QueryP50Ms = float64(lat[queries/2].Microseconds()) / 1000
 		res.QueryP99Ms = float64(lat[queries*99/100].Microseconds()) / 1000
+	}
+	if !c.noAnchors && queries > 0 {
+		for i := range lat {
+			id := fmt.Sprintf("gen-%07d", 1+rng.IntN(n))
+			t := time.Now()
+			_, err := ix.QueryIDWith(context.Background(), id, neardup.QueryOptions{Containment: 0.8, Top: 20})
+			if err != nil {
+				return fmt.Errorf("containment query %s: %w", id, err)
+			}
+			lat[i] = time.Since(t)
+		}
+		slices.Sort(lat)
+		res.ContainP50Ms = float64(lat[queries/2].Microseconds()) / 1000
+		res.ContainP99Ms = float64(lat[queries*99/100].Microseconds()) / 1000
 	}
 	t := time.Now()
 	ds, err := ix.Dedupe(context.Background(), 0.8, func(neardup.Cluster) error { return nil })
