@@ -49,12 +49,17 @@ type ContainQuery struct {
 	Keep func(a *Article) bool
 }
 
+// RareAnchorBucket is the size of the largest anchor bucket whose articles become candidates for one shared
+// anchor: an article found only in larger buckets (a stock phrase, a boilerplate line) must share two anchors
+// or more with the query (and MinShared) to be verified.
+const RareAnchorBucket = 1000
+
 // MaxAnchorBucket bounds the anchor buckets a containment query reads: a value that anchors more articles than
 // this (a stock phrase) says little about any of them and is left out, as if the query lacked it.
 const MaxAnchorBucket = 20000
 
-// ContainInfo says how a containment query went: the values probed, those left out as too common, the
-// articles verified.
+// ContainInfo says how a containment query went: the values probed, those left out as too common (over
+// MaxAnchorBucket), the articles verified.
 type ContainInfo struct {
 	Probed, Common, Verified int
 }
@@ -73,7 +78,10 @@ func (s *Store) Contained(q ContainQuery) ([]Match, ContainInfo, error) {
 		opt.PrefetchValues = false
 		it := txn.NewIterator(opt)
 		defer it.Close()
-		counts := map[uint64]int32{}
+		// counts holds, per article, the anchors found in the probe's buckets (low 31 bits) and whether one was
+		// in a rare bucket (the top bit).
+		const rare = 1 << 31
+		counts := map[uint64]uint32{}
 		var bucket []uint64
 		p := make([]byte, 5)
 		p[0] = prefixAnchor
@@ -89,60 +97,25 @@ func (s *Store) Contained(q ContainQuery) ([]Match, ContainInfo, error) {
 				info.Common++
 				continue
 			}
+			flag := uint32(0)
+			if len(bucket) <= RareAnchorBucket {
+				flag = rare
+			}
 			for _, d := range bucket {
-				counts[d]++
+				counts[d] = (counts[d] + 1) | flag
 			}
 		}
-		need := int32(max(1, q.MinShared))
+		need := uint32(max(1, q.MinShared))
 		cands := make([]uint64, 0, len(counts))
 		for d, n := range counts {
-			if n >= need {
+			if c := n &^ rare; c >= need && (n&rare != 0 || c >= 2) {
 				cands = append(cands, d)
 			}
 		}
 		slices.Sort(cands)
-		for _, num := range cands {
-			a, err := getDoc(txn, num, partSet)
-			if errors.Is(err, ErrNotFound) {
-				continue // an orphan posting
-			}
-			if err != nil {
-				return err
-			}
-			if a.ID == q.Exclude || q.Keep != nil && !q.Keep(a) {
-				continue
-			}
-			info.Verified++
-			j, c := Similarity(q.Set, a.Set, q.Full, a.Full)
-			if c >= q.Containment && c > 0 {
-				a.Set, a.Bands, a.Passages = nil, nil, nil
-				out = append(out, Match{Article: a, Jaccard: j, Containment: c})
-			}
-		}
-		return nil
+		var err error
+		out, info.Verified, err = verifyCandidates(txn, cands, q.Set, q.Full, q.Exclude, q.Keep, func(_, c float64) bool { return c >= q.Containment && c > 0 })
+		return err
 	})
-	slices.SortFunc(out, func(a, b Match) int {
-		switch {
-		case a.Containment != b.Containment:
-			return cmpDesc(a.Containment, b.Containment)
-		case a.Jaccard != b.Jaccard:
-			return cmpDesc(a.Jaccard, b.Jaccard)
-		case a.Article.ID < b.Article.ID:
-			return -1
-		case a.Article.ID > b.Article.ID:
-			return 1
-		}
-		return 0
-	})
-	if q.Top > 0 && len(out) > q.Top {
-		out = out[:q.Top]
-	}
-	return out, info, err
-}
-
-func cmpDesc(a, b float64) int {
-	if a > b {
-		return -1
-	}
-	return 1
+	return sortTop(out, true, q.Top), info, err
 }

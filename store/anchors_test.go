@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -151,5 +152,38 @@ func TestKeyLayoutGolden(t *testing.T) {
 	back, err := decodeArticle(a.encode(nil), partAll)
 	if err != nil || !slices.Equal(back.Anchors, []uint32{4, 300}) {
 		t.Errorf("decode: %v %v", err, back)
+	}
+}
+
+// TestCommonAnchorsNeedTwo: articles that share with the query only an anchor found in more than
+// RareAnchorBucket articles (a boilerplate line) are not verified; a container sharing it and a rare one is.
+func TestCommonAnchorsNeedTwo(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	b, err := s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Discard()
+	for i := range RareAnchorBucket + 1 {
+		a := article(fmt.Sprintf("boiler-%d", i), Set{2, uint32(10_000 + 2*i)}, uint64(i)+1)
+		a.Anchors = Set{2}
+		if _, err := b.Put(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	release := slices.Concat(Set{2}, span(100, 140))
+	carrier := anchored("carrier", slices.Concat(release, span(200, 400)), 1)
+	if _, err := s.Put(carrier); err != nil {
+		t.Fatal(err)
+	}
+	ms, info, err := s.Contained(ContainQuery{Set: release, Full: true, Probe: release, MinShared: 1, Containment: 0.8})
+	if err != nil || len(ms) != 1 || ms[0].Article.ID != "carrier" {
+		t.Fatalf("%v %v", ms, err)
+	}
+	if info.Verified != 1 {
+		t.Errorf("verified %d articles, want only the carrier", info.Verified)
 	}
 }

@@ -127,44 +127,62 @@ func (s *Store) Query(q Query) ([]Match, error) {
 		if err != nil {
 			return err
 		}
-		for _, num := range cands {
-			a, err := getDoc(txn, num, partSet)
-			if errors.Is(err, ErrNotFound) {
-				continue // an orphan posting
-			}
-			if err != nil {
-				return err
-			}
-			if a.ID == q.Exclude || q.Keep != nil && !q.Keep(a) {
-				continue
-			}
-			j, c := Similarity(q.Set, a.Set, q.Full, a.Full)
-			if j >= q.Threshold && j > 0 {
-				a.Set, a.Bands, a.Passages = nil, nil, nil
-				out = append(out, Match{Article: a, Jaccard: j, Containment: c})
-			}
-		}
-		return nil
+		out, _, err = verifyCandidates(txn, cands, q.Set, q.Full, q.Exclude, q.Keep, func(j, _ float64) bool { return j >= q.Threshold && j > 0 })
+		return err
 	})
-	slices.SortFunc(out, func(a, b Match) int {
-		if a.Jaccard != b.Jaccard {
-			if a.Jaccard > b.Jaccard {
-				return -1
-			}
-			return 1
+	return sortTop(out, false, q.Top), err
+}
+
+// verifyCandidates reads the set of each candidate (skipping orphan postings, the excluded id and those keep
+// refuses) and returns those whose exact Jaccard j and containment c of the query's set in theirs ok accepts,
+// with the number of candidates verified.
+func verifyCandidates(txn *badger.Txn, cands []uint64, set Set, full bool, exclude string, keep func(*Article) bool, ok func(j, c float64) bool) ([]Match, int, error) {
+	var out []Match
+	verified := 0
+	for _, num := range cands {
+		a, err := getDoc(txn, num, partSet)
+		if errors.Is(err, ErrNotFound) {
+			continue // an orphan posting
 		}
-		if a.Article.ID < b.Article.ID {
-			return -1
+		if err != nil {
+			return out, verified, err
 		}
-		if a.Article.ID > b.Article.ID {
-			return 1
+		if a.ID == exclude || keep != nil && !keep(a) {
+			continue
 		}
-		return 0
-	})
-	if q.Top > 0 && len(out) > q.Top {
-		out = out[:q.Top]
+		verified++
+		j, c := Similarity(set, a.Set, full, a.Full)
+		if ok(j, c) {
+			a.Set, a.Bands, a.Passages = nil, nil, nil
+			out = append(out, Match{Article: a, Jaccard: j, Containment: c})
+		}
 	}
-	return out, err
+	return out, verified, nil
+}
+
+// sortTop sorts matches best first (by containment, then Jaccard, when byContainment; else by Jaccard), then by
+// id, and keeps the first top (all for 0).
+func sortTop(out []Match, byContainment bool, top int) []Match {
+	slices.SortFunc(out, func(a, b Match) int {
+		switch {
+		case byContainment && a.Containment != b.Containment:
+			return cmpDesc(a.Containment, b.Containment)
+		case a.Jaccard != b.Jaccard:
+			return cmpDesc(a.Jaccard, b.Jaccard)
+		}
+		return strings.Compare(a.Article.ID, b.Article.ID)
+	})
+	if top > 0 && len(out) > top {
+		out = out[:top]
+	}
+	return out
+}
+
+func cmpDesc(a, b float64) int {
+	if a > b {
+		return -1
+	}
+	return 1
 }
 
 // PassageHit is an indexed passage found in a passage bucket.

@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -38,6 +39,7 @@ type config struct {
 	noText     bool   // an index without stored texts
 	noAnchors  bool   // an index without containment anchors
 	indexOnly  bool   // no queries, no dedupe
+	queryOnly  bool   // an index -db built by an earlier run: queries and dedupe only
 }
 
 func main() {
@@ -51,6 +53,7 @@ func main() {
 	flag.StringVar(&c.memProfile, "memprofile", "", "write a heap profile taken at the end of indexing to this file")
 	jsonl := flag.String("jsonl", "", "write the generated articles to this JSONL file (id, title, date, source, text) and stop")
 	flag.BoolVar(&c.indexOnly, "index-only", false, "stop after indexing: no queries, no dedupe")
+	flag.BoolVar(&c.queryOnly, "query-only", false, "skip indexing: query and dedupe the index -db that an earlier run with the same -n built")
 	flag.IntVar(&c.memTableMB, "memtable-mb", 0, "Badger memtable size in MiB (0: the store's default)")
 	flag.BoolVar(&c.noText, "no-text", false, "index without stored texts")
 	flag.BoolVar(&c.noAnchors, "no-containment", false, "index without containment anchors (and run no containment queries)")
@@ -116,7 +119,7 @@ type result struct {
 }
 
 func run(c config) error {
-	n, queries, dir, seed := c.n, c.queries, c.dir, c.seed
+	n, dir := c.n, c.dir
 	g, base, err := generator(c)
 	if err != nil {
 		return err
@@ -128,6 +131,12 @@ func run(c config) error {
 		defer os.RemoveAll(dir)
 	}
 	res := result{Articles: n, BaseCorpus: filepath.Base(base), GoMaxProcs: runtime.GOMAXPROCS(0)}
+	if c.queryOnly {
+		if c.dir == "" {
+			return errors.New("-query-only needs -db")
+		}
+		return queryAndDedupe(c, dir, res)
+	}
 	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{NoText: c.noText, NoAnchors: c.noAnchors}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}})
 	if err != nil {
 		return err
@@ -179,7 +188,13 @@ func run(c config) error {
 	if c.indexOnly {
 		return printResult(res)
 	}
-	ix, err = neardup.Open(dir, nil)
+	return queryAndDedupe(c, dir, res)
+}
+
+// queryAndDedupe times queries by id and a dedupe on the index in dir, and prints the result.
+func queryAndDedupe(c config, dir string, res result) error {
+	n, queries, seed := c.n, c.queries, c.seed
+	ix, err := neardup.Open(dir, nil)
 	if err != nil {
 		return err
 	}
