@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/bench/gen"
+	"github.com/neardup/neardup/internal/corpus"
 	"github.com/neardup/neardup/internal/truth"
 )
 
@@ -234,4 +236,79 @@ func Window(docs []*neardup.Doc, eds []gen.Edition, threshold float64, windows [
 		}
 	}
 	return rows, nil
+}
+
+// QuoteRow is the recall of containment queries for quotes of one length: passages of Words consecutive words
+// from one article pasted, as a paragraph of their own, into another; the query is the quote's text.
+type QuoteRow struct {
+	Words, Quotes, Found int
+	Recall               float64
+}
+
+// Quotes indexes n carriers per quote length (each a base article with a quote of that many words from
+// another pasted in) and queries every quote at containment minC, counting the carriers found.
+func Quotes(base []corpus.Doc, lengths []int, n int, minC float64, seed uint64) ([]QuoteRow, error) {
+	rng := rand.New(rand.NewPCG(seed, 0x71756f74))
+	var docs []*neardup.Doc
+	type quote struct {
+		words   int
+		text    string
+		carrier string
+	}
+	var quotes []quote
+	for _, k := range lengths {
+		for i := range n {
+			src := base[rng.IntN(len(base))].Text
+			words := strings.Fields(src)
+			if len(words) < k {
+				continue
+			}
+			at := rng.IntN(len(words) - k + 1)
+			q := strings.Join(words[at:at+k], " ")
+			paras := strings.Split(base[rng.IntN(len(base))].Text, "\n\n")
+			cut := rng.IntN(len(paras) + 1)
+			text := strings.Join(slices.Concat(paras[:cut], []string{q}, paras[cut:]), "\n\n")
+			id := fmt.Sprintf("quote-%d-%d", k, i)
+			docs = append(docs, &neardup.Doc{ID: id, Text: text})
+			quotes = append(quotes, quote{k, q, id})
+		}
+	}
+	dir, err := os.MkdirTemp("", "neardup-eval")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{AnchorWindow: AnchorWindow, NoText: true}})
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
+		return nil, err
+	}
+	rows := map[int]*QuoteRow{}
+	for _, k := range lengths {
+		rows[k] = &QuoteRow{Words: k}
+	}
+	for _, q := range quotes {
+		ms, err := ix.QueryDocWith(context.Background(), &neardup.Doc{Text: q.text}, neardup.QueryOptions{Containment: minC})
+		if err != nil {
+			return nil, err
+		}
+		r := rows[q.words]
+		r.Quotes++
+		for _, m := range ms {
+			if m.ID == q.carrier {
+				r.Found++
+				break
+			}
+		}
+	}
+	var out []QuoteRow
+	for _, k := range lengths {
+		r := rows[k]
+		r.Recall = ratio(r.Found, r.Quotes)
+		out = append(out, *r)
+	}
+	return out, nil
 }

@@ -23,6 +23,7 @@ import (
 
 func main() {
 	carriers := flag.Int("carriers", 0, "also evaluate this many generated carriers made from each CORPUS")
+	quotes := flag.Int("quotes", 0, "also measure, on quotes of 10 to 60 words pasted into articles of each CORPUS, the recall of containment queries (this many quotes a length)")
 	year := flag.Bool("year", false, "also evaluate dedupe --window on a generated year made from the first CORPUS")
 	only := flag.Bool("generated-only", false, "evaluate only the generated data, not the corpora themselves")
 	seed := flag.Uint64("seed", 1, "generator seed")
@@ -53,6 +54,17 @@ func main() {
 		}
 		if *carriers > 0 {
 			report(fmt.Sprintf("%d carriers from %s (seed %d)", *carriers, name, *seed), gen.Carriers(raw, *carriers, *seed), *minC)
+		}
+		if *quotes > 0 {
+			rows, err := eval.Quotes(raw, []int{10, 20, 30, 40, 44, 50, 60}, *quotes, *minC, *seed)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "reuse:", err)
+				os.Exit(1)
+			}
+			fmt.Printf("\nQuotes pasted whole into articles of %s (seed %d), queried at containment %.1f:\n\n| words | quotes | carriers found | recall |\n|---|---|---|---|\n", name, *seed, *minC)
+			for _, r := range rows {
+				fmt.Printf("| %d | %d | %d | %.4f |\n", r.Words, r.Quotes, r.Found, r.Recall)
+			}
 		}
 		if *year && i == 0 {
 			docs, eds := gen.Year(raw, *seed)
