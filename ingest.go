@@ -60,11 +60,17 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, o *AddOptions) (AddS
 		}
 		ws[i] = w
 	}
-	batch, err := ix.st.NewBatch()
-	if err != nil {
-		return AddStats{}, err
+	var batch sink
+	if ix.bulk != nil {
+		batch = bulkSink{ix.bulk}
+	} else {
+		b, err := ix.st.NewBatch()
+		if err != nil {
+			return AddStats{}, err
+		}
+		defer b.Discard()
+		batch = b
 	}
-	defer batch.Discard()
 
 	type job struct {
 		seq int
@@ -187,7 +193,11 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, o *AddOptions) (AddS
 		}
 	}
 	if failed != nil {
+		ix.discard = ix.bulk != nil
 		return st, failed
+	}
+	if cancelled != nil && ix.bulk != nil {
+		ix.discard = true // a bulk build is all or nothing
 	}
 	if err := batch.Commit(); err != nil {
 		return st, err
@@ -197,6 +207,21 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, o *AddOptions) (AddS
 	}
 	return st, cancelled
 }
+
+// sink is where Add writes: a store batch, or a bulk build.
+type sink interface {
+	Put(a *store.Article) (store.Result, error)
+	Flush() error
+	Commit() error
+}
+
+// bulkSink writes into a bulk build; its articles count as added (an id given twice keeps its last version,
+// as a batch would), and Commit leaves the build to Settle.
+type bulkSink struct{ b *store.Bulk }
+
+func (s bulkSink) Put(a *store.Article) (store.Result, error) { return store.Added, s.b.Put(a) }
+func (s bulkSink) Flush() error                                { return nil }
+func (s bulkSink) Commit() error                               { return nil }
 
 // AddDocs indexes a slice of documents; see Add. Rejected articles are counted in AddStats.Rejected and reported
 // to o.Reject (o may be nil).

@@ -178,6 +178,13 @@ type Options struct {
 	Config *Config
 	// Store passes options to the store (retention, memory, read-only). Its Params are set from Config.
 	Store store.Options
+	// Bulk builds a new index (dir holds none) in one pass instead of article by article (store.Bulk): Add
+	// spills sorted runs beside dir and Settle (or Close) writes the index's tables directly and makes it
+	// visible, several times faster than incremental indexing for a large input. Until then only Add, Params,
+	// Settle and Close may be called; an Add that is cancelled or fails discards the whole build (nothing is
+	// indexed), and so does a killed process. It needs free space for about twice the index. For an existing
+	// index Bulk is ignored.
+	Bulk bool
 }
 
 // Index is an open neardup index.
@@ -190,6 +197,12 @@ type Index struct {
 	// workers keeps hashing state between one-off queries: a worker's tokenizer caches and round keys are worth
 	// reusing rather than building per request.
 	workers sync.Pool
+	// bulk is the build of a new index opened with Options.Bulk, until Settle; st is nil meanwhile. discard says
+	// the build failed or was cancelled.
+	bulk    *store.Bulk
+	dir     string
+	sopts   store.Options
+	discard bool
 }
 
 // Open opens or creates the index in dir.
@@ -209,6 +222,18 @@ func Open(dir string, o *Options) (*Index, error) {
 		}
 		so.Params = p
 	}
+	if o.Bulk && !exists && !so.ReadOnly && so.Params != (store.Params{}) {
+		b, err := store.CreateBulk(dir, &so)
+		if err != nil {
+			return nil, err
+		}
+		ix := &Index{bulk: b, p: b.Params(), dir: dir, sopts: so}
+		if err := ix.init(); err != nil {
+			b.Discard()
+			return nil, err
+		}
+		return ix, nil
+	}
 	st, err := store.Open(dir, &so)
 	if err != nil {
 		return nil, err
@@ -220,23 +245,70 @@ func Open(dir string, o *Options) (*Index, error) {
 		}
 	}
 	ix := &Index{st: st, p: st.Params()}
-	if ix.unit, err = shingle.ParseUnit(ix.p.ShingleUnit); err != nil {
+	if err := ix.init(); err != nil {
 		st.Close()
 		return nil, err
+	}
+	return ix, nil
+}
+
+// init sets up the hashing parameters from ix.p.
+func (ix *Index) init() error {
+	var err error
+	if ix.unit, err = shingle.ParseUnit(ix.p.ShingleUnit); err != nil {
+		return err
 	}
 	ix.lsh = minhash.Params{Bands: ix.p.Bands, Rows: ix.p.Rows}
 	ix.plsh = minhash.Params{Bands: ix.p.PassageBands, Rows: ix.p.PassageRows}
 	w, err := ix.newWorker()
 	if err != nil {
-		st.Close()
-		return nil, err
+		return err
 	}
 	ix.workers.Put(w)
-	return ix, nil
+	return nil
 }
 
-// Close closes the index.
-func (ix *Index) Close() error { return ix.st.Close() }
+// ErrBulkDiscarded is returned by Settle when the bulk build was cancelled or failed: nothing was indexed.
+var ErrBulkDiscarded = errors.New("neardup: the bulk build was discarded: nothing was indexed")
+
+// Settle finishes a bulk build (Options.Bulk): it writes the index, makes it visible and opens it, after which
+// every method may be called. It does nothing for an index opened otherwise.
+func (ix *Index) Settle() error {
+	if ix.bulk == nil {
+		return nil
+	}
+	b := ix.bulk
+	ix.bulk = nil
+	if ix.discard {
+		b.Discard()
+		return ErrBulkDiscarded
+	}
+	if _, err := b.Commit(); err != nil {
+		return err
+	}
+	st, err := store.Open(ix.dir, &ix.sopts)
+	if err != nil {
+		return err
+	}
+	ix.st = st
+	return nil
+}
+
+// Close closes the index; a bulk build not yet settled is settled first (or discarded, when it failed).
+func (ix *Index) Close() error {
+	if ix.bulk != nil {
+		if err := ix.Settle(); err != nil {
+			if errors.Is(err, ErrBulkDiscarded) {
+				return nil
+			}
+			return err
+		}
+	}
+	if ix.st == nil {
+		return nil
+	}
+	return ix.st.Close()
+}
 
 // Store returns the underlying store.
 func (ix *Index) Store() *store.Store { return ix.st }

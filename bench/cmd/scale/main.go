@@ -40,6 +40,7 @@ type config struct {
 	noAnchors  bool   // an index without containment anchors
 	indexOnly  bool   // no queries, no dedupe
 	queryOnly  bool   // an index -db built by an earlier run: queries and dedupe only
+	bulk       bool   // build the new index in one pass (neardup.Options.Bulk)
 }
 
 func main() {
@@ -53,6 +54,7 @@ func main() {
 	flag.StringVar(&c.memProfile, "memprofile", "", "write a heap profile taken at the end of indexing to this file")
 	jsonl := flag.String("jsonl", "", "write the generated articles to this JSONL file (id, title, date, source, text) and stop")
 	flag.BoolVar(&c.indexOnly, "index-only", false, "stop after indexing: no queries, no dedupe")
+	flag.BoolVar(&c.bulk, "bulk", false, "build the index in one pass (neardup index does for a new index from files)")
 	flag.BoolVar(&c.queryOnly, "query-only", false, "skip indexing: query and dedupe the index -db that an earlier run with the same -n built")
 	flag.IntVar(&c.memTableMB, "memtable-mb", 0, "Badger memtable size in MiB (0: the store's default)")
 	flag.BoolVar(&c.noText, "no-text", false, "index without stored texts")
@@ -137,7 +139,7 @@ func run(c config) error {
 		}
 		return queryAndDedupe(c, dir, res)
 	}
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{NoText: c.noText, NoAnchors: c.noAnchors}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}})
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{NoText: c.noText, NoAnchors: c.noAnchors}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}, Bulk: c.bulk})
 	if err != nil {
 		return err
 	}
@@ -160,6 +162,9 @@ func run(c config) error {
 		}
 	}})
 	if err != nil {
+		return err
+	}
+	if err := ix.Settle(); err != nil {
 		return err
 	}
 	res.IndexSeconds = time.Since(start).Seconds()

@@ -1,0 +1,557 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"container/heap"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/pb"
+	"github.com/dgraph-io/ristretto/v2/z"
+)
+
+// Bulk building.
+//
+// A new index built article by article pays for Badger's memtables and compactions: posting keys are random, so
+// every level-0 compaction rewrites the level below. A Bulk writes the same keys and values without them: Put
+// appends each article's entries to a buffer that is sorted and spilled to a run file when full; Commit merges
+// the runs into Badger's StreamWriter, which writes the tables of the last level directly, then writes the
+// parameters and counts. The index is built in a folder beside the target (DIR.bulk) and renamed to DIR only
+// when it is whole, so a killed build leaves no index at DIR, only the folder beside it, which the next build
+// removes. An article Put twice keeps its last version, and a content key belongs to its last writer while that
+// writer is not replaced, as with Batch.Put; two ids of one docnum are refused (ErrCollision). The result is the index a Batch would build from the same articles, key for key (a test
+// compares them), readable and writable like any other.
+
+// ErrExists is returned by CreateBulk for a folder that already holds an index.
+var ErrExists = errors.New("store: the folder already holds an index")
+
+// bulkRunBytes is the size of the buffer sorted and spilled as one run.
+const bulkRunBytes = 64 << 20
+
+// Bulk builds a new index in one pass; see CreateBulk.
+type Bulk struct {
+	dir, tmp string
+	opts     Options
+	now      func() time.Time
+	slab     []byte
+	ents     []bulkEnt
+	runs     []string
+	docs     []uint64 // the docnum of each Put, by sequence number
+	buf      []byte
+	kb       [32]byte
+	done     bool
+	// runBytes and streamKeys are bulkRunBytes and bulkStreamKeys (tests make them small).
+	runBytes, streamKeys int
+	// spilling is the run being sorted and written in the background (nil: none), with its buffers, reused for
+	// the next run once it is done.
+	spilling   chan error
+	spareSlab  []byte
+	spareEnts  []bulkEnt
+	spillError error
+}
+
+// bulkEnt is one entry of the current run: its key and value in the slab, expiry and the sequence number of the
+// Put that wrote it.
+type bulkEnt struct {
+	prefix     uint64 // the key's first 8 bytes, big-endian, for a fast sort
+	k0, k1, v1 uint32
+	seq        uint32
+	exp        uint64
+}
+
+// CreateBulk starts building a new index in dir, which must not hold one, with o.Params (required). Nothing is
+// visible at dir until Commit returns.
+func CreateBulk(dir string, o *Options) (*Bulk, error) {
+	if o == nil || o.Params == (Params{}) {
+		return nil, ErrNoParams
+	}
+	exists, err := Exists(dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if exists {
+		return nil, fmt.Errorf("%w: %s", ErrExists, dir)
+	}
+	tmp := filepath.Clean(dir) + ".bulk"
+	if err := os.RemoveAll(tmp); err != nil { // a killed build's
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Join(tmp, "runs"), 0o755); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	b := &Bulk{dir: dir, tmp: tmp, opts: *o, now: time.Now, runBytes: bulkRunBytes, streamKeys: bulkStreamKeys}
+	b.slab = make([]byte, 0, b.runBytes+b.runBytes/8)
+	b.opts.Params.Format = FormatVersion
+	return b, nil
+}
+
+// Params returns the parameters the index is built with.
+func (b *Bulk) Params() Params { return b.opts.Params }
+
+func (b *Bulk) add(key, val []byte, seq uint32, exp uint64) {
+	k0 := uint32(len(b.slab))
+	b.slab = append(b.slab, key...)
+	k1 := uint32(len(b.slab))
+	b.slab = append(b.slab, val...)
+	var p [8]byte
+	copy(p[:], key)
+	b.ents = append(b.ents, bulkEnt{binary.BigEndian.Uint64(p[:]), k0, k1, uint32(len(b.slab)), seq, exp})
+}
+
+// Put adds a to the index being built.
+func (b *Bulk) Put(a *Article) error {
+	if b.done {
+		return errors.New("store: bulk build already finished")
+	}
+	if a.ID == "" {
+		return fmt.Errorf("%w: empty id", ErrInvalid)
+	}
+	if err := a.check(); err != nil {
+		return fmt.Errorf("%w: %q", err, a.ID)
+	}
+	if len(a.Anchors) > 0 && b.opts.Params.Anchors <= 0 {
+		return fmt.Errorf("%w: anchors given to an index without them: %q", ErrInvalid, a.ID)
+	}
+	var exp uint64
+	if r := b.opts.Retention; r > 0 {
+		from := b.now()
+		if a.DateUnix != 0 {
+			from = time.Unix(a.DateUnix, 0)
+		}
+		t := from.Add(r)
+		if !t.After(b.now()) {
+			return ErrExpired
+		}
+		exp = uint64(t.Unix())
+	}
+	num := DocNum(a.ID)
+	seq := uint32(len(b.docs))
+	b.docs = append(b.docs, num)
+	kb := b.kb[:0]
+	for _, key := range a.Bands {
+		b.add(bandKey(kb, key, num), nil, seq, exp)
+	}
+	for i, p := range a.Passages {
+		for _, key := range p.Bands {
+			b.add(passageKey(kb, key, num, i), nil, seq, exp)
+		}
+	}
+	for _, v := range a.Anchors {
+		b.add(anchorKey(kb, v, num), nil, seq, exp)
+	}
+	if a.ContentKey != 0 {
+		b.add(contentKey(kb, a.ContentKey), binary.BigEndian.AppendUint64(nil, num), seq, exp)
+	}
+	if a.Text != nil {
+		b.add(textKey(kb, num), a.Text, seq, exp)
+	}
+	b.buf = a.encode(b.buf[:0])
+	b.add(docKey(kb, num), b.buf, seq, exp)
+	if len(b.slab) >= b.runBytes {
+		return b.spillAsync()
+	}
+	return nil
+}
+
+// spillAsync hands the buffered run to a goroutine that sorts and writes it, and goes on with the other pair of
+// buffers, so that hashing and sorting overlap. It waits for the previous run first.
+func (b *Bulk) spillAsync() error {
+	if err := b.wait(); err != nil {
+		return err
+	}
+	slab, ents := b.slab, b.ents
+	name := b.runName()
+	b.runs = append(b.runs, name)
+	b.slab, b.ents = b.spareSlab[:0], b.spareEnts[:0]
+	if b.slab == nil {
+		b.slab = make([]byte, 0, b.runBytes+b.runBytes/8)
+	}
+	done := make(chan error, 1)
+	b.spilling = done
+	go func() {
+		err := writeRun(name, slab, ents)
+		b.spareSlab, b.spareEnts = slab, ents // read only after wait has received
+		done <- err
+	}()
+	return nil
+}
+
+// wait waits for the run being written in the background.
+func (b *Bulk) wait() error {
+	if b.spilling != nil {
+		if err := <-b.spilling; err != nil && b.spillError == nil {
+			b.spillError = err
+		}
+		b.spilling = nil
+	}
+	return b.spillError
+}
+
+func (b *Bulk) runName() string { return filepath.Join(b.tmp, "runs", fmt.Sprintf("%06d", len(b.runs))) }
+
+func (b *Bulk) key(e *bulkEnt) []byte { return b.slab[e.k0:e.k1] }
+
+// spill sorts and writes the buffered entries as a run, in this goroutine (the last run).
+func (b *Bulk) spill() error {
+	if err := b.wait(); err != nil {
+		return err
+	}
+	if len(b.ents) == 0 {
+		return nil
+	}
+	name := b.runName()
+	b.runs = append(b.runs, name)
+	err := writeRun(name, b.slab, b.ents)
+	b.slab, b.ents = b.slab[:0], b.ents[:0]
+	return err
+}
+
+// writeRun sorts entries (by key, then sequence) and writes them to a run file.
+func writeRun(name string, slab []byte, ents []bulkEnt) error {
+	slices.SortFunc(ents, func(x, y bulkEnt) int {
+		if x.prefix != y.prefix {
+			if x.prefix < y.prefix {
+				return -1
+			}
+			return 1
+		}
+		if c := bytes.Compare(slab[x.k0:x.k1], slab[y.k0:y.k1]); c != 0 {
+			return c
+		}
+		return int(x.seq) - int(y.seq)
+	})
+	f, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("store: bulk run: %w", err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	var hdr []byte
+	for i := range ents {
+		e := &ents[i]
+		hdr = binary.AppendUvarint(hdr[:0], uint64(e.k1-e.k0))
+		hdr = binary.AppendUvarint(hdr, uint64(e.v1-e.k1))
+		hdr = binary.AppendUvarint(hdr, uint64(e.seq))
+		hdr = binary.AppendUvarint(hdr, e.exp)
+		w.Write(hdr)
+		w.Write(slab[e.k0:e.v1])
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("store: bulk run: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("store: bulk run: %w", err)
+	}
+	return nil
+}
+
+// runReader reads one run file's entries in order.
+type runReader struct {
+	r        *bufio.Reader
+	f        *os.File
+	key, val []byte
+	seq      uint32
+	exp      uint64
+}
+
+func (r *runReader) next() (bool, error) {
+	kl, err := binary.ReadUvarint(r.r)
+	if err == io.EOF {
+		return false, nil
+	}
+	vl, err2 := binary.ReadUvarint(r.r)
+	seq, err3 := binary.ReadUvarint(r.r)
+	exp, err4 := binary.ReadUvarint(r.r)
+	if err := errors.Join(err, err2, err3, err4); err != nil {
+		return false, fmt.Errorf("store: bulk run: %w", err)
+	}
+	r.key = slices.Grow(r.key[:0], int(kl))[:kl]
+	r.val = slices.Grow(r.val[:0], int(vl))[:vl]
+	if _, err := io.ReadFull(r.r, r.key); err != nil {
+		return false, fmt.Errorf("store: bulk run: %w", err)
+	}
+	if _, err := io.ReadFull(r.r, r.val); err != nil {
+		return false, fmt.Errorf("store: bulk run: %w", err)
+	}
+	r.seq, r.exp = uint32(seq), exp
+	return true, nil
+}
+
+// runHeap orders the run readers by their current entry: key, then sequence.
+type runHeap []*runReader
+
+func (h runHeap) Len() int { return len(h) }
+func (h runHeap) Less(i, j int) bool {
+	if c := bytes.Compare(h[i].key, h[j].key); c != 0 {
+		return c < 0
+	}
+	return h[i].seq < h[j].seq
+}
+func (h runHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *runHeap) Push(x any)   { *h = append(*h, x.(*runReader)) }
+func (h *runHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// stale returns the sequence numbers of the Puts a later Put of the same docnum replaced.
+func (b *Bulk) stale() map[uint32]bool {
+	order := make([]uint32, len(b.docs))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(x, y uint32) int {
+		if b.docs[x] != b.docs[y] {
+			if b.docs[x] < b.docs[y] {
+				return -1
+			}
+			return 1
+		}
+		return int(x) - int(y)
+	})
+	out := map[uint32]bool{}
+	for i := 1; i < len(order); i++ {
+		if b.docs[order[i]] == b.docs[order[i-1]] {
+			out[order[i-1]] = true
+		}
+	}
+	return out
+}
+
+// Commit writes the index and makes it visible at dir. It returns the index's counts.
+func (b *Bulk) Commit() (Counts, error) {
+	var c Counts
+	if b.done {
+		return c, errors.New("store: bulk build already finished")
+	}
+	b.done = true
+	defer os.RemoveAll(b.tmp)
+	if err := b.spill(); err != nil {
+		return c, err
+	}
+	b.slab, b.ents = nil, nil
+	stale := b.stale()
+	b.docs = nil
+	dbDir := filepath.Join(b.tmp, "index")
+	db, err := badger.Open(b.opts.badgerOptions(dbDir))
+	if err != nil {
+		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			db.Close()
+		}
+	}()
+	if c, err = b.merge(db, stale); err != nil {
+		return c, err
+	}
+	params, _ := json.Marshal(b.opts.Params)
+	err = db.Update(func(txn *badger.Txn) error {
+		if err := txn.Set(paramsKey, params); err != nil {
+			return err
+		}
+		return txn.Set(countsKey, c.encode())
+	})
+	if err != nil {
+		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	closed = true
+	if err := db.Close(); err != nil {
+		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	if err := os.Remove(b.dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return c, fmt.Errorf("store: bulk: %s is not an empty folder: %w", b.dir, err)
+	}
+	if err := os.Rename(dbDir, b.dir); err != nil {
+		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	return c, syncDir(filepath.Dir(filepath.Clean(b.dir)))
+}
+
+// Discard abandons the build and removes its files.
+func (b *Bulk) Discard() {
+	if !b.done {
+		b.done = true
+		b.wait()
+		os.RemoveAll(b.tmp)
+	}
+}
+
+// bulkStreamKeys is the number of keys written per StreamWriter stream: streams cover consecutive key ranges,
+// and Badger builds the tables of several at once.
+const bulkStreamKeys = 1 << 22
+
+// merge streams the runs, merged and with replaced versions dropped, into db's StreamWriter.
+func (b *Bulk) merge(db *badger.DB, stale map[uint32]bool) (c Counts, err error) {
+	h := make(runHeap, 0, len(b.runs))
+	defer func() {
+		for _, r := range h {
+			r.f.Close()
+		}
+	}()
+	for _, name := range b.runs {
+		f, err := os.Open(name)
+		if err != nil {
+			return c, fmt.Errorf("store: bulk run: %w", err)
+		}
+		r := &runReader{f: f, r: bufio.NewReaderSize(f, 256<<10)}
+		ok, err := r.next()
+		if err != nil {
+			f.Close()
+			return c, err
+		}
+		if !ok {
+			f.Close()
+			continue
+		}
+		h = append(h, r)
+	}
+	heap.Init(&h)
+	sw := db.NewStreamWriter()
+	if err := sw.Prepare(); err != nil {
+		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	flushed := false
+	defer func() {
+		if !flushed {
+			sw.Cancel()
+		}
+	}()
+	buf := z.NewBuffer(16<<20, "neardup.bulk")
+	defer buf.Release()
+	kv := &pb.KV{Version: 1}
+	stream, inStream := uint32(1), 0
+	flush := func(done bool) error {
+		if done {
+			kv := &pb.KV{StreamId: stream, StreamDone: true}
+			badger.KVToBuffer(kv, buf)
+		}
+		if buf.LenNoPadding() == 0 {
+			return nil
+		}
+		err := sw.Write(buf)
+		buf.Reset()
+		return err
+	}
+	// The entries of one key come in sequence order; the last live one is written. group is the key of the
+	// entries being read, gid the id of its first record (for a doc key).
+	var key, val, group, gid []byte
+	var exp uint64
+	have := false
+	emit := func() error {
+		if !have {
+			return nil
+		}
+		have = false
+		switch {
+		case key[0] == prefixDoc && len(key) == 9:
+			c.Articles++
+		case key[0] == prefixBand:
+			c.Bands++
+		case key[0] == prefixPassage:
+			c.Passages++
+		case key[0] == prefixAnchor:
+			c.Anchors++
+		}
+		kv.Key, kv.Value, kv.ExpiresAt, kv.StreamId = key, val, exp, stream
+		badger.KVToBuffer(kv, buf)
+		if inStream++; inStream >= b.streamKeys {
+			if err := flush(true); err != nil {
+				return err
+			}
+			stream, inStream = stream+1, 0
+		}
+		if buf.LenNoPadding() >= 8<<20 {
+			return flush(false)
+		}
+		return nil
+	}
+	for h.Len() > 0 {
+		r := h[0]
+		same := group != nil && bytes.Equal(group, r.key)
+		if !same {
+			if err := emit(); err != nil {
+				return c, err
+			}
+			group = append(group[:0], r.key...)
+		}
+		if r.key[0] == prefixDoc {
+			// Versions of one docnum replace each other; two ids of one docnum are refused.
+			id, err := recordID(r.val)
+			if err != nil {
+				return c, err
+			}
+			if !same {
+				gid = append(gid[:0], id...)
+			} else if !bytes.Equal(id, gid) {
+				return c, fmt.Errorf("%w: %q and %q", ErrCollision, gid, id)
+			}
+		}
+		switch live := !stale[r.seq]; {
+		case r.key[0] == prefixContent:
+			// A content key belongs to its last writer, and goes when that writer is replaced (as Batch.Put
+			// deletes it): the last entry decides, live or not.
+			key, val, exp, have = append(key[:0], r.key...), append(val[:0], r.val...), r.exp, live
+		case live:
+			key, val, exp, have = append(key[:0], r.key...), append(val[:0], r.val...), r.exp, true
+		}
+		ok, err := r.next()
+		if err != nil {
+			return c, err
+		}
+		if ok {
+			heap.Fix(&h, 0)
+		} else {
+			r.f.Close()
+			heap.Pop(&h)
+		}
+	}
+	if err := emit(); err != nil {
+		return c, err
+	}
+	if err := flush(inStream > 0); err != nil {
+		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	flushed = true
+	if err := sw.Flush(); err != nil {
+		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	return c, nil
+}
+
+// recordID returns the id in an encoded record.
+func recordID(rec []byte) ([]byte, error) {
+	if len(rec) < 2 {
+		return nil, ErrCorrupt
+	}
+	n, w := binary.Uvarint(rec[1:])
+	if w <= 0 || uint64(len(rec)-1-w) < n {
+		return nil, ErrCorrupt
+	}
+	return rec[1+w : 1+w+int(n)], nil
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("store: sync %s: %w", dir, err)
+	}
+	return nil
+}

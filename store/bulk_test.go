@@ -1,0 +1,171 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// bulkArticles returns articles of every kind of key, with replacements (an id written twice), shared content
+// keys and texts.
+func bulkArticles() []*Article {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var out []*Article
+	for i := range 3000 {
+		id := fmt.Sprintf("a%d", rng.IntN(2500)) // about 400 ids written twice or more
+		var set Set
+		for v := uint32(rng.IntN(1000)); len(set) < 20; v += uint32(1 + rng.IntN(50)) {
+			set = append(set, v)
+		}
+		band := uint64(rng.IntN(5000)) + 1
+		a := article(id, set, band, band+5000)
+		a.Digest = uint64(i)
+		a.Anchors = Set{set[0], set[10]}
+		if rng.IntN(4) == 0 {
+			a.ContentKey = uint64(1 + rng.IntN(50))
+		}
+		if rng.IntN(3) == 0 {
+			a.Passages = []Passage{{Start: 0, End: 4, Bands: []uint64{uint64(rng.IntN(100)), 1000}, Set: Set{set[0]}}}
+		}
+		a.Text = []byte(strings.Repeat("text ", rng.IntN(100)))
+		out = append(out, a)
+	}
+	return out
+}
+
+// dump returns every key and value of the index in dir but the parameters.
+func dump(t *testing.T, dir string) []string {
+	t.Helper()
+	s := openTest(t, dir, &Options{ReadOnly: true})
+	var out []string
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.DefaultIteratorOptions)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			if string(it.Item().Key()) != "mparams" {
+				out = append(out, hexs(it.Item().Key())+"="+hexs(v))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	return out
+}
+
+// TestBulkEqualsBatch: a bulk build gives, key for key and value for value, the index that a batch builds from
+// the same articles, across several runs and streams; it opens, reads and takes writes like any other.
+func TestBulkEqualsBatch(t *testing.T) {
+	arts := bulkArticles()
+	batchDir := filepath.Join(t.TempDir(), "batch")
+	s := openTest(t, batchDir, nil)
+	b, err := s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range arts {
+		if _, err := b.Put(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	bulkDir := filepath.Join(t.TempDir(), "bulk")
+	bk, err := CreateBulk(bulkDir, &Options{Params: testParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bk.runBytes, bk.streamKeys = 40<<10, 1000 // many runs and streams
+	for _, a := range arts {
+		if err := bk.Put(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(bk.runs) < 5 {
+		t.Fatalf("%d runs, want several", len(bk.runs))
+	}
+	if ok, _ := Exists(bulkDir); ok {
+		t.Fatal("the index is visible before Commit")
+	}
+	c, err := bk.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(bulkDir + ".bulk"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the build folder is left: %v", err)
+	}
+	want, got := dump(t, batchDir), dump(t, bulkDir)
+	if !slices.Equal(got, want) {
+		t.Errorf("bulk index differs from the batch one: %d entries against %d", len(got), len(want))
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] {
+				t.Fatalf("first difference at %d:\n bulk  %.120s\n batch %.120s", i, got[i], want[i])
+			}
+		}
+	}
+	ids := map[string]bool{}
+	for _, a := range arts {
+		ids[a.ID] = true
+	}
+	if c.Articles != int64(len(ids)) || c.Anchors != 2*c.Articles || c.Passages == 0 {
+		t.Errorf("counts %+v for %d ids", c, len(ids))
+	}
+	s = openTest(t, bulkDir, &Options{})
+	if s.Params().Anchors != testParams.Anchors {
+		t.Errorf("params %+v", s.Params())
+	}
+	if _, err := s.Put(article("later", Set{1, 2}, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Verify(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBulkRefuses(t *testing.T) {
+	dir := t.TempDir()
+	openTest(t, filepath.Join(dir, "ix"), nil).Close()
+	if _, err := CreateBulk(filepath.Join(dir, "ix"), &Options{Params: testParams}); !errors.Is(err, ErrExists) {
+		t.Errorf("an existing index: %v", err)
+	}
+	if _, err := CreateBulk(filepath.Join(dir, "new"), &Options{}); !errors.Is(err, ErrNoParams) {
+		t.Errorf("no params: %v", err)
+	}
+	// Two ids of one docnum cannot be made here; a record naming another id under a doc key stands for it.
+	bk, err := CreateBulk(filepath.Join(dir, "new"), &Options{Params: testParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bk.Put(article("x", Set{1}, 1)); err != nil {
+		t.Fatal(err)
+	}
+	forged := article("y", Set{2}, 2)
+	bk.buf = forged.encode(bk.buf[:0])
+	bk.add(docKey(nil, DocNum("x")), bk.buf, 1, 0)
+	bk.docs = append(bk.docs, 12345) // another docnum for the sequence: not stale
+	if _, err := bk.Commit(); !errors.Is(err, ErrCollision) {
+		t.Errorf("two ids under one docnum: %v", err)
+	}
+	if ok, _ := Exists(filepath.Join(dir, "new")); ok {
+		t.Error("a failed build left an index")
+	}
+}
