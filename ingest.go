@@ -220,8 +220,8 @@ type sink interface {
 type bulkSink struct{ b *store.Bulk }
 
 func (s bulkSink) Put(a *store.Article) (store.Result, error) { return store.Added, s.b.Put(a) }
-func (s bulkSink) Flush() error                                { return nil }
-func (s bulkSink) Commit() error                               { return nil }
+func (s bulkSink) Flush() error                               { return nil }
+func (s bulkSink) Commit() error                              { return nil }
 
 // AddDocs indexes a slice of documents; see Add. Rejected articles are counted in AddStats.Rejected and reported
 // to o.Reject (o may be nil).

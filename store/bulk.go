@@ -196,7 +196,9 @@ func (b *Bulk) wait() error {
 	return b.spillError
 }
 
-func (b *Bulk) runName() string { return filepath.Join(b.tmp, "runs", fmt.Sprintf("%06d", len(b.runs))) }
+func (b *Bulk) runName() string {
+	return filepath.Join(b.tmp, "runs", fmt.Sprintf("%06d", len(b.runs)))
+}
 
 func (b *Bulk) key(e *bulkEnt) []byte { return b.slab[e.k0:e.k1] }
 
