@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,7 +43,8 @@ func TestCrashChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("child of TestCrashSafety only")
 	}
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}})
+	bulk := os.Getenv("NEARDUP_CRASH_BULK") != ""
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{}, Bulk: bulk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +60,12 @@ func TestCrashChild(t *testing.T) {
 	if _, err := ix.Add(context.Background(), ch, &neardup.AddOptions{Progress: progress}); err != nil {
 		t.Fatal(err)
 	}
+	if ix.Building() {
+		fmt.Println("SETTLING")
+		if err := ix.Settle(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	fmt.Println("DONE")
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
@@ -65,10 +73,12 @@ func TestCrashChild(t *testing.T) {
 }
 
 // runChild runs the child to the end, or, with killAt > 0, kills it with SIGKILL a moment (wait) after it
-// reports killAt articles or more added: a kill that lands inside the ingest however fast the machine runs.
-func runChild(t *testing.T, dir string, killAt int, wait time.Duration) {
+// reports killAt articles or more added: a kill that lands inside the ingest however fast the machine runs. A
+// bulk child (extra env NEARDUP_CRASH_BULK=1) with killAt < 0 is killed a moment after it starts writing the
+// index.
+func runChild(t *testing.T, dir string, killAt int, wait time.Duration, env ...string) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), "NEARDUP_CRASH_DIR="+dir)
+	cmd.Env = append(append(os.Environ(), "NEARDUP_CRASH_DIR="+dir), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -83,6 +93,12 @@ func runChild(t *testing.T, dir string, killAt int, wait time.Duration) {
 	for sc.Scan() {
 		line := sc.Text()
 		log = append(log, line)
+		if line == "SETTLING" && killAt < 0 {
+			time.Sleep(wait)
+			cmd.Process.Kill()
+			cmd.Wait()
+			return
+		}
 		if n, ok := strings.CutPrefix(line, "PROGRESS "); ok && killAt > 0 {
 			if added, _ := strconv.Atoi(n); added >= killAt {
 				time.Sleep(wait)
@@ -168,5 +184,58 @@ func TestCrashSafety(t *testing.T) {
 				t.Fatalf("article %s differs from the clean run", id)
 			}
 		}
+	}
+}
+
+// TestCrashSafetyBulk kills a bulk build (Options.Bulk) with SIGKILL while it hashes and while it writes the
+// index: each kill leaves no index, or (a kill after the final rename) the whole one; the rerun builds exactly
+// the index of a clean incremental run.
+func TestCrashSafetyBulk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	if raceEnabled {
+		t.Skip("child processes under the race detector take minutes; the plain test run covers it")
+	}
+	clean := t.TempDir()
+	runChild(t, clean, 0, 0)
+	want, wantPostings := snapshot(t, clean)
+	rng := rand.New(rand.NewPCG(17, 19))
+	none := 0
+	for i := range 3 {
+		dir := filepath.Join(t.TempDir(), "ix")
+		killAt, wait := int(float64(len(want))*(0.1+0.8*rng.Float64())), time.Duration(rng.IntN(5_000))*time.Microsecond
+		if i >= 1 {
+			killAt, wait = -1, time.Duration(rng.IntN(300))*time.Millisecond // while writing the index
+		}
+		runChild(t, dir, killAt, wait, "NEARDUP_CRASH_BULK=1")
+		if ok, err := store.Exists(dir); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			got, _ := snapshot(t, dir)
+			t.Logf("kill %d (at %d, %v): the whole index, %d articles", i, killAt, wait, len(got))
+			if len(got) != len(want) {
+				t.Fatalf("a killed bulk build left %d of %d articles", len(got), len(want))
+			}
+		} else {
+			none++
+			t.Logf("kill %d (at %d, %v): no index", i, killAt, wait)
+		}
+		runChild(t, dir, 0, 0, "NEARDUP_CRASH_BULK=1")
+		got, gotPostings := snapshot(t, dir)
+		if len(got) != len(want) || gotPostings != wantPostings {
+			t.Fatalf("after rerun: %d articles and %d postings, clean run %d and %d", len(got), gotPostings, len(want), wantPostings)
+		}
+		for id, a := range want {
+			if b := got[id]; b == nil || b.Digest != a.Digest || !slices.Equal(b.Set, a.Set) || !slices.Equal(b.Anchors, a.Anchors) {
+				t.Fatalf("article %s differs from the clean run", id)
+			}
+		}
+		if left, _ := filepath.Glob(dir + ".bulk"); len(left) != 0 {
+			t.Errorf("the rerun left %v", left)
+		}
+	}
+	if none == 0 {
+		t.Fatal("no kill landed before the index was made visible")
 	}
 }

@@ -268,6 +268,17 @@ func (ix *Index) init() error {
 	return nil
 }
 
+// Building reports whether the index is a bulk build not yet settled (Options.Bulk).
+func (ix *Index) Building() bool { return ix.bulk != nil }
+
+// Dir returns the index's folder.
+func (ix *Index) Dir() string {
+	if ix.st != nil {
+		return ix.st.Dir()
+	}
+	return ix.dir
+}
+
 // ErrBulkDiscarded is returned by Settle when the bulk build was cancelled or failed: nothing was indexed.
 var ErrBulkDiscarded = errors.New("neardup: the bulk build was discarded: nothing was indexed")
 

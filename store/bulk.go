@@ -11,7 +11,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -44,7 +49,7 @@ type Bulk struct {
 	now      func() time.Time
 	slab     []byte
 	ents     []bulkEnt
-	runs     []string
+	runs     []*runFile
 	docs     []uint64 // the docnum of each Put, by sequence number
 	buf      []byte
 	kb       [32]byte
@@ -157,7 +162,7 @@ func (b *Bulk) Put(a *Article) error {
 	b.buf = a.encode(b.buf[:0])
 	b.add(docKey(kb, num), b.buf, seq, exp)
 	if len(b.slab) >= b.runBytes {
-		return b.spillAsync()
+		return b.diskFull(b.spillAsync())
 	}
 	return nil
 }
@@ -169,8 +174,8 @@ func (b *Bulk) spillAsync() error {
 		return err
 	}
 	slab, ents := b.slab, b.ents
-	name := b.runName()
-	b.runs = append(b.runs, name)
+	run := &runFile{name: b.runName()}
+	b.runs = append(b.runs, run)
 	b.slab, b.ents = b.spareSlab[:0], b.spareEnts[:0]
 	if b.slab == nil {
 		b.slab = make([]byte, 0, b.runBytes+b.runBytes/8)
@@ -178,7 +183,7 @@ func (b *Bulk) spillAsync() error {
 	done := make(chan error, 1)
 	b.spilling = done
 	go func() {
-		err := writeRun(name, slab, ents)
+		err := run.write(slab, ents)
 		b.spareSlab, b.spareEnts = slab, ents // read only after wait has received
 		done <- err
 	}()
@@ -210,15 +215,38 @@ func (b *Bulk) spill() error {
 	if len(b.ents) == 0 {
 		return nil
 	}
-	name := b.runName()
-	b.runs = append(b.runs, name)
-	err := writeRun(name, b.slab, b.ents)
+	run := &runFile{name: b.runName()}
+	b.runs = append(b.runs, run)
+	err := run.write(b.slab, b.ents)
 	b.slab, b.ents = b.slab[:0], b.ents[:0]
 	return err
 }
 
-// writeRun sorts entries (by key, then sequence) and writes them to a run file.
-func writeRun(name string, slab []byte, ents []bulkEnt) error {
+// runFile is a sorted run on disk; starts[p] is the offset of its first key of part p (-1: none), so that the
+// parts can be merged on their own, in parallel.
+type runFile struct {
+	name   string
+	starts [parts]int64
+	size   int64
+}
+
+// parts is the number of key ranges merged apart: by a key's first byte and the top two bits of its second
+// (bands alone are a third of the keys: four parts of them keep both cores busy).
+const parts = 1024
+
+func partOf(key []byte) int {
+	if len(key) < 2 {
+		return int(key[0]) << 2
+	}
+	return int(key[0])<<2 | int(key[1]>>6)
+}
+
+// write sorts entries (by key, then sequence) and writes them to the run's file.
+func (r *runFile) write(slab []byte, ents []bulkEnt) error {
+	name := r.name
+	for i := range r.starts {
+		r.starts[i] = -1
+	}
 	slices.SortFunc(ents, func(x, y bulkEnt) int {
 		if x.prefix != y.prefix {
 			if x.prefix < y.prefix {
@@ -237,15 +265,21 @@ func writeRun(name string, slab []byte, ents []bulkEnt) error {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	var hdr []byte
+	var off int64
 	for i := range ents {
 		e := &ents[i]
+		if p := partOf(slab[e.k0:e.k1]); r.starts[p] < 0 {
+			r.starts[p] = off
+		}
 		hdr = binary.AppendUvarint(hdr[:0], uint64(e.k1-e.k0))
 		hdr = binary.AppendUvarint(hdr, uint64(e.v1-e.k1))
 		hdr = binary.AppendUvarint(hdr, uint64(e.seq))
 		hdr = binary.AppendUvarint(hdr, e.exp)
 		w.Write(hdr)
 		w.Write(slab[e.k0:e.v1])
+		off += int64(len(hdr)) + int64(e.v1-e.k0)
 	}
+	r.size = off
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return fmt.Errorf("store: bulk run: %w", err)
@@ -331,8 +365,14 @@ func (b *Bulk) stale() map[uint32]bool {
 	return out
 }
 
-// Commit writes the index and makes it visible at dir. It returns the index's counts.
+// Commit writes the index and makes it visible at dir. It returns the index's counts. Whether it succeeds or
+// fails, the build's own files are removed.
 func (b *Bulk) Commit() (Counts, error) {
+	c, err := b.commit()
+	return c, b.diskFull(err)
+}
+
+func (b *Bulk) commit() (Counts, error) {
 	var c Counts
 	if b.done {
 		return c, errors.New("store: bulk build already finished")
@@ -382,6 +422,20 @@ func (b *Bulk) Commit() (Counts, error) {
 	return c, syncDir(filepath.Dir(filepath.Clean(b.dir)))
 }
 
+// diskFull turns a write that failed for want of space into a *DiskFullError (the space a bulk build needs is
+// about twice the index: the runs, then the tables); other errors are returned as they are.
+func (b *Bulk) diskFull(err error) error {
+	if err == nil || !errors.Is(err, syscall.ENOSPC) && !strings.Contains(err.Error(), syscall.ENOSPC.Error()) {
+		return err
+	}
+	var runs int64
+	for _, r := range b.runs {
+		runs += r.size
+	}
+	free, _ := diskFree(filepath.Dir(b.tmp))
+	return &DiskFullError{Dir: b.dir, Free: free, Need: 2 * (runs + int64(len(b.slab)))}
+}
+
 // Discard abandons the build and removes its files.
 func (b *Bulk) Discard() {
 	if !b.done {
@@ -395,57 +449,105 @@ func (b *Bulk) Discard() {
 // and Badger builds the tables of several at once.
 const bulkStreamKeys = 1 << 22
 
-// merge streams the runs, merged and with replaced versions dropped, into db's StreamWriter.
+// merge streams the runs, merged and with replaced versions dropped, into db's StreamWriter: each part of the
+// key space (partOf) on its own, several at once, each in streams of its own (their key ranges do not overlap).
 func (b *Bulk) merge(db *badger.DB, stale map[uint32]bool) (c Counts, err error) {
+	sw := db.NewStreamWriter()
+	if err := sw.Prepare(); err != nil {
+		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	var present []int
+	for p := range parts {
+		for _, r := range b.runs {
+			if r.starts[p] >= 0 {
+				present = append(present, p)
+				break
+			}
+		}
+	}
+	var mu sync.Mutex
+	var firstErr error
+	var stream atomic.Uint32
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, p := range present {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			pc, err := b.mergePrefix(sw, p, stale, &stream)
+			mu.Lock()
+			defer mu.Unlock()
+			c = c.add(pc)
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		sw.Cancel()
+		return c, firstErr
+	}
+	if err := sw.Flush(); err != nil {
+		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	return c, nil
+}
+
+// mergePrefix merges the keys of part p of every run into sw.
+func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool, streams *atomic.Uint32) (c Counts, err error) {
 	h := make(runHeap, 0, len(b.runs))
 	defer func() {
 		for _, r := range h {
 			r.f.Close()
 		}
 	}()
-	for _, name := range b.runs {
-		f, err := os.Open(name)
+	for _, run := range b.runs {
+		start := run.starts[p]
+		if start < 0 {
+			continue
+		}
+		end := run.size
+		for q := p + 1; q < parts; q++ {
+			if run.starts[q] >= 0 {
+				end = run.starts[q]
+				break
+			}
+		}
+		f, err := os.Open(run.name)
 		if err != nil {
 			return c, fmt.Errorf("store: bulk run: %w", err)
 		}
-		r := &runReader{f: f, r: bufio.NewReaderSize(f, 256<<10)}
+		r := &runReader{f: f, r: bufio.NewReaderSize(io.NewSectionReader(f, start, end-start), 256<<10)}
 		ok, err := r.next()
-		if err != nil {
+		if err != nil || !ok {
 			f.Close()
-			return c, err
-		}
-		if !ok {
-			f.Close()
+			if err != nil {
+				return c, err
+			}
 			continue
 		}
 		h = append(h, r)
 	}
 	heap.Init(&h)
-	sw := db.NewStreamWriter()
-	if err := sw.Prepare(); err != nil {
-		return c, fmt.Errorf("store: bulk: %w", err)
-	}
-	flushed := false
-	defer func() {
-		if !flushed {
-			sw.Cancel()
-		}
-	}()
 	buf := z.NewBuffer(16<<20, "neardup.bulk")
 	defer buf.Release()
 	kv := &pb.KV{Version: 1}
-	stream, inStream := uint32(1), 0
+	stream, inStream := streams.Add(1), 0
 	flush := func(done bool) error {
 		if done {
-			kv := &pb.KV{StreamId: stream, StreamDone: true}
-			badger.KVToBuffer(kv, buf)
+			badger.KVToBuffer(&pb.KV{StreamId: stream, StreamDone: true}, buf)
 		}
 		if buf.LenNoPadding() == 0 {
 			return nil
 		}
 		err := sw.Write(buf)
 		buf.Reset()
-		return err
+		if err != nil {
+			return fmt.Errorf("store: bulk: %w", err)
+		}
+		return nil
 	}
 	// The entries of one key come in sequence order; the last live one is written. group is the key of the
 	// entries being read, gid the id of its first record (for a doc key).
@@ -473,7 +575,7 @@ func (b *Bulk) merge(db *badger.DB, stale map[uint32]bool) (c Counts, err error)
 			if err := flush(true); err != nil {
 				return err
 			}
-			stream, inStream = stream+1, 0
+			stream, inStream = streams.Add(1), 0
 		}
 		if buf.LenNoPadding() >= 8<<20 {
 			return flush(false)
@@ -524,14 +626,11 @@ func (b *Bulk) merge(db *badger.DB, stale map[uint32]bool) (c Counts, err error)
 		return c, err
 	}
 	if err := flush(inStream > 0); err != nil {
-		return c, fmt.Errorf("store: bulk: %w", err)
-	}
-	flushed = true
-	if err := sw.Flush(); err != nil {
-		return c, fmt.Errorf("store: bulk: %w", err)
+		return c, err
 	}
 	return c, nil
 }
+
 
 // recordID returns the id in an encoded record.
 func recordID(rec []byte) ([]byte, error) {

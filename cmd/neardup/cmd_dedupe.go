@@ -85,7 +85,7 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 			return code
 		}
 		var code int
-		if ix, code = openForWrite(e, o.db, &o.build); code != exitOK {
+		if ix, code = openForWrite(e, o.db, &o.build, bulkInputs(args)); code != exitOK {
 			return code
 		}
 	} else {

@@ -71,7 +71,7 @@ func runIndex(ctx context.Context, e *env, opts any, args []string) int {
 	if code := checkInputs(e, "index", &o.build, args); code != exitOK {
 		return code
 	}
-	ix, code := openForWrite(e, o.db, &o.build)
+	ix, code := openForWrite(e, o.db, &o.build, bulkInputs(args))
 	if code != exitOK {
 		return code
 	}

@@ -87,7 +87,7 @@ func runServe(ctx context.Context, e *env, opts any, args []string) int {
 	} else if o.authReads {
 		return usageError(e, "serve", "--auth-reads needs --token-file")
 	}
-	ix, code := openForWrite(e, o.db, &o.build)
+	ix, code := openForWrite(e, o.db, &o.build, false)
 	if code != exitOK {
 		return code
 	}

@@ -53,7 +53,17 @@ func TestDiskFull(t *testing.T) {
 		code := run(context.Background(), args, &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }})
 		return code, stdout.String(), stderr.String()
 	}
+	// A new index from a file is built in one pass: on a full disk it stops, says so, and leaves nothing, its
+	// runs removed.
 	code, _, stderr := runCmd("index", "--db", db, input)
+	if code != exitError || !strings.Contains(stderr, "neardup: disk full: "+mnt+" (tmpfs) has ") || !strings.Contains(stderr, "nothing was indexed") {
+		t.Fatalf("bulk index on a full disk: exit %d\n%s", code, stderr)
+	}
+	if left, _ := os.ReadDir(mnt); len(left) != 0 {
+		t.Fatalf("a failed bulk build left %v", left)
+	}
+	// Article by article, it keeps what was committed.
+	code, _, stderr = runCmd("index", "--no-bulk", "--db", db, input)
 	if code != exitError || !strings.Contains(stderr, "neardup: disk full: "+mnt+" (tmpfs) has ") || !strings.Contains(stderr, "the index in "+db) {
 		t.Fatalf("index on a full disk: exit %d\n%s", code, stderr)
 	}

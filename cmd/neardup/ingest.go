@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,7 @@ type buildFlags struct {
 	passages   bool
 	noText     bool
 	noAnchors  bool
+	noBulk     bool
 	retention  time.Duration
 	workers    int
 	format     string
@@ -65,6 +67,7 @@ func (b *buildFlags) registerIndex(fs *pflag.FlagSet) {
 	fs.Uint64Var(&b.seed, "seed", neardup.DefaultSeed, "signature seed, when the index is created (not 0)")
 	fs.BoolVar(&b.passages, "passages", false, "also index passages (for neardup passages), when the index is created")
 	fs.BoolVar(&b.noText, "no-text", false, "keep no article texts (neardup show, word-tight passages by ID need them), when the index is created")
+	fs.BoolVar(&b.noBulk, "no-bulk", false, "build a new index article by article, keeping what is committed if stopped, instead of in one pass (a new index from files is built in one pass: faster, but all or nothing)")
 	fs.BoolVar(&b.noAnchors, "no-containment", false, "post no containment anchors (query --containment needs them; they add about a third to the index), when the index is created")
 	fs.DurationVar(&b.retention, "retention", 0, "expire articles this long after their date (e.g. 720h); 0 keeps them")
 	fs.BoolVar(&b.syncWrites, "sync", false, "fsync every commit: an acknowledged article survives a power loss too (slower); without it, it survives a killed process")
@@ -108,7 +111,9 @@ func (b *buildFlags) changedParams() []string {
 
 // openForWrite opens or creates the index in db for a command that writes. For an existing index the parameter
 // flags given must match its own; any that do not is refused in one sentence saying what to do.
-func openForWrite(e *env, db string, b *buildFlags) (*neardup.Index, int) {
+// openForWrite opens the index in db for writing, or creates it; a new index is built in one pass (a bulk
+// build, settled by ingest) when bulk is set and --no-bulk is not.
+func openForWrite(e *env, db string, b *buildFlags, bulk bool) (*neardup.Index, int) {
 	cfg, err := b.config()
 	if err != nil {
 		return nil, usageError(e, b.fs.Name(), "%v", err)
@@ -129,12 +134,16 @@ func openForWrite(e *env, db string, b *buildFlags) (*neardup.Index, int) {
 		}
 		return ix, exitOK
 	}
-	ix, err := neardup.Open(db, &neardup.Options{Config: cfg, Store: storeOptions(b)})
+	ix, err := neardup.Open(db, &neardup.Options{Config: cfg, Store: storeOptions(b), Bulk: bulk && !b.noBulk})
 	if err != nil {
 		return nil, fail(e, err, db)
 	}
 	return ix, exitOK
 }
+
+// bulkInputs reports whether the inputs allow a bulk build of a new index: files, not stdin (a stream is indexed
+// as it arrives).
+func bulkInputs(files []string) bool { return !slices.Contains(files, "-") }
 
 // paramsMatch checks the parameter flags given against an existing index's parameters.
 func paramsMatch(p store.Params, b *buildFlags, cfg *neardup.Config) error {
@@ -254,29 +263,61 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 		readInputs(readCtx, e, b, ix.HasContent, files, &read, &rejected, &ws, send, nil)
 	}()
 	start := time.Now()
+	bulk := ix.Building()
 	prog := newProgress(e.stderr, total, &read)
 	st, err := ix.Add(ctx, docs, &neardup.AddOptions{Workers: b.workers, Progress: prog.update, Reject: func(r neardup.Rejection) {
 		fmt.Fprintf(e.stderr, "%s: %v\n", neardup.ShortID(r.ID), r.Err)
 	}})
 	cancelRead()
 	prog.done()
+	if ix.Building() {
+		st, err = settle(e, ix, st, err)
+	}
 	st.Rejected += int(rejected.Load()) + ws.errors
 	ws.report(e)
 	secs := time.Since(start).Seconds()
 	fmt.Fprintf(e.stderr, "neardup: %d added, %d replaced, %d unchanged, %d rejected (%.1f MB in %.2f s)\n",
 		st.Added, st.Replaced, st.Unchanged, st.Rejected, float64(st.Bytes)/1e6, secs)
 	switch {
+	case errors.Is(err, context.Canceled) && bulk:
+		e.errorf("interrupted; nothing was indexed: a new index from files is built in one pass (rerun, or use --no-bulk to build it article by article)")
+		return st, exitInterrupted
 	case errors.Is(err, context.Canceled):
 		e.errorf("interrupted; committed articles are kept, rerun to resume")
 		return st, exitInterrupted
+	case err != nil && bulk:
+		e.errorf("%s", describe(err, ix.Dir()))
+		e.errorf("stopped: nothing was indexed (a new index is built in one pass)")
+		return st, exitError
 	case err != nil:
-		e.errorf("%s", describe(err, ix.Store().Dir()))
+		e.errorf("%s", describe(err, ix.Dir()))
 		e.errorf("stopped early: the articles counted since the last commit were not written; rerun to add them")
 		return st, exitError
 	case st.Rejected > 0:
 		return st, exitRejected
 	}
 	return st, exitOK
+}
+
+// settle finishes a bulk build after its input: it writes the index (saying so when that takes a while) and
+// counts as added the articles it holds (an id given twice is one article, its last version).
+func settle(e *env, ix *neardup.Index, st neardup.AddStats, err error) (neardup.AddStats, error) {
+	if err != nil {
+		ix.Settle() // discards: the Add failed or was cancelled
+		return neardup.AddStats{Rejected: st.Rejected}, err
+	}
+	if st.Added > 100000 {
+		fmt.Fprintf(e.stderr, "neardup: writing the index (%d articles, one pass)\n", st.Added)
+	}
+	if err := ix.Settle(); err != nil {
+		return neardup.AddStats{Rejected: st.Rejected}, err
+	}
+	c, err := ix.Store().Counts()
+	if err != nil {
+		return st, err
+	}
+	st.Replaced, st.Added = st.Added-int(c.Articles), int(c.Articles)
+	return st, nil
 }
 
 func storeOptions(b *buildFlags) store.Options {

@@ -164,8 +164,12 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
-	if err := ix.Settle(); err != nil {
-		return err
+	if c.bulk {
+		t := time.Now()
+		if err := ix.Settle(); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "scale: bulk: %.1f s hashing and sorting, %.1f s writing the index\n", t.Sub(start).Seconds(), time.Since(t).Seconds())
 	}
 	res.IndexSeconds = time.Since(start).Seconds()
 	res.ArticlesPerS = float64(st.Added+st.Replaced) / res.IndexSeconds
