@@ -631,7 +631,6 @@ func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool
 	return c, nil
 }
 
-
 // recordID returns the id in an encoded record.
 func recordID(rec []byte) ([]byte, error) {
 	if len(rec) < 2 {
