@@ -206,19 +206,11 @@ type ContainmentRow struct {
 func Containment(docs []*neardup.Doc, floor, minC float64) (ContainmentRow, error) {
 	row := ContainmentRow{MinContainment: minC, JaccardFloor: floor}
 	sets := Sets(docs)
-	dir, err := os.MkdirTemp("", "neardup-eval")
+	ix, done, err := TempIndex(docs, &neardup.Config{Threshold: floor})
 	if err != nil {
 		return row, err
 	}
-	defer os.RemoveAll(dir)
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{Threshold: floor}})
-	if err != nil {
-		return row, err
-	}
-	defer ix.Close()
-	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
-		return row, err
-	}
+	defer done()
 	results := map[int][]neardup.Match{}
 	for _, p := range truth.AllPairs(sets, floor) {
 		if p.Containment < minC {
@@ -247,4 +239,27 @@ func Containment(docs []*neardup.Doc, floor, minC float64) (ContainmentRow, erro
 	}
 	row.Recall = ratio(row.Found, row.TruthPairs)
 	return row, nil
+}
+
+// TempIndex indexes docs into a new index with cfg in a temporary folder; done closes and removes it.
+func TempIndex(docs []*neardup.Doc, cfg *neardup.Config) (ix *neardup.Index, done func(), err error) {
+	dir, err := os.MkdirTemp("", "neardup-eval")
+	if err != nil {
+		return nil, nil, err
+	}
+	ix, err = neardup.Open(dir, &neardup.Options{Config: cfg, Bulk: true})
+	if err == nil {
+		_, err = ix.AddDocs(context.Background(), docs, nil)
+	}
+	if err == nil {
+		err = ix.Settle()
+	}
+	if err != nil {
+		if ix != nil {
+			ix.Close()
+		}
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return ix, func() { ix.Close(); os.RemoveAll(dir) }, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -55,19 +54,11 @@ func ContainQueries(docs []*neardup.Doc, minC, maxJ float64, minWords int) (Cont
 	for i, d := range docs {
 		pos[d.ID] = i
 	}
-	dir, err := os.MkdirTemp("", "neardup-eval")
+	ix, done, err := TempIndex(docs, &neardup.Config{AnchorWindow: AnchorWindow})
 	if err != nil {
 		return row, err
 	}
-	defer os.RemoveAll(dir)
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{AnchorWindow: AnchorWindow}})
-	if err != nil {
-		return row, err
-	}
-	defer ix.Close()
-	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
-		return row, err
-	}
+	defer done()
 	// The truth: every pair contained at minC whose smaller side has minWords words, then the Jaccard cut.
 	want := map[int][]int{}
 	for _, p := range truth.Contained(sets, minC, 1) {
@@ -158,19 +149,11 @@ func (r WindowRow) String() string {
 // Window indexes a generated year and dedupes it at the threshold with each window (0: none), scoring the
 // clusters per series and overall.
 func Window(docs []*neardup.Doc, eds []gen.Edition, threshold float64, windows []time.Duration) ([]WindowRow, error) {
-	dir, err := os.MkdirTemp("", "neardup-eval")
+	ix, done, err := TempIndex(docs, &neardup.Config{NoText: true, NoAnchors: true})
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{NoText: true, NoAnchors: true}})
-	if err != nil {
-		return nil, err
-	}
-	defer ix.Close()
-	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
-		return nil, err
-	}
+	defer done()
 	ed := make(map[string]gen.Edition, len(docs))
 	for i, d := range docs {
 		ed[d.ID] = eds[i]
@@ -273,19 +256,11 @@ func Quotes(base []corpus.Doc, lengths []int, n int, minC float64, seed uint64) 
 			quotes = append(quotes, quote{k, q, id})
 		}
 	}
-	dir, err := os.MkdirTemp("", "neardup-eval")
+	ix, done, err := TempIndex(docs, &neardup.Config{AnchorWindow: AnchorWindow, NoText: true})
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{AnchorWindow: AnchorWindow, NoText: true}})
-	if err != nil {
-		return nil, err
-	}
-	defer ix.Close()
-	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
-		return nil, err
-	}
+	defer done()
 	rows := map[int]*QuoteRow{}
 	for _, k := range lengths {
 		rows[k] = &QuoteRow{Words: k}
