@@ -205,8 +205,6 @@ func (b *Bulk) runName() string {
 	return filepath.Join(b.tmp, "runs", fmt.Sprintf("%06d", len(b.runs)))
 }
 
-func (b *Bulk) key(e *bulkEnt) []byte { return b.slab[e.k0:e.k1] }
-
 // spill sorts and writes the buffered entries as a run, in this goroutine (the last run).
 func (b *Bulk) spill() error {
 	if err := b.wait(); err != nil {
