@@ -109,6 +109,12 @@ type result struct {
 	RSSFileMB    float64 `json:"rss_file_mb_after_index"` // mmap'd index files (page cache, reclaimable)
 	QueryP50Ms   float64 `json:"query_p50_ms,omitempty"`
 	QueryP99Ms   float64 `json:"query_p99_ms,omitempty"`
+	// ColdP50Ms and ColdP99Ms are of the first 1,000 queries after the page cache was dropped (root only).
+	ColdP50Ms float64 `json:"cold_query_p50_ms,omitempty"`
+	ColdP99Ms float64 `json:"cold_query_p99_ms,omitempty"`
+	// WrittenPerArt is the bytes the process wrote to disk while indexing, per article (/proc/self/io
+	// write_bytes: write amplification against BytesPerArt).
+	WrittenPerArt float64 `json:"disk_written_bytes_per_article,omitempty"`
 	// Containment queries (query --containment 0.8) of random indexed articles.
 	ContainP50Ms float64 `json:"containment_p50_ms,omitempty"`
 	ContainP99Ms float64 `json:"containment_p99_ms,omitempty"`
@@ -174,6 +180,7 @@ func run(c config) error {
 	res.IndexSeconds = time.Since(start).Seconds()
 	res.ArticlesPerS = float64(st.Added+st.Replaced) / res.IndexSeconds
 	res.TextMB = float64(textBytes) / 1e6
+	res.WrittenPerArt = float64(ioWritten()) / float64(n)
 	res.PeakRSSMB = procStatus("VmHWM:")
 	res.RSSAnonMB = procStatus("RssAnon:")
 	res.RSSFileMB = procStatus("RssFile:")
@@ -203,12 +210,27 @@ func run(c config) error {
 // queryAndDedupe times queries by id and a dedupe on the index in dir, and prints the result.
 func queryAndDedupe(c config, dir string, res result) error {
 	n, queries, seed := c.n, c.queries, c.seed
+	// Cold queries: the page cache dropped (root only), the index reopened, the first 1,000 queries timed.
+	cold := os.WriteFile("/proc/sys/vm/drop_caches", []byte("3\n"), 0) == nil
 	ix, err := neardup.Open(dir, nil)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
 	rng := rand.New(rand.NewPCG(seed, 99))
+	if cold && queries > 0 {
+		lat := make([]time.Duration, min(1000, queries))
+		for i := range lat {
+			t := time.Now()
+			if _, err := ix.QueryID(context.Background(), fmt.Sprintf("gen-%07d", 1+rng.IntN(n)), 0.8, 20); err != nil {
+				return err
+			}
+			lat[i] = time.Since(t)
+		}
+		slices.Sort(lat)
+		res.ColdP50Ms = float64(lat[len(lat)/2].Microseconds()) / 1000
+		res.ColdP99Ms = float64(lat[len(lat)*99/100].Microseconds()) / 1000
+	}
 	for range min(1000, queries) { // warm the caches
 		ix.QueryID(context.Background(), fmt.Sprintf("gen-%07d", 1+rng.IntN(n)), 0.8, 20)
 	}
@@ -306,6 +328,21 @@ func procStatus(field string) float64 {
 		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
 			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// ioWritten returns the bytes this process has caused to be written to storage (/proc/self/io write_bytes).
+func ioWritten() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
 		}
 	}
 	return 0
