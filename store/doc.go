@@ -32,6 +32,13 @@
 // (counts.go), so damage is an ErrCorrupt error, not a silently short or changed answer; VerifyAll checks a whole
 // index. The layout is versioned (FormatVersion), records too, and both are pinned by golden tests.
 //
+// A new index may instead be built in one pass (CreateBulk, bulk.go): sorted runs beside the folder, merged into
+// Badger's StreamWriter, the folder renamed into place when whole. It holds the keys and values a batch build
+// would, and a killed build leaves no index.
+//
+// Containment queries (Contained, anchors.go) read the anchor postings each article carries beside its band
+// postings; the caller chooses the anchors.
+//
 // # Errors
 //
 // The sentinels are in errors.go: test them with errors.Is. Open fails with ErrNoIndex for a folder without an
