@@ -141,6 +141,21 @@ func snapshot(t *testing.T, dir string) (map[string]*store.Article, int) {
 	return arts, stats.Postings
 }
 
+// converged checks that the index in dir holds exactly the articles and postings of the clean run.
+func converged(t *testing.T, dir string, want map[string]*store.Article, wantPostings int) {
+	t.Helper()
+	got, gotPostings := snapshot(t, dir)
+	if len(got) != len(want) || gotPostings != wantPostings {
+		t.Fatalf("after rerun: %d articles and %d postings, clean run %d and %d", len(got), gotPostings, len(want), wantPostings)
+	}
+	for id, a := range want {
+		b := got[id]
+		if b == nil || b.Digest != a.Digest || !slices.Equal(b.Set, a.Set) || !slices.Equal(b.Bands, a.Bands) || !slices.Equal(b.Anchors, a.Anchors) {
+			t.Fatalf("article %s differs from the clean run", id)
+		}
+	}
+}
+
 // TestCrashSafety kills an indexing child with SIGKILL at random moments. After each kill the index opens and
 // every present article is whole; a final uninterrupted rerun converges to exactly the index a clean run builds.
 func TestCrashSafety(t *testing.T) {
@@ -174,16 +189,7 @@ func TestCrashSafety(t *testing.T) {
 	}
 	for _, dir := range dirs {
 		runChild(t, dir, 0, 0)
-		got, gotPostings := snapshot(t, dir)
-		if len(got) != len(want) || gotPostings != wantPostings {
-			t.Fatalf("after rerun: %d articles and %d postings, clean run %d and %d", len(got), gotPostings, len(want), wantPostings)
-		}
-		for id, a := range want {
-			b := got[id]
-			if b == nil || b.Digest != a.Digest || !slices.Equal(b.Set, a.Set) || !slices.Equal(b.Bands, a.Bands) {
-				t.Fatalf("article %s differs from the clean run", id)
-			}
-		}
+		converged(t, dir, want, wantPostings)
 	}
 }
 
@@ -222,15 +228,7 @@ func TestCrashSafetyBulk(t *testing.T) {
 			t.Logf("kill %d (at %d, %v): no index", i, killAt, wait)
 		}
 		runChild(t, dir, 0, 0, "NEARDUP_CRASH_BULK=1")
-		got, gotPostings := snapshot(t, dir)
-		if len(got) != len(want) || gotPostings != wantPostings {
-			t.Fatalf("after rerun: %d articles and %d postings, clean run %d and %d", len(got), gotPostings, len(want), wantPostings)
-		}
-		for id, a := range want {
-			if b := got[id]; b == nil || b.Digest != a.Digest || !slices.Equal(b.Set, a.Set) || !slices.Equal(b.Anchors, a.Anchors) {
-				t.Fatalf("article %s differs from the clean run", id)
-			}
-		}
+		converged(t, dir, want, wantPostings)
 		if left, _ := filepath.Glob(dir + ".bulk"); len(left) != 0 {
 			t.Errorf("the rerun left %v", left)
 		}
