@@ -52,7 +52,6 @@ type Bulk struct {
 	runs     []*runFile
 	docs     []uint64 // the docnum of each Put, by sequence number
 	buf      []byte
-	kb       [32]byte
 	done     bool
 	// runBytes and streamKeys are bulkRunBytes and bulkStreamKeys (tests make them small).
 	runBytes, streamKeys int
@@ -117,50 +116,18 @@ func (b *Bulk) Put(a *Article) error {
 	if b.done {
 		return errors.New("store: bulk build already finished")
 	}
-	if a.ID == "" {
-		return fmt.Errorf("%w: empty id", ErrInvalid)
+	if err := a.validate(b.opts.Params); err != nil {
+		return err
 	}
-	if err := a.check(); err != nil {
-		return fmt.Errorf("%w: %q", err, a.ID)
-	}
-	if len(a.Anchors) > 0 && b.opts.Params.Anchors <= 0 {
-		return fmt.Errorf("%w: anchors given to an index without them: %q", ErrInvalid, a.ID)
-	}
-	var exp uint64
-	if r := b.opts.Retention; r > 0 {
-		from := b.now()
-		if a.DateUnix != 0 {
-			from = time.Unix(a.DateUnix, 0)
-		}
-		t := from.Add(r)
-		if !t.After(b.now()) {
-			return ErrExpired
-		}
-		exp = uint64(t.Unix())
+	exp, err := expiry(b.opts.Retention, b.now(), a.DateUnix)
+	if err != nil {
+		return err
 	}
 	num := DocNum(a.ID)
 	seq := uint32(len(b.docs))
 	b.docs = append(b.docs, num)
-	kb := b.kb[:0]
-	for _, key := range a.Bands {
-		b.add(bandKey(kb, key, num), nil, seq, exp)
-	}
-	for i, p := range a.Passages {
-		for _, key := range p.Bands {
-			b.add(passageKey(kb, key, num, i), nil, seq, exp)
-		}
-	}
-	for _, v := range a.Anchors {
-		b.add(anchorKey(kb, v, num), nil, seq, exp)
-	}
-	if a.ContentKey != 0 {
-		b.add(contentKey(kb, a.ContentKey), binary.BigEndian.AppendUint64(nil, num), seq, exp)
-	}
-	if a.Text != nil {
-		b.add(textKey(kb, num), a.Text, seq, exp)
-	}
 	b.buf = a.encode(b.buf[:0])
-	b.add(docKey(kb, num), b.buf, seq, exp)
+	a.eachEntry(num, b.buf, func(k, v []byte) { b.add(k, v, seq, exp) })
 	if len(b.slab) >= b.runBytes {
 		return b.diskFull(b.spillAsync())
 	}
@@ -380,7 +347,7 @@ func (b *Bulk) commit() (Counts, error) {
 	if err := b.spill(); err != nil {
 		return c, err
 	}
-	b.slab, b.ents = nil, nil
+	b.slab, b.ents, b.spareSlab, b.spareEnts = nil, nil, nil, nil // the merge needs none of them
 	stale := b.stale()
 	b.docs = nil
 	dbDir := filepath.Join(b.tmp, "index")

@@ -45,6 +45,10 @@ func (c Counts) add(d Counts) Counts {
 	return Counts{c.Articles + d.Articles, c.Bands + d.Bands, c.Passages + d.Passages, c.Anchors + d.Anchors}
 }
 
+func (c Counts) sub(d Counts) Counts {
+	return Counts{c.Articles - d.Articles, c.Bands - d.Bands, c.Passages - d.Passages, c.Anchors - d.Anchors}
+}
+
 func decodeCounts(b []byte) (Counts, error) {
 	// 24 bytes before format 3, which added the anchor count.
 	if len(b) != 24 && len(b) != 32 {

@@ -354,36 +354,72 @@ func (a *Article) check() error {
 }
 
 func (a *Article) entries() int64 {
-	n := int64(3 + len(a.Bands)) // record, content key, text
-	for _, p := range a.Passages {
-		n += int64(len(p.Bands))
-	}
-	return n
+	c := a.postings()
+	return 3 + c.Bands + c.Passages + c.Anchors // record, content key, text and the postings
 }
 
-func (a *Article) passagePostings() int64 {
-	n := 0
+// postings returns what a counts for in the index's counts: one article and its postings.
+func (a *Article) postings() Counts {
+	c := Counts{Articles: 1, Bands: int64(len(a.Bands)), Anchors: int64(len(a.Anchors))}
 	for _, p := range a.Passages {
-		n += len(p.Bands)
+		c.Passages += int64(len(p.Bands))
 	}
-	return int64(n)
+	return c
 }
 
-// expiry returns the expiry time of a (0 for none).
-func (b *Batch) expiry(a *Article) (uint64, error) {
-	r := b.s.opts.Retention
+// validate checks an article before it is written to an index of params p.
+func (a *Article) validate(p Params) error {
+	if a.ID == "" {
+		return fmt.Errorf("%w: empty id", ErrInvalid)
+	}
+	if err := a.check(); err != nil {
+		return fmt.Errorf("%w: %q", err, a.ID)
+	}
+	if len(a.Anchors) > 0 && p.Anchors <= 0 {
+		return fmt.Errorf("%w: anchors given to an index without them: %q", ErrInvalid, a.ID)
+	}
+	return nil
+}
+
+// expiry returns the expiry time of an article dated date (0: undated, from now) under retention r (0 for
+// none), or ErrExpired when that time has passed.
+func expiry(r time.Duration, now time.Time, date int64) (uint64, error) {
 	if r <= 0 {
 		return 0, nil
 	}
-	from := b.now()
-	if a.DateUnix != 0 {
-		from = time.Unix(a.DateUnix, 0)
+	from := now
+	if date != 0 {
+		from = time.Unix(date, 0)
 	}
 	exp := from.Add(r)
-	if !exp.After(b.now()) {
+	if !exp.After(now) {
 		return 0, ErrExpired
 	}
 	return uint64(exp.Unix()), nil
+}
+
+// eachEntry calls set with every key and value a is stored under, num its docnum and rec its encoding: its
+// postings, content key, text and record, in that order. set copies what it keeps.
+func (a *Article) eachEntry(num uint64, rec []byte, set func(k, v []byte)) {
+	var kb [32]byte
+	for _, key := range a.Bands {
+		set(bandKey(kb[:0], key, num), nil)
+	}
+	for i, p := range a.Passages {
+		for _, key := range p.Bands {
+			set(passageKey(kb[:0], key, num, i), nil)
+		}
+	}
+	for _, v := range a.Anchors {
+		set(anchorKey(kb[:0], v, num), nil)
+	}
+	if a.ContentKey != 0 {
+		set(contentKey(kb[:0], a.ContentKey), binary.BigEndian.AppendUint64(kb[9:9], num))
+	}
+	if a.Text != nil {
+		set(textKey(kb[:0], num), a.Text)
+	}
+	set(docKey(kb[:0], num), rec)
 }
 
 // Put adds a, or replaces the article with its id.
@@ -394,16 +430,10 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	if err := b.reap(false); err != nil {
 		return 0, err
 	}
-	if a.ID == "" {
-		return 0, fmt.Errorf("%w: empty id", ErrInvalid)
+	if err := a.validate(b.s.params); err != nil {
+		return 0, err
 	}
-	if err := a.check(); err != nil {
-		return 0, fmt.Errorf("%w: %q", err, a.ID)
-	}
-	if len(a.Anchors) > 0 && b.s.params.Anchors <= 0 {
-		return 0, fmt.Errorf("%w: anchors given to an index without them: %q", ErrInvalid, a.ID)
-	}
-	exp, err := b.expiry(a)
+	exp, err := expiry(b.s.opts.Retention, b.now(), a.DateUnix)
 	if err != nil {
 		return 0, err
 	}
@@ -426,15 +456,11 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		}
 	}
 	b.buf = a.encode(b.buf[:0])
-	var oldAnchors int
-	if old != nil {
-		oldAnchors = len(old.Anchors)
-	}
-	n := a.entries() + int64(len(a.Anchors))
+	n := a.entries()
 	size := int64(len(b.buf)+len(a.Text)) + n*(entryCost+30)
 	if old != nil {
-		n += old.entries() + int64(oldAnchors)
-		size += (old.entries() + int64(oldAnchors)) * (entryCost + 30)
+		n += old.entries()
+		size += old.entries() * (entryCost + 30)
 	}
 	if err := b.reserve(n, size); err != nil {
 		return 0, fmt.Errorf("%w: %q (%d entries, %d bytes)", err, a.ID, n, size)
@@ -445,35 +471,15 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		}
 	}
 	g := b.cur
-	d := Counts{Bands: int64(len(a.Bands)), Passages: a.passagePostings(), Anchors: int64(len(a.Anchors))}
-	if old == nil {
-		d.Articles = 1
-	} else {
-		d.Bands -= int64(len(old.Bands))
-		d.Passages -= old.passagePostings()
-		d.Anchors -= int64(oldAnchors)
+	d := a.postings()
+	if old != nil {
+		d = d.sub(old.postings())
 	}
 	g.delta = g.delta.add(d)
-	var kb [32]byte
-	for _, key := range a.Bands {
-		g.set(bandKey(kb[:0], key, num), nil, exp)
-	}
-	for i, p := range a.Passages {
-		for _, key := range p.Bands {
-			g.set(passageKey(kb[:0], key, num, i), nil, exp)
-		}
-	}
-	for _, v := range a.Anchors {
-		g.set(anchorKey(kb[:0], v, num), nil, exp)
-	}
+	a.eachEntry(num, b.buf, func(k, v []byte) { g.set(k, v, exp) })
 	if a.ContentKey != 0 {
-		g.set(contentKey(kb[:0], a.ContentKey), binary.BigEndian.AppendUint64(kb[9:9], num), exp)
 		g.ckeys[a.ContentKey] = struct{}{}
 	}
-	if a.Text != nil {
-		g.set(textKey(kb[:0], num), a.Text, exp)
-	}
-	g.set(docKey(kb[:0], num), b.buf, exp)
 	g.nums[num] = struct{}{}
 	b.s.known[num] = struct{}{}
 	if old != nil {
@@ -535,7 +541,7 @@ func (b *Batch) Delete(id string) (bool, error) {
 	if err := b.settle(0, old.ContentKey); err != nil {
 		return false, err
 	}
-	n := old.entries() + int64(len(old.Anchors))
+	n := old.entries()
 	if err := b.reserve(n, n*(entryCost+30)); err != nil {
 		return false, err
 	}
@@ -543,7 +549,7 @@ func (b *Batch) Delete(id string) (bool, error) {
 		return false, err
 	}
 	b.cur.delete(docKey(nil, num))
-	b.cur.delta = b.cur.delta.add(Counts{Articles: -1, Bands: -int64(len(old.Bands)), Passages: -old.passagePostings(), Anchors: -int64(len(old.Anchors))})
+	b.cur.delta = b.cur.delta.sub(old.postings())
 	return true, nil
 }
 
