@@ -2,6 +2,7 @@ package neardup
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -198,11 +199,12 @@ type DedupeOptions struct {
 	Window time.Duration
 }
 
-// edge is a verified pair of a windowed dedupe.
+// edge is a verified pair of a windowed dedupe, with the articles' dates (0: none).
 type edge struct {
-	a, b  uint64
-	j     float64
-	apart int64
+	a, b   uint64
+	j      float64
+	apart  int64
+	da, db int64
 }
 
 // spans keeps each cluster's earliest and latest date (0: none dated yet), by union-find root.
@@ -217,17 +219,17 @@ func (sp spans) of(root uint64, date int64) [2]int64 {
 
 // joinWithin merges the clusters of the edges in order, each only if the merged cluster spans at most window
 // seconds.
-func joinWithin(uf *unionFind, c *cache, edges []edge, window int64) error {
+func joinWithin(uf *unionFind, edges []edge, window int64) {
 	slices.SortFunc(edges, func(x, y edge) int {
 		switch {
 		case x.j != y.j:
-			return cmpDesc(x.j, y.j)
+			return cmp.Compare(y.j, x.j)
 		case x.apart != y.apart:
-			return int(x.apart - y.apart)
+			return cmp.Compare(x.apart, y.apart)
 		case x.a != y.a:
-			return cmpU64(x.a, y.a)
+			return cmp.Compare(x.a, y.a)
 		}
-		return cmpU64(x.b, y.b)
+		return cmp.Compare(x.b, y.b)
 	})
 	sp := spans{}
 	for _, e := range edges {
@@ -235,15 +237,7 @@ func joinWithin(uf *unionFind, c *cache, edges []edge, window int64) error {
 		if ra == rb {
 			continue
 		}
-		x, err := c.get(e.a)
-		if err != nil {
-			return err
-		}
-		y, err := c.get(e.b)
-		if err != nil {
-			return err
-		}
-		sa, sb := sp.of(ra, x.DateUnix), sp.of(rb, y.DateUnix)
+		sa, sb := sp.of(ra, e.da), sp.of(rb, e.db)
 		m := sa
 		if m[0] == 0 || sb[0] != 0 && sb[0] < m[0] {
 			m[0] = sb[0]
@@ -259,21 +253,6 @@ func joinWithin(uf *unionFind, c *cache, edges []edge, window int64) error {
 		delete(sp, rb)
 		sp[uf.find(e.a)] = m
 	}
-	return nil
-}
-
-func cmpDesc(a, b float64) int {
-	if a > b {
-		return -1
-	}
-	return 1
-}
-
-func cmpU64(a, b uint64) int {
-	if a < b {
-		return -1
-	}
-	return 1
 }
 
 // Dedupe clusters the whole index at a threshold; see DedupeWith.
@@ -346,7 +325,7 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 				switch {
 				case j < threshold:
 				case window > 0:
-					edges = append(edges, edge{a, b, j, dt})
+					edges = append(edges, edge{a, b, j, dt, x.DateUnix, y.DateUnix})
 				default:
 					uf.union(a, b)
 				}
@@ -373,7 +352,7 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		})
 	}
 	if err == nil && window > 0 {
-		err = joinWithin(uf, c, edges, window)
+		joinWithin(uf, edges, window)
 	}
 	if err != nil {
 		return st, err

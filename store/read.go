@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -166,9 +167,9 @@ func sortTop(out []Match, byContainment bool, top int) []Match {
 	slices.SortFunc(out, func(a, b Match) int {
 		switch {
 		case byContainment && a.Containment != b.Containment:
-			return cmpDesc(a.Containment, b.Containment)
+			return cmp.Compare(b.Containment, a.Containment)
 		case a.Jaccard != b.Jaccard:
-			return cmpDesc(a.Jaccard, b.Jaccard)
+			return cmp.Compare(b.Jaccard, a.Jaccard)
 		}
 		return strings.Compare(a.Article.ID, b.Article.ID)
 	})
@@ -176,13 +177,6 @@ func sortTop(out []Match, byContainment bool, top int) []Match {
 		out = out[:top]
 	}
 	return out
-}
-
-func cmpDesc(a, b float64) int {
-	if a > b {
-		return -1
-	}
-	return 1
 }
 
 // PassageHit is an indexed passage found in a passage bucket.
