@@ -57,11 +57,10 @@ type QueryOptions struct {
 	Containment float64
 	// Top limits the number of matches (0: all).
 	Top int
-	// Window, when positive, keeps only matches whose date is at most Window from the query's. An article
-	// without a date (or a query without one) is not placed in time, so the window does not exclude it.
+	// Window, when positive, keeps only matches whose date is at most Window from the query's (an indexed
+	// article's, or Doc.Date). An article without a date (or a query without one) is not placed in time, so the
+	// window does not exclude it.
 	Window time.Duration
-	// Date is the date of a query given as a document (QueryDocWith uses Doc.Date when it is empty).
-	Date string
 }
 
 // inWindow returns the filter of a date window around ref (nil: no filter).
@@ -158,9 +157,6 @@ func (ix *Index) QueryDocWith(ctx context.Context, d *Doc, o QueryOptions) ([]Ma
 	ix.putWorker(w)
 	if err != nil {
 		return nil, err
-	}
-	if o.Date != "" {
-		a.DateUnix = parseDate(o.Date)
 	}
 	return ix.query(ctx, a, d.ID, o)
 }

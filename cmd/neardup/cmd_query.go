@@ -97,7 +97,7 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	if o.window > 0 && len(args) == 0 && o.date == "" {
 		e.errorf("warning: --window without --date: the text has no date, so the window leaves nothing out")
 	}
-	qo := neardup.QueryOptions{Threshold: o.threshold, Containment: o.containment, Top: o.top, Window: o.window, Date: o.date}
+	qo := neardup.QueryOptions{Threshold: o.threshold, Containment: o.containment, Top: o.top, Window: o.window}
 	ix, err := openForRead(o.db)
 	if err != nil {
 		return fail(e, err, o.db)
@@ -122,7 +122,7 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 		if err != nil {
 			return fail(e, err, o.db)
 		}
-		ms, err = ix.QueryDocWith(ctx, &neardup.Doc{ID: res.ID, Text: string(data)}, qo)
+		ms, err = ix.QueryDocWith(ctx, &neardup.Doc{ID: res.ID, Text: string(data), Date: o.date}, qo)
 	}
 	if err != nil {
 		return fail(e, err, o.db)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -301,8 +302,11 @@ func (h *Handler) params(r *http.Request) (neardup.QueryOptions, error) {
 		o.Threshold = v
 	}
 	if s := q.Get("containment"); s != "" {
-		v, err := containment(s, q.Has("threshold"))
+		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
+			v = math.NaN() // refused below, naming s
+		}
+		if err := checkContainment(v, s, q.Has("threshold")); err != nil {
 			return o, err
 		}
 		o.Containment = v
@@ -315,25 +319,34 @@ func (h *Handler) params(r *http.Request) (neardup.QueryOptions, error) {
 		o.Top = v
 	}
 	if s := q.Get("window"); s != "" {
-		w, err := neardup.ParseWindow(s)
+		w, err := window(s)
 		if err != nil {
-			return o, errorf(http.StatusBadRequest, "window: %s", message(err))
+			return o, err
 		}
 		o.Window = w
 	}
 	return o, nil
 }
 
-// containment parses a containment asked for; withThreshold says a threshold was asked for too.
-func containment(s string, withThreshold bool) (float64, error) {
+// checkContainment checks a containment asked for (given: as the request wrote it); withThreshold says a
+// threshold was asked for too.
+func checkContainment(v float64, given string, withThreshold bool) error {
 	if withThreshold {
-		return 0, errorf(http.StatusBadRequest, "containment and threshold ask different questions: give one")
+		return errorf(http.StatusBadRequest, "containment and threshold ask different questions: give one")
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(v > 0 && v <= 1) {
-		return 0, errorf(http.StatusBadRequest, "containment must be a number in (0, 1], got %q", s)
+	if !(v > 0 && v <= 1) {
+		return errorf(http.StatusBadRequest, "containment must be a number in (0, 1], got %q", given)
 	}
-	return v, nil
+	return nil
+}
+
+// window parses a window asked for.
+func window(s string) (time.Duration, error) {
+	w, err := neardup.ParseWindow(s)
+	if err != nil {
+		return 0, errorf(http.StatusBadRequest, "window: %s", message(err))
+	}
+	return w, nil
 }
 
 func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
@@ -365,21 +378,18 @@ func (h *Handler) query(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusBadRequest, `missing "text"`)
 	}
 	if body.Containment != nil {
-		s := strconv.FormatFloat(*body.Containment, 'g', -1, 64)
-		if o.Containment, err = containment(s, r.URL.Query().Has("threshold")); err != nil {
+		if err := checkContainment(*body.Containment, fmt.Sprint(*body.Containment), r.URL.Query().Has("threshold")); err != nil {
+			return err
+		}
+		o.Containment = *body.Containment
+	}
+	if body.Window != "" {
+		if o.Window, err = window(body.Window); err != nil {
 			return err
 		}
 	}
-	if body.Window != "" {
-		if o.Window, err = neardup.ParseWindow(body.Window); err != nil {
-			return errorf(http.StatusBadRequest, "window: %s", message(err))
-		}
-	}
-	if body.Date != "" {
-		if neardup.ParseDate(body.Date) == 0 {
-			return errorf(http.StatusBadRequest, "date %q is not a date neardup reads (use RFC 3339)", body.Date)
-		}
-		o.Date = body.Date
+	if body.Date != "" && neardup.ParseDate(body.Date) == 0 {
+		return errorf(http.StatusBadRequest, "date %q is not a date neardup reads (use RFC 3339)", body.Date)
 	}
 	d := &neardup.Doc{ID: body.ID, Text: *body.Text, Date: body.Date}
 	ms, err := h.ix.QueryDocWith(r.Context(), d, o)
