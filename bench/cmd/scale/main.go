@@ -218,49 +218,45 @@ func queryAndDedupe(c config, dir string, res result) error {
 	}
 	defer ix.Close()
 	rng := rand.New(rand.NewPCG(seed, 99))
-	if cold && queries > 0 {
-		lat := make([]time.Duration, min(1000, queries))
+	// timed runs count queries of random indexed articles with q and returns their p50 and p99 in ms.
+	timed := func(count int, what string, q func(id string) error) (p50, p99 float64, err error) {
+		lat := make([]time.Duration, count)
 		for i := range lat {
+			id := fmt.Sprintf("gen-%07d", 1+rng.IntN(n))
 			t := time.Now()
-			if _, err := ix.QueryID(context.Background(), fmt.Sprintf("gen-%07d", 1+rng.IntN(n)), 0.8, 20); err != nil {
-				return err
+			if err := q(id); err != nil {
+				return 0, 0, fmt.Errorf("%s %s: %w", what, id, err)
 			}
 			lat[i] = time.Since(t)
 		}
 		slices.Sort(lat)
-		res.ColdP50Ms = float64(lat[len(lat)/2].Microseconds()) / 1000
-		res.ColdP99Ms = float64(lat[len(lat)*99/100].Microseconds()) / 1000
+		return float64(lat[count/2].Microseconds()) / 1000, float64(lat[count*99/100].Microseconds()) / 1000, nil
+	}
+	byID := func(id string) error {
+		_, err := ix.QueryID(context.Background(), id, 0.8, 20)
+		return err
+	}
+	if cold && queries > 0 {
+		if res.ColdP50Ms, res.ColdP99Ms, err = timed(min(1000, queries), "query", byID); err != nil {
+			return err
+		}
 	}
 	for range min(1000, queries) { // warm the caches
 		ix.QueryID(context.Background(), fmt.Sprintf("gen-%07d", 1+rng.IntN(n)), 0.8, 20)
 	}
-	lat := make([]time.Duration, queries)
-	for i := range lat {
-		id := fmt.Sprintf("gen-%07d", 1+rng.IntN(n))
-		t := time.Now()
-		if _, err := ix.QueryID(context.Background(), id, 0.8, 20); err != nil {
-			return fmt.Errorf("query %s: %w", id, err)
-		}
-		lat[i] = time.Since(t)
-	}
-	slices.Sort(lat)
 	if queries > 0 {
-		res.QueryP50Ms = float64(lat[queries/2].Microseconds()) / 1000
-		res.QueryP99Ms = float64(lat[queries*99/100].Microseconds()) / 1000
+		if res.QueryP50Ms, res.QueryP99Ms, err = timed(queries, "query", byID); err != nil {
+			return err
+		}
 	}
 	if !c.noAnchors && queries > 0 {
-		for i := range lat {
-			id := fmt.Sprintf("gen-%07d", 1+rng.IntN(n))
-			t := time.Now()
+		contained := func(id string) error {
 			_, err := ix.QueryIDWith(context.Background(), id, neardup.QueryOptions{Containment: 0.8, Top: 20})
-			if err != nil {
-				return fmt.Errorf("containment query %s: %w", id, err)
-			}
-			lat[i] = time.Since(t)
+			return err
 		}
-		slices.Sort(lat)
-		res.ContainP50Ms = float64(lat[queries/2].Microseconds()) / 1000
-		res.ContainP99Ms = float64(lat[queries*99/100].Microseconds()) / 1000
+		if res.ContainP50Ms, res.ContainP99Ms, err = timed(queries, "containment query", contained); err != nil {
+			return err
+		}
 	}
 	t := time.Now()
 	ds, err := ix.Dedupe(context.Background(), 0.8, func(neardup.Cluster) error { return nil })
