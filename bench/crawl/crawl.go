@@ -111,7 +111,7 @@ func LoadTemplates(dir string, half Half) ([]*Template, error) {
 			continue
 		}
 		slot := findSlot(doc, ex.With)
-		if slot == nil || !holdsArticle(doc, slot, ex.URL) {
+		if slot == nil || hidden(slot) || !holdsArticle(doc, slot, ex.URL) {
 			continue
 		}
 		seen[site] = true
@@ -193,6 +193,30 @@ func findSlot(doc *xhtml.Node, with []string) *xhtml.Node {
 		return nil
 	}
 	return n
+}
+
+// hidden reports whether n or an element above it is hidden from readers (the hidden attribute, aria-hidden, or
+// an inline display:none or visibility:hidden): a story put there is on no reader's screen, and an extractor
+// is right to leave it out (a page may repeat its article in a hidden schema.org block).
+func hidden(n *xhtml.Node) bool {
+	for ; n != nil; n = n.Parent {
+		for _, a := range n.Attr {
+			v := strings.ToLower(strings.ReplaceAll(a.Val, " ", ""))
+			switch a.Key {
+			case "hidden":
+				return true
+			case "aria-hidden":
+				if v == "true" {
+					return true
+				}
+			case "style":
+				if strings.Contains(v, "display:none") || strings.Contains(v, "visibility:hidden") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // holdsArticle reports whether the slot holds most of the page's own article: at least half of the word

@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/neardup/neardup"
@@ -42,6 +43,10 @@ type Report struct {
 	// PagesPerSecond is the extraction speed on all cores; PagesPerCoreSecond divides it by the cores used.
 	PagesPerSecond     float64
 	PagesPerCoreSecond float64
+	// FurnitureSeconds is the time taken to learn the furniture and extract again the pages that were mostly
+	// furniture (Again of them).
+	FurnitureSeconds float64
+	Again            int
 	// Extracted scores the extractor's text; Indexed the text indexed (after furniture is taken out).
 	Extracted, Indexed Extraction
 	Rows               []eval.Row
@@ -59,13 +64,14 @@ func Evaluate(pages []Page, o Options) (Report, error) {
 	r.Sites = len(sites)
 
 	texts := make([]string, len(pages))
+	blocks := make([][]uint64, len(pages))
 	start := time.Now()
 	workers := runtime.GOMAXPROCS(0)
 	par.For(len(pages), func(i int) {
 		if o.Extract != nil {
 			texts[i] = o.Extract(pages[i].HTML, pages[i].URL)
 		} else if page, err := warc.Extract(pages[i].HTML, "utf-8", pages[i].URL); err == nil {
-			texts[i] = page.Text
+			texts[i], blocks[i] = page.Text, page.Blocks
 		}
 	})
 	secs := time.Since(start).Seconds()
@@ -73,16 +79,30 @@ func Evaluate(pages []Page, o Options) (Report, error) {
 	r.PagesPerCoreSecond = r.PagesPerSecond / float64(workers)
 
 	indexed := texts
+	start = time.Now()
+	var again atomic.Int64
 	if !o.KeepFurniture {
 		in := make([]furniture.Page, len(pages))
 		for i, p := range pages {
-			in[i] = furniture.Page{Site: p.Site, Text: texts[i]}
+			in[i] = furniture.Page{Site: p.Site, Text: texts[i], Blocks: blocks[i]}
 		}
 		indexed = make([]string, len(pages))
-		for i, res := range furniture.Strip(in, o.Rule) {
+		var extractAgain func(int, func(string) bool) (string, bool)
+		if o.Extract == nil {
+			extractAgain = func(i int, drop func(string) bool) (string, bool) {
+				again.Add(1)
+				page, err := warc.ExtractWithout(pages[i].HTML, "utf-8", pages[i].URL, drop)
+				if err != nil {
+					return "", false
+				}
+				return page.Text, true
+			}
+		}
+		for i, res := range furniture.Refine(in, o.Rule, extractAgain) {
 			indexed[i] = res.Text
 		}
 	}
+	r.FurnitureSeconds, r.Again = time.Since(start).Seconds(), int(again.Load())
 	sh, _ := shingle.New(shingle.Options{})
 	set := func(text string) []uint64 {
 		h := sh.Hashes(nil, []byte(text))

@@ -158,9 +158,19 @@ og:url, else the folder holding the file). Within a site, a block is furniture w
 pages, and on at least 5% of the site's pages, that tell different stories: two pages tell one story
 when the blocks they share hold at least half of the words of all their blocks, so a paragraph a story
 keeps through its updates stays. A block on 5 or more distinct pages of a site is furniture whatever
-they tell, and a text served under 5 or more URLs of a site is furniture as a whole (a consent wall, or
-a template the extractor took for every article): such a page is indexed without text and matches
-nothing. Pages of one site with the same text (one story under a few URLs) count once.
+they tell, and a text served under 5 or more URLs of a site is furniture as a whole (a consent wall, a
+comment thread, or a template the extractor took for every article). Whole pages count too: a block of
+a page's markup (a run of text between block elements) on 5 or more distinct pages of the site is
+furniture wherever the extractor kept it (a menu it took for the article of a short story). Pages of one
+site with the same text (one story under a few URLs) count once.
+
+A second look. A page whose text is half furniture or more is extracted again from its file or WARC
+record with the site's furniture taken out of the page first (every element whose text, or whose every
+block, is furniture), so the extractor looks past the consent wall, comment thread or menu it took the
+first time; the new text replaces the old when it keeps more words that are not furniture, and the
+furniture is then learnt again from the texts as they now are. A page found in neither (read from stdin)
+is not looked at again; a page that is all furniture after that is indexed without text and matches
+nothing. The headline heading a page's text is its title, not its text, and is left out of it.
 
 The rule is learnt from all the pages of one run (a run holds its pages until every file is read), so
 within a run the result does not depend on the order pages arrive in. It is not kept in the index:

@@ -22,7 +22,7 @@ func TestFurnitureOnlyPagesIndexed(t *testing.T) {
 			ContentKey: fmt.Sprintf("sha1:PAGE%d", i),
 		})
 	}
-	stripFurniture(docs, nil)
+	stripFurniture(docs, nil, nil)
 	ix, err := neardup.Open(filepath.Join(t.TempDir(), "db"), &neardup.Options{Config: &neardup.Config{}})
 	if err != nil {
 		t.Fatal(err)

@@ -331,8 +331,10 @@ func storeOptions(b *buildFlags) store.Options {
 func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) bool, files []string, read, rejected *atomic.Int64, ws *warcTotals,
 	send func(*neardup.Doc) error, furniture func(d *neardup.Doc, gone []string)) {
 	var held []*neardup.Doc
+	var pages *crawlPages
 	crawl := send
 	if !b.keepFurniture {
+		pages = newCrawlPages()
 		crawl = func(d *neardup.Doc) error {
 			held = append(held, d)
 			return ctx.Err()
@@ -340,14 +342,14 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 	}
 	if b.format == "html" {
 		files = htmlFiles(e, files, func() { rejected.Add(1) })
-		if readHTMLFiles(e, files, read, rejected, crawl) != nil {
+		if readHTMLFiles(e, files, read, rejected, crawl, pages) != nil {
 			return
 		}
 		files = nil
 	}
 	for _, name := range files {
 		if b.format == "warc" || strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".warc.gz") {
-			if err := ws.read(e, known, name, warc.IDFrom(b.idFrom), read, crawl); err != nil {
+			if err := ws.read(e, known, name, warc.IDFrom(b.idFrom), read, crawl, pages); err != nil {
 				return
 			}
 			continue
@@ -389,7 +391,7 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 	if len(held) == 0 {
 		return
 	}
-	stripFurniture(held, furniture)
+	stripFurniture(held, pages, furniture)
 	for _, d := range held {
 		if send(d) != nil {
 			return
@@ -398,18 +400,34 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 }
 
 // stripFurniture takes site furniture out of the texts of crawled pages, learnt from the pages together
-// (package furniture). An exact copy given without its text (a WARC payload already indexed) is left as it is.
-func stripFurniture(docs []*neardup.Doc, told func(d *neardup.Doc, gone []string)) {
-	var pages []furniture.Page
+// (package furniture), extracting again the pages that are mostly furniture with the furniture out of the way
+// (pages may be nil: no whole-page blocks, nothing extracted again). An exact copy given without its text (a
+// WARC payload already indexed) is left as it is.
+func stripFurniture(docs []*neardup.Doc, pages *crawlPages, told func(d *neardup.Doc, gone []string)) {
+	var in []furniture.Page
 	var idx []int
 	for i, d := range docs {
 		if d.Text == "" {
 			continue
 		}
-		pages = append(pages, furniture.Page{Site: siteOf(d), Text: d.Text})
+		p := furniture.Page{Site: siteOf(d), Text: d.Text}
+		if pages != nil {
+			p.Blocks = pages.blocks[d]
+		}
+		in = append(in, p)
 		idx = append(idx, i)
 	}
-	for j, r := range furniture.Strip(pages, furniture.Rule{}) {
+	again := func(j int, drop func(string) bool) (string, bool) {
+		if pages == nil || pages.again[docs[idx[j]]] == nil {
+			return "", false
+		}
+		p, err := pages.again[docs[idx[j]]](drop)
+		if err != nil {
+			return "", false
+		}
+		return p.Text, true
+	}
+	for j, r := range furniture.Refine(in, furniture.Rule{}, again) {
 		d := docs[idx[j]]
 		d.Text = r.Text
 		if d.Text == "" {

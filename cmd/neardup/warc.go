@@ -32,7 +32,7 @@ type warcTotals struct {
 
 // read hands the articles of one WARC file to send, reporting unreadable records as FILE:OFFSET: reason. It
 // returns send's error (the run was cancelled).
-func (w *warcTotals) read(e *env, known func(string) bool, name string, idFrom warc.IDFrom, read *atomic.Int64, send func(*neardup.Doc) error) error {
+func (w *warcTotals) read(e *env, known func(string) bool, name string, idFrom warc.IDFrom, read *atomic.Int64, send func(*neardup.Doc) error, pages *crawlPages) error {
 	if w.records == nil {
 		w.records, w.skipped = map[string]int{}, map[string]int{}
 	}
@@ -50,7 +50,7 @@ func (w *warcTotals) read(e *env, known func(string) bool, name string, idFrom w
 		r = f
 	}
 	w.files++
-	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, name, warc.Options{IDFrom: idFrom, Known: known}, send, func(re *warc.RecordError) {
+	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, name, warc.Options{IDFrom: idFrom, Known: known, Page: pages.warc(name)}, send, func(re *warc.RecordError) {
 		fmt.Fprintf(e.stderr, "%s:%d: %s\n", name, re.Offset, re.Reason)
 		w.errors++
 	})
@@ -123,19 +123,21 @@ func htmlFiles(e *env, names []string, bad func()) []string {
 
 // readHTMLFiles turns saved HTML pages into articles on every core, handing them to send in file order; a page
 // without article text is reported and counted in rejected. It returns send's error.
-func readHTMLFiles(e *env, names []string, read, rejected *atomic.Int64, send func(*neardup.Doc) error) error {
+func readHTMLFiles(e *env, names []string, read, rejected *atomic.Int64, send func(*neardup.Doc) error, pages *crawlPages) error {
 	const batch = 64
 	for len(names) > 0 {
 		n := min(batch, len(names))
 		docs := make([]*neardup.Doc, n)
+		found := make([]*warc.Page, n)
 		errs := make([]error, n)
-		par.For(n, func(i int) { docs[i], errs[i] = readHTML(names[i], read) })
+		par.For(n, func(i int) { docs[i], found[i], errs[i] = readHTML(names[i], read, nil) })
 		for i := range n {
 			if errs[i] != nil {
 				e.errorf("%s", trimPrefixes(errs[i].Error()))
 				rejected.Add(1)
 				continue
 			}
+			pages.html(docs[i], found[i], names[i])
 			if err := send(docs[i]); err != nil {
 				return err
 			}
@@ -145,31 +147,77 @@ func readHTMLFiles(e *env, names []string, read, rejected *atomic.Int64, send fu
 	return nil
 }
 
-// readHTML turns one saved HTML page (gzipped or not) into an article. Its site is the registered domain of the
-// URL the page declares (canonical, og:url), or else the folder holding the file.
-func readHTML(name string, read *atomic.Int64) (*neardup.Doc, error) {
+// readHTML turns one saved HTML page (gzipped or not) into an article, taking out first the elements drop
+// reports true for (nil: none). Its site is the registered domain of the URL the page declares (canonical,
+// og:url), or else the folder holding the file.
+func readHTML(name string, read *atomic.Int64, drop func(string) bool) (*neardup.Doc, *warc.Page, error) {
 	body, err := os.ReadFile(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	read.Add(int64(len(body)))
+	if read != nil {
+		read.Add(int64(len(body)))
+	}
 	if len(body) > 2 && body[0] == 0x1f && body[1] == 0x8b {
 		zr, err := gzip.NewReader(bytes.NewReader(body))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
+			return nil, nil, fmt.Errorf("%s: %v", name, err)
 		}
 		if body, err = io.ReadAll(io.LimitReader(zr, warc.MaxBlock)); err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
+			return nil, nil, fmt.Errorf("%s: %v", name, err)
 		}
 	}
-	page, err := warc.Extract(body, "", "file://"+filepath.ToSlash(name))
+	page, err := warc.ExtractWithout(body, "", "file://"+filepath.ToSlash(name), drop)
 	if err != nil || strings.TrimSpace(page.Text) == "" {
-		return nil, fmt.Errorf("%s: no article text found", name)
+		return nil, nil, fmt.Errorf("%s: no article text found", name)
 	}
 	site := warc.Site(page.URL)
 	if site == "" {
 		site = "folder:" + filepath.ToSlash(filepath.Dir(name))
 	}
 	extra, _ := json.Marshal(map[string]any{"file": name, "site": site})
-	return &neardup.Doc{ID: name, Title: page.Title, URL: page.URL, Date: page.Date, Text: page.Text, Extra: extra}, nil
+	return &neardup.Doc{ID: name, Title: page.Title, URL: page.URL, Date: page.Date, Text: page.Text, Extra: extra}, page, nil
+}
+
+// crawlPages keep, for the crawled pages of a run held for their site furniture, the text blocks of each whole
+// page and a way to extract it again (package furniture: Refine).
+type crawlPages struct {
+	blocks map[*neardup.Doc][]uint64
+	again  map[*neardup.Doc]func(drop func(string) bool) (*warc.Page, error)
+}
+
+func newCrawlPages() *crawlPages {
+	return &crawlPages{blocks: map[*neardup.Doc][]uint64{}, again: map[*neardup.Doc]func(func(string) bool) (*warc.Page, error){}}
+}
+
+// html records a saved page, read again from its file.
+func (c *crawlPages) html(d *neardup.Doc, p *warc.Page, name string) {
+	if c == nil {
+		return
+	}
+	c.blocks[d] = p.Blocks
+	c.again[d] = func(drop func(string) bool) (*warc.Page, error) {
+		_, p, err := readHTML(name, nil, drop)
+		return p, err
+	}
+}
+
+// warc returns the page hook for the records of a WARC file, read again at their offsets (not from stdin).
+func (c *crawlPages) warc(file string) func(*neardup.Doc, *warc.Page) {
+	if c == nil {
+		return nil
+	}
+	return func(d *neardup.Doc, p *warc.Page) {
+		c.blocks[d] = p.Blocks
+		if file == "-" {
+			return
+		}
+		var m struct {
+			Offset int64 `json:"warc_offset"`
+		}
+		if json.Unmarshal(d.Extra, &m) != nil {
+			return
+		}
+		c.again[d] = func(drop func(string) bool) (*warc.Page, error) { return warc.ExtractAt(file, m.Offset, drop) }
+	}
 }

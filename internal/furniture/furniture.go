@@ -16,20 +16,30 @@
 //   - a block on MinCopies or more distinct pages is furniture whatever they tell, and a text served under
 //     MinCopies or more URLs is furniture as a whole (a consent wall, or a template the extractor took for
 //     every article);
+//   - a block of a page's markup (Page.Blocks: the runs of text between block elements of the whole page, the
+//     extractor's choice aside) on MinCopies or more distinct pages of the site is furniture wherever the
+//     extractor kept it (a menu it took for the article of a short story, on one page only);
 //   - pages with the same text (one story under a few URLs) count once;
 //   - a page whose every block is furniture is left without text, so that it matches nothing rather than every
 //     other page of its site; a site of fewer than MinPages distinct pages has no furniture.
+//
+// Refine adds a second look: a page whose text is half furniture or more (Again) is extracted again with the
+// site's furniture taken out of the page first, so that the extractor looks past the consent wall, comment
+// thread or menu it took for the article; the new text replaces the old when it keeps more words that are not
+// furniture, and the furniture is then learnt again from the texts as they now are.
 //
 // The counts are over the pages given together (one `neardup index` run), so the result does not depend on the
 // order the pages arrive in.
 package furniture
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/shingle"
 )
 
@@ -63,6 +73,33 @@ func (r Rule) withDefaults() Rule {
 type Page struct {
 	Site string
 	Text string
+	// Blocks are the keys (Keyer) of the text blocks of the whole page, the extractor's choice aside; they may be
+	// nil. A block on MinCopies or more distinct pages of a site is the site's though the extractor kept it on
+	// few of them (a menu it took for the article of a short story).
+	Blocks []uint64
+}
+
+// Keyer identifies text blocks as Learn does; it holds a tokenizer, so each goroutine needs its own.
+type Keyer struct {
+	tok  *shingle.Tokenizer
+	toks []shingle.Token
+	buf  []byte
+}
+
+// NewKeyer returns a Keyer.
+func NewKeyer() *Keyer { return &Keyer{tok: shingle.NewTokenizer()} }
+
+// Key returns a block's key: a digest of its normalised words, 0 for a block without words.
+func (k *Keyer) Key(text string) uint64 {
+	k.buf = append(k.buf[:0], text...)
+	key, _ := k.key(k.buf)
+	return key
+}
+
+// KeyBytes is Key of a text held in bytes.
+func (k *Keyer) KeyBytes(text []byte) uint64 {
+	key, _ := k.key(text)
+	return key
 }
 
 // Result is a page's text without its furniture, and the blocks taken out.
@@ -74,19 +111,107 @@ type Result struct {
 // Strip takes the furniture out of pages, learning it from the pages themselves. The results are in the order of
 // the pages.
 func Strip(pages []Page, r Rule) []Result {
+	l := Learn(pages, r)
+	out := make([]Result, len(pages))
+	for i := range pages {
+		out[i] = l.Result(i)
+	}
+	return out
+}
+
+// Again is the share of a page's words that are furniture from which Refine extracts the page again.
+const Again = 0.5
+
+// Refine is Strip with a second look at the pages that are mostly furniture: the extractor may have taken a
+// consent wall, a comment thread or a template for the article and left the story out. again extracts page i
+// once more with the elements drop reports true taken out of the page (the site's furniture), returning false
+// when it cannot (the page is not at hand); it is called from several goroutines at once. The text extracted
+// again, cleared of furniture, replaces the first when it keeps more words.
+func Refine(pages []Page, r Rule, again func(i int, drop func(text string) bool) (string, bool)) []Result {
+	l := Learn(pages, r)
+	out := make([]Result, len(pages))
+	var redo []int
+	for i := range pages {
+		out[i] = l.Result(i)
+		if again != nil && l.Lost(i) >= Again {
+			redo = append(redo, i)
+		}
+	}
+	if len(redo) == 0 {
+		return out
+	}
+	texts := make([]string, len(redo))
+	par.For(len(redo), func(j int) {
+		i := redo[j]
+		drop := l.Site(pages[i].Site)
+		if drop == nil {
+			return
+		}
+		text, ok := again(i, drop)
+		if !ok {
+			return
+		}
+		// The first text counts by its words that are no furniture of any kind (not even blocks the
+		// extractor kept only there, but that are on many of the site's pages).
+		if res := l.StripText(pages[i].Site, text); words(res.Text) > l.kept(i) {
+			texts[j] = text
+		}
+	})
+	// The texts extracted again may hold furniture the first texts did not (what the extractor took once the
+	// larger furniture was out of its way): the furniture is learnt again from the texts as they now are.
+	second := slices.Clone(pages)
+	changed := false
+	for j, i := range redo {
+		if texts[j] != "" {
+			second[i].Text, changed = texts[j], true
+		}
+	}
+	if !changed {
+		return out
+	}
+	l2 := Learn(second, r)
+	for i := range second {
+		res := l2.Result(i)
+		if second[i].Text != pages[i].Text {
+			res.Furniture = slices.Concat(out[i].Furniture, res.Furniture)
+		}
+		out[i] = res
+	}
+	return out
+}
+
+// Learnt is the furniture of the sites of a set of pages, learnt from them together (Learn).
+type Learnt struct {
+	pages     []Page
+	blocks    [][]string
+	keys      [][]uint64
+	words     map[uint64]int
+	whole     []bool                     // the page's text as a whole is furniture
+	furniture map[string]map[uint64]bool // site → block keys that are furniture
+	// page are the blocks on MinCopies or more of the distinct pages of a site, counted over whole pages.
+	page map[string]map[uint64]bool
+	// wholeBlocks are the blocks of texts that are furniture as a whole (site → block keys); they are not
+	// furniture where they appear in other texts, but an element of a page holding one of them is the site's.
+	wholeBlocks map[string]map[uint64]bool
+	keyer       *Keyer
+}
+
+// Learn learns the furniture of the pages' sites from the pages.
+func Learn(pages []Page, r Rule) *Learnt {
 	r = r.withDefaults()
-	tok := shingle.NewTokenizer()
-	blocks := make([][]string, len(pages))
-	keys := make([][]uint64, len(pages))
+	l := &Learnt{pages: pages, keyer: NewKeyer(), words: map[uint64]int{}, whole: make([]bool, len(pages)),
+		furniture: map[string]map[uint64]bool{}, wholeBlocks: map[string]map[uint64]bool{}, page: map[string]map[uint64]bool{}}
+	l.blocks = make([][]string, len(pages))
+	l.keys = make([][]uint64, len(pages))
 	sets := make([][]uint64, len(pages)) // each page's distinct block keys, sorted
 	dupOf := make([]bool, len(pages))    // the page's text was seen before on its site
 	siteSize := map[string]int{}
-	count := map[string]map[uint64]int{} // site → block key → distinct pages holding it
-	texts := map[string]map[uint64]int{} // site → text digest → pages with that text
-	words := map[uint64]int{}            // block key → its words
+	count := map[string]map[uint64]int{}   // site → block key → distinct pages holding it
+	texts := map[string]map[uint64]int{}   // site → text digest → pages with that text
+	onPages := map[string]map[uint64]int{} // site → block key → distinct pages holding it anywhere
 	for i, p := range pages {
-		blocks[i] = split(p.Text)
-		keys[i] = make([]uint64, len(blocks[i]))
+		l.blocks[i] = split(p.Text)
+		l.keys[i] = make([]uint64, len(l.blocks[i]))
 		if texts[p.Site] == nil {
 			texts[p.Site] = map[uint64]int{}
 			count[p.Site] = map[uint64]int{}
@@ -97,13 +222,26 @@ func Strip(pages []Page, r Rule) []Result {
 		dupOf[i] = dup
 		if !dup {
 			siteSize[p.Site]++
+			if len(p.Blocks) > 0 {
+				if onPages[p.Site] == nil {
+					onPages[p.Site] = map[uint64]int{}
+				}
+				op := onPages[p.Site]
+				bs := slices.Clone(p.Blocks)
+				slices.Sort(bs)
+				for _, k := range slices.Compact(bs) {
+					if k != 0 {
+						op[k]++
+					}
+				}
+			}
 		}
 		c := count[p.Site]
 		seen := map[uint64]bool{}
-		for j, b := range blocks[i] {
-			k, n := blockKey(tok, b)
-			keys[i][j] = k
-			words[k] = n
+		for j, b := range l.blocks[i] {
+			k, n := l.keyer.keyString(b)
+			l.keys[i][j] = k
+			l.words[k] = n
 			if k != 0 && !seen[k] {
 				seen[k] = true
 				sets[i] = append(sets[i], k)
@@ -114,12 +252,24 @@ func Strip(pages []Page, r Rule) []Result {
 		}
 		slices.Sort(sets[i])
 	}
+	for i, p := range pages {
+		if texts[p.Site][xxhash.Sum64String(p.Text)] >= MinCopies && p.Text != "" {
+			// The same text under many URLs of a site is the site's, not a story's: a consent wall, a
+			// subscription box, or a template the extractor took instead of each page's article.
+			l.whole[i] = true
+			if l.wholeBlocks[p.Site] == nil {
+				l.wholeBlocks[p.Site] = map[uint64]bool{}
+			}
+			for _, k := range sets[i] {
+				l.wholeBlocks[p.Site][k] = true
+			}
+		}
+	}
 	// Candidates are blocks on enough pages; a candidate is furniture when enough of those pages tell different
 	// stories. Two pages tell one story when the blocks they share hold at least half of the words of all their
 	// blocks: a story and its updates share their long paragraphs, while two stories of a site share only its
 	// furniture, short headlines and boxes beside the paragraphs of each. So a paragraph an article keeps through
 	// its corrections is not furniture, however many versions of it the crawl holds.
-	furniture := map[string]map[uint64]bool{}
 	for site, c := range count {
 		n := siteSize[site]
 		need := max(r.MinPages, int(math.Ceil(r.Share*float64(n))))
@@ -138,7 +288,7 @@ func Strip(pages []Page, r Rule) []Result {
 			}
 		}
 		f := map[uint64]bool{}
-		weight := func(k uint64) float64 { return float64(words[k]) }
+		weight := func(k uint64) float64 { return float64(l.words[k]) }
 		for k, hs := range holders {
 			if len(hs) >= max(MinCopies, need) {
 				// On this many distinct pages a block is the site's even if they read alike: a template the
@@ -163,36 +313,105 @@ func Strip(pages []Page, r Rule) []Result {
 				}
 			}
 		}
-		furniture[site] = f
-	}
-	out := make([]Result, len(pages))
-	for i, p := range pages {
-		if n := texts[p.Site][xxhash.Sum64String(p.Text)]; n >= MinCopies && p.Text != "" {
-			// The same text under many URLs of a site is the site's, not a story's: a consent wall, a
-			// subscription box, or a template the extractor took instead of each page's article.
-			out[i] = Result{Furniture: blocks[i]}
-			continue
-		}
-		f := furniture[p.Site]
-		if len(f) == 0 {
-			out[i] = Result{Text: p.Text}
-			continue
-		}
-		var kept, gone []string
-		for j, b := range blocks[i] {
-			if k := keys[i][j]; k != 0 && f[k] {
-				gone = append(gone, b)
-			} else {
-				kept = append(kept, b)
+		l.furniture[site] = f
+		pf := map[uint64]bool{}
+		for k, m := range onPages[site] {
+			if m >= max(MinCopies, need) {
+				pf[k] = true
 			}
 		}
-		if len(gone) == 0 {
-			out[i] = Result{Text: p.Text}
-			continue
-		}
-		out[i] = Result{Text: strings.Join(kept, "\n\n"), Furniture: gone}
+		l.page[site] = pf
 	}
-	return out
+	return l
+}
+
+// Result is page i's text without its furniture.
+func (l *Learnt) Result(i int) Result {
+	if l.whole[i] {
+		return Result{Furniture: l.blocks[i]}
+	}
+	return l.strip(l.pages[i].Site, l.pages[i].Text, l.blocks[i], l.keys[i])
+}
+
+// kept counts page i's words in blocks that are no furniture of any kind.
+func (l *Learnt) kept(i int) int {
+	f, pf := l.furniture[l.pages[i].Site], l.page[l.pages[i].Site]
+	n := 0
+	for _, k := range l.keys[i] {
+		if !l.whole[i] && !f[k] && !pf[k] {
+			n += l.words[k]
+		}
+	}
+	return n
+}
+
+// words counts a text's words as blocks count them.
+func words(text string) int {
+	tok := shingle.NewTokenizer()
+	return len(tok.Tokens(nil, []byte(text)))
+}
+
+// Lost is the share of page i's words that are furniture (1 for a page all furniture, 0 for a page without
+// words).
+func (l *Learnt) Lost(i int) float64 {
+	var all, gone int
+	f, pf := l.furniture[l.pages[i].Site], l.page[l.pages[i].Site]
+	for _, k := range l.keys[i] {
+		all += l.words[k]
+		if l.whole[i] || f[k] || pf[k] {
+			gone += l.words[k]
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(gone) / float64(all)
+}
+
+// StripText takes a site's learnt furniture out of a text that was not among the pages learnt from (a page's
+// text extracted again); the whole-text rule does not apply to it.
+func (l *Learnt) StripText(site, text string) Result {
+	blocks := split(text)
+	keys := make([]uint64, len(blocks))
+	for j, b := range blocks {
+		keys[j], _ = l.keyer.keyString(b)
+	}
+	return l.strip(site, text, blocks, keys)
+}
+
+func (l *Learnt) strip(site, text string, blocks []string, keys []uint64) Result {
+	f, pf := l.furniture[site], l.page[site]
+	if len(f) == 0 && len(pf) == 0 {
+		return Result{Text: text}
+	}
+	var kept, gone []string
+	for j, b := range blocks {
+		if k := keys[j]; k != 0 && (f[k] || pf[k]) {
+			gone = append(gone, b)
+		} else {
+			kept = append(kept, b)
+		}
+	}
+	if len(gone) == 0 {
+		return Result{Text: text}
+	}
+	return Result{Text: strings.Join(kept, "\n\n"), Furniture: gone}
+}
+
+// Site returns a test for a site's furniture in the elements of one of its pages: it reports whether an
+// element's text (its words, as a block's) is one of the site's furniture blocks, or a block of a text that is
+// its furniture as a whole. It is for extracting a page again with the site's furniture out of the way. A
+// Learnt is read-only once made, but the test holds a tokenizer of its own: each goroutine takes its own.
+func (l *Learnt) Site(site string) func(text string) bool {
+	f, w, pf := l.furniture[site], l.wholeBlocks[site], l.page[site]
+	if len(f) == 0 && len(w) == 0 && len(pf) == 0 {
+		return nil
+	}
+	keyer := NewKeyer()
+	return func(text string) bool {
+		k := keyer.Key(text)
+		return k != 0 && (f[k] || w[k] || pf[k])
+	}
 }
 
 // MinCopies is the number of URLs of one site with the same text, or the number of distinct pages holding a
@@ -244,21 +463,23 @@ func split(text string) []string {
 	return out
 }
 
-// blockKey identifies a block by its normalised words (0 for a block without words) and counts them.
-func blockKey(tok *shingle.Tokenizer, b string) (uint64, int) {
-	toks := tok.Tokens(nil, []byte(b))
-	if len(toks) == 0 {
+func (k *Keyer) keyString(text string) (uint64, int) {
+	k.buf = append(k.buf[:0], text...)
+	return k.key(k.buf)
+}
+
+// key identifies a block by its normalised words (0 for a block without words) and counts them.
+func (k *Keyer) key(b []byte) (uint64, int) {
+	k.toks = k.tok.Tokens(k.toks[:0], b)
+	if len(k.toks) == 0 {
 		return 0, 0
 	}
 	var d xxhash.Digest
 	d.Reset()
 	var buf [8]byte
-	for _, t := range toks {
-		h := t.Hash
-		for i := range buf {
-			buf[i] = byte(h >> (8 * i))
-		}
+	for _, t := range k.toks {
+		binary.LittleEndian.PutUint64(buf[:], t.Hash)
 		d.Write(buf[:])
 	}
-	return d.Sum64() | 1, len(toks)
+	return d.Sum64() | 1, len(k.toks)
 }

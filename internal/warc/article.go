@@ -11,11 +11,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 	unicodeutf8 "unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"github.com/klauspost/compress/gzip"
+	"github.com/neardup/neardup/internal/furniture"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/transform"
@@ -131,11 +134,21 @@ type Page struct {
 	Charset string
 	// URL is the page's own URL as it declares it (<link rel="canonical">, og:url), "" when it declares none.
 	URL string
+	// Blocks are the keys (furniture.Keyer) of the text blocks of the whole page, in document order, for
+	// learning a site's furniture from its pages.
+	Blocks []uint64
 }
 
 // Extract decodes an HTML page to UTF-8 (the charset from the HTTP header, else the page's <meta>, else
 // sniffed) and extracts its main text and title with readability.
 func Extract(body []byte, headerCharset, pageURL string) (page *Page, err error) {
+	return ExtractWithout(body, headerCharset, pageURL, nil)
+}
+
+// ExtractWithout is Extract with the elements whose text drop reports true taken out of the page first (the
+// site's furniture, so that the extractor looks past a consent wall or a template it took for the article). A
+// nil drop takes nothing out.
+func ExtractWithout(body []byte, headerCharset, pageURL string, drop func(text string) bool) (page *Page, err error) {
 	defer func() {
 		// Hostile markup must not take the run down with it: a panic in the parser is this page's error.
 		if r := recover(); r != nil {
@@ -167,6 +180,12 @@ func Extract(body []byte, headerCharset, pageURL string) (page *Page, err error)
 		return nil, err
 	}
 	declared := declaredURL(doc, u)
+	var blocks []uint64
+	if drop != nil {
+		prune(doc, drop)
+	} else {
+		blocks = pageBlocks(doc)
+	}
 	parser := readability.NewParser()
 	art, err := parser.ParseAndMutate(doc, u)
 	if err != nil {
@@ -176,11 +195,32 @@ func Extract(body []byte, headerCharset, pageURL string) (page *Page, err error)
 	if err := art.RenderText(&text); err != nil {
 		return nil, err
 	}
-	p := &Page{Title: strings.TrimSpace(cleanText(art.Title())), Text: normaliseParagraphs(cleanText(text.String())), Charset: name, URL: declared}
+	p := &Page{Title: strings.TrimSpace(cleanText(art.Title())), Text: normaliseParagraphs(cleanText(text.String())), Charset: name, URL: declared, Blocks: blocks}
+	p.Text = dropHeadline(p.Text, p.Title)
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		p.Date = t.UTC().Format(time.RFC3339)
 	}
 	return p, nil
+}
+
+// dropHeadline takes the headline out of an article's text: it is the page's title (kept as the article's
+// title), and copies of a wire story differ most in their headlines. A paragraph goes when its words are all in
+// the title in their order ("Title" against "Title | Site") and it is the whole title or three words at least.
+func dropHeadline(text, title string) string {
+	t := strings.ToLower(strings.Join(strings.Fields(title), " "))
+	if t == "" {
+		return text
+	}
+	paras := strings.Split(text, "\n\n")
+	kept := paras[:0]
+	for _, p := range paras {
+		w := strings.Fields(strings.ToLower(p))
+		if f := strings.Join(w, " "); (len(w) >= 3 || f == t) && strings.Contains(t, f) {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return strings.Join(kept, "\n\n")
 }
 
 // cleanText drops soft hyphens and composes characters (NFC), as the page reader of the Readability port does to
@@ -202,3 +242,135 @@ func normaliseParagraphs(s string) string {
 	}
 	return strings.Join(paras, "\n\n")
 }
+
+// prune removes the elements of a page's body that are furniture, outermost first: those whose text drop
+// reports true, or whose every text block (the runs between block elements and line breaks, as pageBlocks
+// splits them: a comment of several paragraphs parted by <br>) it reports true for.
+func prune(n *html.Node, drop func(string) bool) {
+	var buf strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			if c.Type == html.ElementNode {
+				switch c.Data {
+				case "html", "body", "head", "script", "style", "noscript", "template":
+				default:
+					buf.Reset()
+					innerText(c, &buf)
+					if buf.Len() > 0 && (drop(buf.String()) || allBlocks(c, drop)) {
+						n.RemoveChild(c)
+						c = next
+						continue
+					}
+				}
+				walk(c)
+			}
+			c = next
+		}
+	}
+	walk(n)
+}
+
+// allBlocks reports whether n has text blocks with words, all of which drop reports true for.
+func allBlocks(n *html.Node, drop func(string) bool) bool {
+	any, all := false, true
+	textBlocks(n, func(text []byte) bool {
+		if !hasWords(text) {
+			return true
+		}
+		any = true
+		all = drop(string(text))
+		return all
+	})
+	return any && all
+}
+
+func hasWords(s []byte) bool {
+	for _, r := range string(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// innerText appends the text under n, its text nodes separated by spaces, leaving out scripts and styles.
+func innerText(n *html.Node, b *strings.Builder) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			b.WriteString(c.Data)
+			b.WriteByte(' ')
+		case html.ElementNode:
+			switch c.Data {
+			case "script", "style", "noscript", "template":
+				continue
+			}
+			innerText(c, b)
+		}
+	}
+}
+
+// blockTags are the elements that start a text block of their own.
+var blockTags = map[string]bool{
+	"address": true, "article": true, "aside": true, "blockquote": true, "br": true, "dd": true, "details": true,
+	"div": true, "dl": true, "dt": true, "fieldset": true, "figcaption": true, "figure": true, "footer": true,
+	"form": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "header": true,
+	"hr": true, "li": true, "main": true, "nav": true, "ol": true, "p": true, "pre": true, "section": true,
+	"summary": true, "table": true, "td": true, "th": true, "tr": true, "ul": true, "option": true, "button": true,
+}
+
+// pageBlocks returns the keys of the text blocks of a page's body, in document order.
+func pageBlocks(doc *html.Node) []uint64 {
+	keyer := keyers.Get().(*furniture.Keyer)
+	defer keyers.Put(keyer)
+	var out []uint64
+	textBlocks(doc, func(text []byte) bool {
+		if k := keyer.KeyBytes(text); k != 0 {
+			out = append(out, k)
+		}
+		return true
+	})
+	return out
+}
+
+// textBlocks calls fn with the text blocks under n in document order (the runs of text between the starts and
+// ends of block elements and line breaks) until fn returns false.
+func textBlocks(n *html.Node, fn func(text []byte) bool) {
+	var b []byte
+	more := true
+	flush := func() {
+		if len(b) > 0 && more {
+			more = fn(b)
+		}
+		b = b[:0]
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && more; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b = append(b, c.Data...)
+				b = append(b, ' ')
+			case html.ElementNode:
+				switch c.Data {
+				case "head", "script", "style", "noscript", "template", "svg":
+					continue
+				}
+				block := blockTags[c.Data]
+				if block {
+					flush()
+				}
+				walk(c)
+				if block {
+					flush()
+				}
+			}
+		}
+	}
+	walk(n)
+	flush()
+}
+
+var keyers = sync.Pool{New: func() any { return furniture.NewKeyer() }}

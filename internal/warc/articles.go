@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/neardup/neardup"
@@ -30,6 +31,9 @@ type Options struct {
 	// Known, if set, reports whether a payload digest is already indexed; such responses skip text extraction
 	// (their Doc has ContentKey set and no text).
 	Known func(digest string) bool
+	// Page, if set, is told the page each article was extracted from, before the article is emitted (for its
+	// Blocks: the site furniture of a crawl is learnt from whole pages).
+	Page func(d *neardup.Doc, p *Page)
 }
 
 // IDFrom chooses article ids.
@@ -104,6 +108,9 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 					}
 					return doc(c, page), nil
 				}
+			}
+			if o.Page != nil && !c.copy {
+				o.Page(d, c.page)
 			}
 			if err := emit(d); err != nil {
 				return err
@@ -212,4 +219,27 @@ func NormalizeURL(raw string) string {
 		u.RawQuery = strings.Join(kept, "&")
 	}
 	return u.String()
+}
+
+// ExtractAt extracts again the page of the response record at offset in a WARC file (an offset Articles gave in
+// an article's "warc_offset"), with the elements drop reports true taken out first (ExtractWithout).
+func ExtractAt(file string, offset int64, drop func(text string) bool) (*Page, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return nil, err
+	}
+	rec, err := NewReader(f).Next()
+	if err != nil {
+		return nil, err
+	}
+	resp, err := ParseResponse(rec.Block)
+	if err != nil {
+		return nil, err
+	}
+	target := strings.Trim(strings.TrimSpace(rec.Header.Get("WARC-Target-URI")), "<>")
+	return ExtractWithout(resp.Body, resp.Charset, target, drop)
 }

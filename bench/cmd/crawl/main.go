@@ -4,11 +4,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/neardup/neardup/bench/crawl"
 	"github.com/neardup/neardup/internal/furniture"
@@ -27,6 +29,7 @@ func main() {
 	keep := flag.Bool("keep-furniture", false, "index the extracted text as it is")
 	minShared := flag.Int("furniture-min-pages", furniture.DefaultMinPages, "furniture: least pages of a site holding a block")
 	share := flag.Float64("furniture-share", furniture.DefaultShare, "furniture: least share of a site's pages holding a block")
+	order := flag.String("order", "shuffled", "order the pages arrive in: shuffled, or site (site by site)")
 	asJSON := flag.Bool("json", false, "print the report as JSON")
 	flag.Parse()
 	h := crawl.Held
@@ -45,6 +48,13 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	switch *order {
+	case "shuffled":
+	case "site":
+		slices.SortStableFunc(pages, func(a, b crawl.Page) int { return cmp.Or(cmp.Compare(a.Site, b.Site), cmp.Compare(a.URL, b.URL)) })
+	default:
+		fail(fmt.Errorf("-order %q: want shuffled or site", *order))
+	}
 	r, err := crawl.Evaluate(pages, crawl.Options{KeepFurniture: *keep, Rule: furniture.Rule{MinPages: *minShared, Share: *share},
 		Thresholds: []float64{0.5, 0.6, 0.7, 0.8, 0.9}})
 	if err != nil {
@@ -55,6 +65,9 @@ func main() {
 		return
 	}
 	fmt.Printf("%d pages on %d sites (%s half, %d usable); extraction %.0f pages/s (%.0f a core)\n", r.Pages, r.Sites, *half, len(tpls), r.PagesPerSecond, r.PagesPerCoreSecond)
+	if !*keep {
+		fmt.Printf("furniture: learnt and %d pages extracted again in %.2f s (%.0f pages/s in all)\n", r.Again, r.FurnitureSeconds, float64(r.Pages)/(float64(r.Pages)/r.PagesPerSecond+r.FurnitureSeconds))
+	}
 	fmt.Printf("extracted text: precision %.4f recall %.4f F1 %.4f\n", r.Extracted.Precision, r.Extracted.Recall, r.Extracted.F1)
 	fmt.Printf("indexed text:   precision %.4f recall %.4f F1 %.4f\n", r.Indexed.Precision, r.Indexed.Recall, r.Indexed.F1)
 	fmt.Println("| threshold | truth pairs | found | recall | cluster pairs | correct | precision |")
