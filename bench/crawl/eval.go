@@ -24,6 +24,9 @@ type Options struct {
 	KeepFurniture bool
 	Rule          furniture.Rule
 	Thresholds    []float64
+	// Runs, if more than 1, learns the furniture in that many runs of consecutive pages, each from its own pages
+	// (a crawl indexed as it arrives, without neardup relearn).
+	Runs int
 	// Extract, if set, replaces neardup's main-text extraction (to put another extractor beside it).
 	Extract func(page []byte, url string) string
 }
@@ -98,8 +101,16 @@ func Evaluate(pages []Page, o Options) (Report, error) {
 				return page.Text, true
 			}
 		}
-		for i, res := range furniture.Refine(in, o.Rule, extractAgain) {
-			indexed[i] = res.Text
+		runs := max(1, o.Runs)
+		for k := range runs {
+			lo, hi := k*len(in)/runs, (k+1)*len(in)/runs
+			var part func(int, func(string) bool) (string, bool)
+			if extractAgain != nil {
+				part = func(i int, drop func(string) bool) (string, bool) { return extractAgain(lo+i, drop) }
+			}
+			for i, res := range furniture.Refine(in[lo:hi], o.Rule, part) {
+				indexed[lo+i] = res.Text
+			}
 		}
 	}
 	r.FurnitureSeconds, r.Again = time.Since(start).Seconds(), int(again.Load())

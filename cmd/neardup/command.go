@@ -173,9 +173,13 @@ is not looked at again; a page that is all furniture after that is indexed witho
 nothing. The headline heading a page's text is its title, not its text, and is left out of it.
 
 The rule is learnt from all the pages of one run (a run holds its pages until every file is read), so
-within a run the result does not depend on the order pages arrive in. It is not kept in the index:
-pages indexed by an earlier run keep the text they were given then. --keep-furniture turns it off;
-neardup extract --furniture shows what each page lost. Measured in bench/README.md ("The crawl path").
+within a run the result does not depend on the order pages arrive in. A crawl indexed as it arrives, a
+few pages of a site in each run, learns less: pages indexed by an earlier run keep the text they were
+given then, and a run with fewer than 3 pages of a site learns none of its furniture. neardup relearn
+(a nightly job, say) learns it again from every crawled page of the index, read again from its WARC
+file or saved page, and re-indexes what changes: the index is then what one run over all the pages
+would have made. --keep-furniture turns the rule off; neardup extract --furniture shows what each page
+lost. Measured in bench/README.md ("The crawl path").
 `,
 }
 

@@ -15,6 +15,8 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/bench/crawl"
+	"github.com/neardup/neardup/internal/corpus"
 )
 
 // TestFurnitureOnlyPagesIndexed: crawled pages left without text (a site's consent wall served for every URL)
@@ -107,4 +109,87 @@ func TestSecondLookWARC(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRelearnConverges: a generated crawl (real pages of 8 sites carrying BBC stories, bench/crawl) indexed in
+// ten runs of shuffled pages (two or three pages of a site in each), then relearnt, holds for every article the text one run over all the pages
+// gives, and so dedupes alike.
+func TestRelearnConverges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes a generated crawl five times: not in -short")
+	}
+	html := filepath.Dir(corpus.Shared(t, "html/expectations.jsonl"))
+	tpls, err := crawl.LoadTemplates(html, crawl.Tune)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stories, err := crawl.LoadStories(corpus.Shared(t, "bbc_news.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := crawl.Generate(tpls, stories, crawl.Config{Seed: 11, Sites: 8, MinPages: 20, MaxPages: 30, Copies: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var files []string
+	for i, p := range pages {
+		name := filepath.Join(dir, "pages", fmt.Sprintf("%04d.html", i))
+		os.MkdirAll(filepath.Dir(name), 0o755)
+		if err := os.WriteFile(name, p.HTML, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, name)
+	}
+	cli := func(args ...string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args[:3], code, stderr.String())
+		}
+		return stdout.String()
+	}
+	one, inc := filepath.Join(dir, "one.db"), filepath.Join(dir, "inc.db")
+	cli(append([]string{"index", "--db", one, "--format", "html"}, files...)...)
+	for k := range 10 {
+		var run []string
+		for i := k; i < len(files); i += 10 { // pages arrive shuffled (Generate shuffles them)
+			run = append(run, files[i])
+		}
+		cli(append([]string{"index", "--db", inc, "--format", "html"}, run...)...)
+	}
+	texts := func(db string) map[string]string {
+		ix, err := neardup.Open(db, &neardup.Options{Store: storeOptions(&buildFlags{})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		out := map[string]string{}
+		if err := ix.Docs(context.Background(), func(d *neardup.Doc) error { out[d.ID] = d.Text; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want := texts(one)
+	differ := func() int {
+		n := 0
+		for id, text := range texts(inc) {
+			if want[id] != text {
+				n++
+			}
+		}
+		return n
+	}
+	before := differ()
+	if before == 0 {
+		t.Fatal("the premise fails: ten runs gave the texts of one run without relearn")
+	}
+	cli("relearn", "--db", inc)
+	if n := differ(); n != 0 {
+		t.Fatalf("%d of %d articles differ from one run after relearn (%d before)", n, len(want), before)
+	}
+	if a, b := cli("dedupe", "--db", one), cli("dedupe", "--db", inc); a != b {
+		t.Errorf("dedupe differs after relearn:\n%s\none run:\n%s", b, a)
+	}
+	t.Logf("%d of %d articles differed from one run before relearn", before, len(want))
 }

@@ -29,6 +29,7 @@ func main() {
 	keep := flag.Bool("keep-furniture", false, "index the extracted text as it is")
 	minShared := flag.Int("furniture-min-pages", furniture.DefaultMinPages, "furniture: least pages of a site holding a block")
 	share := flag.Float64("furniture-share", furniture.DefaultShare, "furniture: least share of a site's pages holding a block")
+	runs := flag.Int("runs", 1, "learn the furniture in this many runs of consecutive pages, each on its own (a crawl indexed as it arrives, without neardup relearn)")
 	order := flag.String("order", "shuffled", "order the pages arrive in: shuffled, or site (site by site)")
 	asJSON := flag.Bool("json", false, "print the report as JSON")
 	flag.Parse()
@@ -56,7 +57,7 @@ func main() {
 		fail(fmt.Errorf("-order %q: want shuffled or site", *order))
 	}
 	r, err := crawl.Evaluate(pages, crawl.Options{KeepFurniture: *keep, Rule: furniture.Rule{MinPages: *minShared, Share: *share},
-		Thresholds: []float64{0.5, 0.6, 0.7, 0.8, 0.9}})
+		Thresholds: []float64{0.5, 0.6, 0.7, 0.8, 0.9}, Runs: *runs})
 	if err != nil {
 		fail(err)
 	}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/par"
+	"github.com/neardup/neardup/internal/warc"
+	"github.com/neardup/neardup/store"
+)
+
+type relearnOpts struct {
+	db      string
+	workers int
+}
+
+func init() {
+	commands = append(commands, &command{
+		name:  "relearn",
+		usage: "[--db DIR]",
+		short: "learn site furniture again from every crawled page of the index",
+		long: `Learns the site furniture again from all the crawled pages of the index at once, as one index run over
+all of them would, and re-indexes the articles whose text that changes. Each index run learns the
+furniture from its own pages only, so a crawl indexed as it arrives (a run an hour, a few pages of a
+site in each) finds less of it than one run over the same pages would, and the first pages of a new
+site are indexed before its furniture is known; relearn (a nightly job, say) makes the index what a
+single run would have made, whatever order and grouping the pages came in. "neardup help furniture"
+gives the rule.
+
+A crawled page is an article whose metadata names its site and its source: a WARC file and record
+offset, or a saved HTML file (as index and extract record them; articles indexed from neardup extract
+output count too). Each is read again from its source, with the path as recorded (relative paths are
+read from the current folder, so run relearn where index ran); a page whose source is gone or was
+read from stdin takes part with the text the index keeps (none for an index made with --no-text: such
+a page is left as it is). Only the text is relearnt: ids, titles, urls, dates and metadata stay.
+
+It needs memory for the crawled pages' texts, as an index run over all of them does, and time to
+extract each page again (about 200-300 pages a second a core). Interrupted, it keeps the articles it
+re-indexed; rerun it to finish. Articles indexed from plain text are not touched.`,
+		flags: func(fs *pflag.FlagSet, e *env) any {
+			o := &relearnOpts{}
+			dbFlag(fs, e, &o.db)
+			fs.IntVar(&o.workers, "workers", 0, "hashing goroutines (0: one per core)")
+			return o
+		},
+		run: runRelearn,
+	})
+}
+
+// crawled is an indexed article read from a crawl, with where its page is.
+type crawled struct {
+	doc    *neardup.Doc
+	warc   string // WARC file ("" for a saved page)
+	offset int64
+	file   string // saved HTML page
+	page   *warc.Page
+	kept   bool // its source is gone: it takes part with its stored text
+}
+
+func runRelearn(ctx context.Context, e *env, opts any, args []string) int {
+	o := opts.(*relearnOpts)
+	if len(args) > 0 {
+		return usageError(e, "relearn", "unexpected arguments %q", args)
+	}
+	exists, err := store.Exists(o.db)
+	if err != nil {
+		return fail(e, err, o.db)
+	}
+	if !exists {
+		return fail(e, fmt.Errorf("%w: %s", store.ErrNoIndex, o.db), o.db)
+	}
+	ix, err := neardup.Open(o.db, nil)
+	if err != nil {
+		return fail(e, err, o.db)
+	}
+	code := relearn(ctx, e, ix, o)
+	if err := ix.Close(); err != nil {
+		e.errorf("close: %s", describe(err, o.db))
+		return exitError
+	}
+	return code
+}
+
+func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int {
+	start := time.Now()
+	var pages []*crawled
+	err := ix.Store().Each(true, func(num uint64, a *store.Article) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var m struct {
+			Site   string `json:"site"`
+			WARC   string `json:"warc"`
+			Offset *int64 `json:"warc_offset"`
+			File   string `json:"file"`
+			Digest string `json:"payload_digest"`
+		}
+		if json.Unmarshal(a.Extra, &m) != nil || m.Site == "" || (m.WARC == "" || m.Offset == nil) && m.File == "" {
+			return nil // not a crawled page
+		}
+		c := &crawled{doc: &neardup.Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Source: a.Source, Extra: a.Extra}, file: m.File}
+		if m.WARC != "" && m.Offset != nil {
+			c.warc, c.offset, c.file = m.WARC, *m.Offset, ""
+			c.doc.ContentKey = m.Digest
+		}
+		pages = append(pages, c)
+		return nil
+	})
+	if err != nil {
+		return relearnFailed(e, ix, err)
+	}
+	// Every page read again from its source, on every core.
+	par.For(len(pages), func(i int) {
+		c := pages[i]
+		var err error
+		switch {
+		case c.warc != "" && c.warc != "-":
+			c.page, err = warc.ExtractAt(c.warc, c.offset, nil)
+		case c.file != "":
+			_, c.page, err = readHTML(c.file, nil, nil)
+		default:
+			err = errors.New("read from stdin")
+		}
+		if err != nil {
+			c.page, c.kept = nil, true
+		}
+	})
+	var docs []*neardup.Doc
+	var gone []string
+	cp := newCrawlPages()
+	for _, c := range pages {
+		if ctx.Err() != nil {
+			return relearnFailed(e, ix, ctx.Err())
+		}
+		if c.kept {
+			gone = append(gone, c.doc.ID)
+			a, err := ix.Get(c.doc.ID)
+			if errors.Is(err, neardup.ErrNoText) {
+				continue // nothing to learn from: left as it is
+			}
+			if err != nil {
+				return relearnFailed(e, ix, err)
+			}
+			c.doc.Text = a.Text
+		} else {
+			c.doc.Text = c.page.Text
+			cp.blocks[c.doc] = c.page.Blocks
+			c := c
+			cp.again[c.doc] = func(drop func(string) bool) (*warc.Page, error) {
+				if c.warc != "" {
+					return warc.ExtractAt(c.warc, c.offset, drop)
+				}
+				_, p, err := readHTML(c.file, nil, drop)
+				return p, err
+			}
+		}
+		docs = append(docs, c.doc)
+	}
+	for _, d := range docs {
+		if d.Text == "" {
+			d.ContentKey = "" // an empty article, not an exact copy given without its text
+		}
+	}
+	stripFurniture(docs, cp, nil)
+	ch := make(chan *neardup.Doc, 1024)
+	go func() {
+		defer close(ch)
+		for _, d := range docs {
+			select {
+			case ch <- d:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	st, err := ix.Add(ctx, ch, &neardup.AddOptions{Workers: o.workers, Reject: func(r neardup.Rejection) {
+		fmt.Fprintf(e.stderr, "%s: %v\n", neardup.ShortID(r.ID), r.Err)
+	}})
+	if len(gone) > 0 {
+		e.errorf("relearn: %d pages not found where index read them (first: %s); they took part with their stored text", len(gone), gone[0])
+	}
+	fmt.Fprintf(e.stderr, "neardup: relearn: %d crawled pages, %d read again from their sources; %d re-indexed, %d unchanged, %d rejected (%.2f s)\n",
+		len(pages), len(pages)-len(gone), st.Replaced+st.Added, st.Unchanged, st.Rejected, time.Since(start).Seconds())
+	if err != nil {
+		return relearnFailed(e, ix, err)
+	}
+	if st.Rejected > 0 {
+		return exitRejected
+	}
+	return exitOK
+}
+
+func relearnFailed(e *env, ix *neardup.Index, err error) int {
+	if errors.Is(err, context.Canceled) {
+		e.errorf("interrupted; the articles re-indexed so far are kept, rerun to finish")
+		return exitInterrupted
+	}
+	e.errorf("%s", describe(err, ix.Dir()))
+	return exitError
+}
