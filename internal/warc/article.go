@@ -214,6 +214,10 @@ func dropHeadline(text, title string) string {
 	paras := strings.Split(text, "\n\n")
 	kept := paras[:0]
 	for _, p := range paras {
+		if len(p) > 2*len(title)+8 { // longer than the title, whatever its spacing and case
+			kept = append(kept, p)
+			continue
+		}
 		w := strings.Fields(strings.ToLower(p))
 		if f := strings.Join(w, " "); (len(w) >= 3 || f == t) && strings.Contains(t, f) {
 			continue
