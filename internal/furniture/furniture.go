@@ -23,10 +23,11 @@
 //   - a page whose every block is furniture is left without text, so that it matches nothing rather than every
 //     other page of its site; a site of fewer than MinPages distinct pages has no furniture.
 //
-// Refine adds a second look: a page whose text is half furniture or more (Again) is extracted again with the
-// site's furniture taken out of the page first, so that the extractor looks past the consent wall, comment
-// thread or menu it took for the article; the new text replaces the old when it keeps more words that are not
-// furniture, and the furniture is then learnt again from the texts as they now are.
+// Refine adds a second look: a page whose text is half furniture or more (Again), with fewer than AgainWords
+// words that are not, is extracted again with the site's furniture taken out of the page first, so that the
+// extractor looks past the consent wall, comment thread or menu it took for the article; the new text replaces
+// the old when it keeps more words that are not furniture, and the furniture is then learnt again from the
+// texts as they now are.
 //
 // The counts are over the pages given together (one `neardup index` run), so the result does not depend on the
 // order the pages arrive in.
@@ -119,8 +120,14 @@ func Strip(pages []Page, r Rule) []Result {
 	return out
 }
 
-// Again is the share of a page's words that are furniture from which Refine extracts the page again.
-const Again = 0.5
+// Refine extracts a page again when at least Again of its words are furniture and fewer than AgainWords are
+// not: the extractor took something else for the story (a page that keeps a story of its own beside much
+// furniture is left as it is; on the tuning sites of the crawl-path benchmark 60 and 150 words found the same
+// pairs, and on the shared crawler files the second look at the pages above the bound changed none of them).
+const (
+	Again      = 0.5
+	AgainWords = 100
+)
 
 // Refine is Strip with a second look at the pages that are mostly furniture: the extractor may have taken a
 // consent wall, a comment thread or a template for the article and left the story out. again extracts page i
@@ -133,7 +140,7 @@ func Refine(pages []Page, r Rule, again func(i int, drop func(text string) bool)
 	var redo []int
 	for i := range pages {
 		out[i] = l.Result(i)
-		if again != nil && l.Lost(i) >= Again {
+		if again != nil && l.Lost(i) >= Again && l.kept(i) < AgainWords {
 			redo = append(redo, i)
 		}
 	}
@@ -158,21 +165,38 @@ func Refine(pages []Page, r Rule, again func(i int, drop func(text string) bool)
 		}
 	})
 	// The texts extracted again may hold furniture the first texts did not (what the extractor took once the
-	// larger furniture was out of its way): the furniture is learnt again from the texts as they now are.
-	second := slices.Clone(pages)
-	changed := false
+	// larger furniture was out of its way): the furniture of their sites is learnt again from the texts as they
+	// now are (a site's furniture depends on its own pages alone).
+	changed := map[string]bool{}
 	for j, i := range redo {
 		if texts[j] != "" {
-			second[i].Text, changed = texts[j], true
+			changed[pages[i].Site] = true
 		}
 	}
-	if !changed {
+	if len(changed) == 0 {
 		return out
 	}
+	var second []Page
+	var idx []int
+	for i, p := range pages {
+		if changed[p.Site] {
+			second = append(second, p)
+			idx = append(idx, i)
+		}
+	}
+	pos := map[int]int{}
+	for j, i := range idx {
+		pos[i] = j
+	}
+	for j, i := range redo {
+		if texts[j] != "" {
+			second[pos[i]].Text = texts[j]
+		}
+	}
 	l2 := Learn(second, r)
-	for i := range second {
-		res := l2.Result(i)
-		if second[i].Text != pages[i].Text {
+	for j, i := range idx {
+		res := l2.Result(j)
+		if second[j].Text != pages[i].Text {
 			res.Furniture = slices.Concat(out[i].Furniture, res.Furniture)
 		}
 		out[i] = res
@@ -270,6 +294,10 @@ func Learn(pages []Page, r Rule) *Learnt {
 	// blocks: a story and its updates share their long paragraphs, while two stories of a site share only its
 	// furniture, short headlines and boxes beside the paragraphs of each. So a paragraph an article keeps through
 	// its corrections is not furniture, however many versions of it the crawl holds.
+	bySite := map[string][]int{}
+	for i, p := range pages {
+		bySite[p.Site] = append(bySite[p.Site], i)
+	}
 	for site, c := range count {
 		n := siteSize[site]
 		need := max(r.MinPages, int(math.Ceil(r.Share*float64(n))))
@@ -277,8 +305,8 @@ func Learn(pages []Page, r Rule) *Learnt {
 			continue
 		}
 		holders := map[uint64][]int{}
-		for i, p := range pages {
-			if p.Site != site || dupOf[i] {
+		for _, i := range bySite[site] {
+			if dupOf[i] {
 				continue
 			}
 			for _, k := range sets[i] {
