@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -24,10 +25,11 @@ var (
 	zDec  *zstd.Decoder
 )
 
-// codec returns the shared zstd encoder and decoder; EncodeAll and DecodeAll are safe for concurrent use.
+// codec returns the shared zstd encoder and decoder; EncodeAll and DecodeAll are safe for concurrent use. The
+// encoder holds one encoding state per core: with one, the hashing goroutines would take turns compressing.
 func codec() (*zstd.Encoder, *zstd.Decoder) {
 	zOnce.Do(func() {
-		zEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+		zEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
 		zDec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
 	})
 	return zEnc, zDec
