@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -38,7 +39,9 @@ offset, or a saved HTML file (as index and extract record them; articles indexed
 output count too). Each is read again from its source, with the path as recorded (relative paths are
 read from the current folder, so run relearn where index ran); a page whose source is gone or was
 read from stdin takes part with the text the index keeps (none for an index made with --no-text: such
-a page is left as it is). Only the text is relearnt: ids, titles, urls, dates and metadata stay.
+a page is left as it is). Only the text is relearnt: ids, titles, urls, dates and metadata stay. The
+furniture rule is applied to every crawled page, including pages an earlier run indexed with
+--keep-furniture: do not relearn an index meant to keep its furniture.
 
 It needs memory for the crawled pages' texts, as an index run over all of them does, and time to
 extract each page again (about 200-300 pages a second a core). Interrupted, it keeps the articles it
@@ -115,8 +118,14 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 	if err != nil {
 		return relearnFailed(e, ix, err)
 	}
-	// Every page read again from its source, on every core.
+	// Every page read again from its source, on every core (the long part: a progress bar on a terminal).
+	var read atomic.Int64
+	prog := newCountProgress(e.stderr, int64(len(pages)), &read)
 	par.For(len(pages), func(i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		defer func() { read.Add(1); prog.update(neardup.AddStats{}) }()
 		c := pages[i]
 		var err error
 		switch {
@@ -131,18 +140,21 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 			c.page, c.kept = nil, true
 		}
 	})
+	prog.done()
+	if ctx.Err() != nil {
+		return relearnFailed(e, ix, ctx.Err())
+	}
 	var docs []*neardup.Doc
 	var gone []string
+	var untouched int
 	cp := newCrawlPages()
 	for _, c := range pages {
-		if ctx.Err() != nil {
-			return relearnFailed(e, ix, ctx.Err())
-		}
 		if c.kept {
 			gone = append(gone, c.doc.ID)
 			a, err := ix.Get(c.doc.ID)
 			if errors.Is(err, neardup.ErrNoText) {
-				continue // nothing to learn from: left as it is
+				untouched++ // nothing to learn from: left as it is
+				continue
 			}
 			if err != nil {
 				return relearnFailed(e, ix, err)
@@ -151,7 +163,6 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 		} else {
 			c.doc.Text = c.page.Text
 			cp.blocks[c.doc] = c.page.Blocks
-			c := c
 			cp.again[c.doc] = func(drop func(string) bool) (*warc.Page, error) {
 				if c.warc != "" {
 					return warc.ExtractAt(c.warc, c.offset, drop)
@@ -168,22 +179,12 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 		}
 	}
 	stripFurniture(docs, cp, nil)
-	ch := make(chan *neardup.Doc, 1024)
-	go func() {
-		defer close(ch)
-		for _, d := range docs {
-			select {
-			case ch <- d:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	st, err := ix.Add(ctx, ch, &neardup.AddOptions{Workers: o.workers, Reject: func(r neardup.Rejection) {
+	st, err := ix.AddDocs(ctx, docs, &neardup.AddOptions{Workers: o.workers, Reject: func(r neardup.Rejection) {
 		fmt.Fprintf(e.stderr, "%s: %v\n", neardup.ShortID(r.ID), r.Err)
 	}})
 	if len(gone) > 0 {
-		e.errorf("relearn: %d pages not found where index read them (first: %s); they took part with their stored text", len(gone), gone[0])
+		e.errorf("relearn: %d pages not found where index read them (first: %s); %d took part with their stored text, %d (no stored text) were left as they are",
+			len(gone), gone[0], len(gone)-untouched, untouched)
 	}
 	fmt.Fprintf(e.stderr, "neardup: relearn: %d crawled pages, %d read again from their sources; %d re-indexed, %d unchanged, %d rejected (%.2f s)\n",
 		len(pages), len(pages)-len(gone), st.Replaced+st.Added, st.Unchanged, st.Rejected, time.Since(start).Seconds())

@@ -50,28 +50,93 @@ func TestFurnitureOnlyPagesIndexed(t *testing.T) {
 	}
 }
 
-// TestSecondLookWARC: pages of a WARC file that are all furniture the first time (a comment thread the
-// extractor took for each article) are extracted again from their records, at the offsets the first read
-// recorded, gzipped or not; read from stdin they cannot be, and are indexed without text.
-func TestSecondLookWARC(t *testing.T) {
+// commentRecords are WARC response records of the pages of secondlook.txtar: six stories of one site, each
+// under the comment thread the extractor takes for its article.
+func commentRecords(t *testing.T) []string {
 	script, err := os.ReadFile(filepath.Join("testdata", "script", "secondlook.txtar"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ar := txtar.Parse(script)
-	var plain, zipped bytes.Buffer
-	n := 0
-	for _, f := range ar.Files {
+	var recs []string
+	for _, f := range txtar.Parse(script).Files {
 		if !strings.HasPrefix(f.Name, "site/") {
 			continue
 		}
+		n := len(recs)
 		http := "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + string(f.Data)
-		rec := fmt.Sprintf("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://www.coast.example/news/%d\r\nWARC-Record-ID: <urn:uuid:rec-%d>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n", n, n, len(http), http)
+		recs = append(recs, fmt.Sprintf("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://www.coast.example/news/%d\r\nWARC-Record-ID: <urn:uuid:rec-%d>\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n", n, n, len(http), http))
+	}
+	return recs
+}
+
+// TestRelearnWARC: the pages of a site crawled into two WARC files (gzipped), indexed one file a run, are too
+// few in each run for the site's furniture; relearn reads every record again at its offset and each article
+// gets its story.
+func TestRelearnWARC(t *testing.T) {
+	recs := commentRecords(t)
+	dir := t.TempDir()
+	var files []string
+	for i, part := range [][]string{recs[:3], recs[3:]} {
+		var buf bytes.Buffer
+		for _, rec := range part {
+			zw := gzip.NewWriter(&buf)
+			zw.Write([]byte(rec))
+			zw.Close()
+		}
+		name := filepath.Join(dir, fmt.Sprintf("crawl-%d.warc.gz", i))
+		if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, name)
+	}
+	db := filepath.Join(dir, "db")
+	cli := func(args ...string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		return stderr.String()
+	}
+	for _, f := range files {
+		cli("index", "--db", db, f)
+	}
+	stories := func() int {
+		ix, err := openForRead(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		n := 0
+		ix.Docs(context.Background(), func(d *neardup.Doc) error {
+			if strings.Count(d.Text, "\n\n") == 1 && !strings.Contains(d.Text, "Commenter") {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+	if n := stories(); n != 0 {
+		t.Fatalf("the premise fails: %d stories found one file a run", n)
+	}
+	if out := cli("relearn", "--db", db); !strings.Contains(out, "6 crawled pages, 6 read again from their sources; 6 re-indexed") {
+		t.Fatalf("relearn: %s", out)
+	}
+	if n := stories(); n != 6 {
+		t.Fatalf("%d stories after relearn, want 6", n)
+	}
+}
+
+// TestSecondLookWARC: pages of a WARC file that are all furniture the first time (a comment thread the
+// extractor took for each article) are extracted again from their records, at the offsets the first read
+// recorded, gzipped or not; read from stdin they cannot be, and are indexed without text.
+func TestSecondLookWARC(t *testing.T) {
+	var plain, zipped bytes.Buffer
+	for _, rec := range commentRecords(t) {
 		plain.WriteString(rec)
 		zw := gzip.NewWriter(&zipped)
 		zw.Write([]byte(rec))
 		zw.Close()
-		n++
 	}
 	dir := t.TempDir()
 	for name, data := range map[string][]byte{"crawl.warc": plain.Bytes(), "crawl.warc.gz": zipped.Bytes()} {
