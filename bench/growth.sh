@@ -1,7 +1,7 @@
 #!/bin/bash
-# growth.sh runs the growth table of bench/README.md: 1M, 3M and 10M generated articles, built in one pass and
+# growth.sh runs the growth table of bench/README.md: 100k, 1M, 3M and 10M generated articles, built in one pass and
 # article by article (go build -o scale ./bench/cmd/scale first; as root for the cold queries). About 1.5 hours.
-for n in 1000000 3000000 10000000; do
+for n in 100000 1000000 3000000 10000000; do
   for mode in bulk incr; do
     flag=""; [ $mode = bulk ] && flag="-bulk"
     q=10000
