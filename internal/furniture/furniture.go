@@ -120,8 +120,8 @@ func Strip(pages []Page, r Rule) []Result {
 	return out
 }
 
-// Refine extracts a page again when at least Again of its words are furniture and fewer than AgainWords are
-// not: the extractor took something else for the story (a page that keeps a story of its own beside much
+// Again and AgainWords bound Refine's second look: a page is extracted again when at least Again of its words
+// are furniture and fewer than AgainWords are not, as when the extractor took something else for the story (a page that keeps a story of its own beside much
 // furniture is left as it is; on the tuning sites of the crawl-path benchmark 60 and 150 words found the same
 // pairs, and on the shared crawler files the second look at the pages above the bound changed none of them).
 const (
@@ -167,9 +167,11 @@ func Refine(pages []Page, r Rule, again func(i int, drop func(text string) bool)
 	// The texts extracted again may hold furniture the first texts did not (what the extractor took once the
 	// larger furniture was out of its way): the furniture of their sites is learnt again from the texts as they
 	// now are (a site's furniture depends on its own pages alone).
+	found := map[int]string{} // page → its text extracted again, where that keeps more
 	changed := map[string]bool{}
 	for j, i := range redo {
 		if texts[j] != "" {
+			found[i] = texts[j]
 			changed[pages[i].Site] = true
 		}
 	}
@@ -179,19 +181,14 @@ func Refine(pages []Page, r Rule, again func(i int, drop func(text string) bool)
 	var second []Page
 	var idx []int
 	for i, p := range pages {
-		if changed[p.Site] {
-			second = append(second, p)
-			idx = append(idx, i)
+		if !changed[p.Site] {
+			continue
 		}
-	}
-	pos := map[int]int{}
-	for j, i := range idx {
-		pos[i] = j
-	}
-	for j, i := range redo {
-		if texts[j] != "" {
-			second[pos[i]].Text = texts[j]
+		if t, ok := found[i]; ok {
+			p.Text = t
 		}
+		second = append(second, p)
+		idx = append(idx, i)
 	}
 	l2 := Learn(second, r)
 	for j, i := range idx {
@@ -397,12 +394,13 @@ func (l *Learnt) Lost(i int) float64 {
 }
 
 // StripText takes a site's learnt furniture out of a text that was not among the pages learnt from (a page's
-// text extracted again); the whole-text rule does not apply to it.
+// text extracted again); the whole-text rule does not apply to it. It is safe for concurrent use.
 func (l *Learnt) StripText(site, text string) Result {
 	blocks := split(text)
 	keys := make([]uint64, len(blocks))
+	keyer := NewKeyer() // StripText may run on several goroutines at once
 	for j, b := range blocks {
-		keys[j], _ = l.keyer.keyString(b)
+		keys[j], _ = keyer.keyString(b)
 	}
 	return l.strip(site, text, blocks, keys)
 }
