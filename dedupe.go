@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/neardup/neardup/store"
@@ -95,13 +97,17 @@ type cache struct {
 	// drop, when set, lists boilerplate passages whose shingles are taken out of their article's set.
 	drop map[passageRef]bool
 	st   *store.Store
+	mu   sync.Mutex // guards m: get runs on several goroutines
 	m    map[uint64]*store.Article
 	full map[uint64]*store.Article
 	max  int
 }
 
 func (c *cache) get(num uint64) (*store.Article, error) {
-	if a, ok := c.m[num]; ok {
+	c.mu.Lock()
+	a, ok := c.m[num]
+	c.mu.Unlock()
+	if ok {
 		return a, nil
 	}
 	get := c.st.GetSet
@@ -120,10 +126,12 @@ func (c *cache) get(num uint64) (*store.Article, error) {
 		}
 	}
 	a.Bands, a.Passages = nil, nil
+	c.mu.Lock()
 	if len(c.m) >= c.max {
 		clear(c.m)
 	}
 	c.m[num] = a
+	c.mu.Unlock()
 	return a, nil
 }
 
@@ -255,14 +263,75 @@ func joinWithin(uf *unionFind, edges []edge, window int64) {
 	}
 }
 
+// eachBucket runs scan, which streams buckets to its function in a slice it reuses, on this goroutine, and
+// verify on copies of the buckets on every core: the scan reads the index while the workers fetch articles and
+// compare sets. Clusters are connected components, so the order in which pairs are verified does not change
+// them. It returns the first error, and stops at ctx's cancellation.
+func eachBucket(ctx context.Context, scan func(fn func(docs []uint64) error) error, verify func(docs []uint64) error) error {
+	const batch = 256 // buckets handed over at a time
+	workers := runtime.GOMAXPROCS(0)
+	work := make(chan [][]uint64, 2*workers)
+	stop := make(chan struct{})
+	var once sync.Once
+	var failed error
+	fail := func(err error) { once.Do(func() { failed = err; close(stop) }) }
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for b := range work {
+				select {
+				case <-stop:
+					continue // drained, not verified: the run has failed
+				default:
+				}
+				for _, docs := range b {
+					if err := verify(docs); err != nil {
+						fail(err)
+						break
+					}
+				}
+			}
+		})
+	}
+	var cur [][]uint64
+	n := 0
+	hand := func() error {
+		select {
+		case work <- cur:
+			cur = nil
+			return nil
+		case <-stop:
+			return failed
+		}
+	}
+	err := scan(func(docs []uint64) error {
+		if n++; n%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if cur = append(cur, slices.Clone(docs)); len(cur) == batch {
+			return hand()
+		}
+		return nil
+	})
+	if err == nil && len(cur) > 0 {
+		err = hand()
+	}
+	close(work)
+	wg.Wait()
+	if failed != nil {
+		return failed
+	}
+	return err
+}
+
 // Dedupe clusters the whole index at a threshold; see DedupeWith.
 func (ix *Index) Dedupe(ctx context.Context, threshold float64, emit func(Cluster) error) (DedupeStats, error) {
 	return ix.DedupeWith(ctx, DedupeOptions{Threshold: threshold}, emit)
 }
 
 // DedupeWith clusters the whole index: articles joined by a verified Jaccard similarity >= threshold, connected
-// components. It streams the band buckets in key order and verifies each candidate pair at most once (pairs
-// already in one cluster are skipped), so memory holds the clusters, not the candidate pairs. Clusters come out
+// components. It streams the band buckets in key order, verifying their candidate pairs on every core, each pair
+// at most once (pairs already in one cluster are skipped), so memory holds the clusters, not the candidate pairs. Clusters come out
 // ordered by their kept article's id; members after the kept one by decreasing similarity, then id.
 func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Cluster) error) (DedupeStats, error) {
 	var st DedupeStats
@@ -282,22 +351,25 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 	window := int64(o.Window / time.Second)
 	var edges []edge
 	seen := map[[2]uint64]struct{}{} // pairs verified, in a windowed dedupe (which joins them only at the end)
-	n := 0
-	verify := func(docs []uint64) error {
-		if n++; n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
+	var mu sync.Mutex                // guards uf, edges, seen and st.Candidates: buckets are verified on every core
+	together := func(a, b uint64) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if window == 0 {
+			return uf.find(a) == uf.find(b)
 		}
+		k := [2]uint64{min(a, b), max(a, b)}
+		if _, ok := seen[k]; ok {
+			return true
+		}
+		seen[k] = struct{}{}
+		return false
+	}
+	verify := func(docs []uint64) error {
 		for i, a := range docs {
 			for _, b := range docs[i+1:] {
-				if a == b || window == 0 && uf.find(a) == uf.find(b) {
+				if a == b || together(a, b) {
 					continue
-				}
-				if window > 0 {
-					k := [2]uint64{min(a, b), max(a, b)}
-					if _, ok := seen[k]; ok {
-						continue
-					}
-					seen[k] = struct{}{}
 				}
 				x, err := c.get(a)
 				if errors.Is(err, store.ErrNotFound) {
@@ -320,8 +392,9 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 				if window > 0 && dt > window {
 					continue
 				}
-				st.Candidates++
 				j, _ := store.Similarity(x.Set, y.Set, x.Full, y.Full)
+				mu.Lock()
+				st.Candidates++
 				switch {
 				case j < threshold:
 				case window > 0:
@@ -329,27 +402,30 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 				default:
 					uf.union(a, b)
 				}
+				mu.Unlock()
 			}
 		}
 		return nil
 	}
-	err := ix.st.ScanBuckets(verify)
+	err := eachBucket(ctx, ix.st.ScanBuckets, verify)
 	if err == nil && c.drop != nil {
 		// Articles whose boilerplate differs may share no article band: their shared passages make them
 		// candidates too.
-		var docs []uint64
-		err = ix.st.ScanPassageBuckets(func(hits []store.PassageHit) error {
-			if len(hits) > maxBucketPairs {
-				return nil // a passage this common is boilerplate, left out anyway
-			}
-			docs = docs[:0]
-			for _, h := range hits {
-				if !c.drop[passageRef{h.Doc, h.Index}] && (len(docs) == 0 || docs[len(docs)-1] != h.Doc) {
-					docs = append(docs, h.Doc)
+		err = eachBucket(ctx, func(fn func([]uint64) error) error {
+			var docs []uint64
+			return ix.st.ScanPassageBuckets(func(hits []store.PassageHit) error {
+				if len(hits) > maxBucketPairs {
+					return nil // a passage this common is boilerplate, left out anyway
 				}
-			}
-			return verify(docs)
-		})
+				docs = docs[:0]
+				for _, h := range hits {
+					if !c.drop[passageRef{h.Doc, h.Index}] && (len(docs) == 0 || docs[len(docs)-1] != h.Doc) {
+						docs = append(docs, h.Doc)
+					}
+				}
+				return fn(docs)
+			})
+		}, verify)
 	}
 	if err == nil && window > 0 {
 		joinWithin(uf, edges, window)
