@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/store"
 )
 
@@ -433,39 +434,24 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 	if err != nil {
 		return st, err
 	}
-	groups := map[uint64][]uint64{}
+	byRoot := map[uint64][]uint64{}
 	for x := range uf.parent {
 		r := uf.find(x)
-		groups[r] = append(groups[r], x)
+		byRoot[r] = append(byRoot[r], x)
 	}
-	var clusters []Cluster
-	for _, g := range groups {
-		arts := make([]*store.Article, 0, len(g))
-		for _, num := range g {
-			a, err := c.get(num)
-			if err != nil {
-				return st, err
-			}
-			arts = append(arts, a)
+	groups := make([][]uint64, 0, len(byRoot))
+	for _, g := range byRoot {
+		groups = append(groups, g)
+	}
+	// The members' records are read on every core (most are not in the cache any more).
+	clusters := make([]Cluster, len(groups))
+	errs := make([]error, len(groups))
+	par.For(len(groups), func(i int) { clusters[i], errs[i] = cluster(c, groups[i]) })
+	for i, err := range errs {
+		if err != nil {
+			return st, err
 		}
-		slices.SortFunc(arts, keepFirst)
-		keep := arts[0]
-		cl := Cluster{Keep: keep.ID, Members: []Member{member(keep, 1)}}
-		for _, a := range arts[1:] {
-			j, _ := store.Similarity(a.Set, keep.Set, a.Full, keep.Full)
-			cl.Members = append(cl.Members, member(a, round4(j)))
-		}
-		slices.SortFunc(cl.Members[1:], func(a, b Member) int {
-			if a.Jaccard != b.Jaccard {
-				if a.Jaccard > b.Jaccard {
-					return -1
-				}
-				return 1
-			}
-			return strings.Compare(a.ID, b.ID)
-		})
-		clusters = append(clusters, cl)
-		st.Duplicates += len(cl.Members) - 1
+		st.Duplicates += len(clusters[i].Members) - 1
 	}
 	slices.SortFunc(clusters, func(a, b Cluster) int { return strings.Compare(a.Keep, b.Keep) })
 	st.Clusters = len(clusters)
@@ -478,4 +464,34 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		}
 	}
 	return st, nil
+}
+
+// cluster makes the cluster of a group of articles: the one to keep first, the others by decreasing similarity
+// to it, then id.
+func cluster(c *cache, g []uint64) (Cluster, error) {
+	arts := make([]*store.Article, 0, len(g))
+	for _, num := range g {
+		a, err := c.get(num)
+		if err != nil {
+			return Cluster{}, err
+		}
+		arts = append(arts, a)
+	}
+	slices.SortFunc(arts, keepFirst)
+	keep := arts[0]
+	cl := Cluster{Keep: keep.ID, Members: []Member{member(keep, 1)}}
+	for _, a := range arts[1:] {
+		j, _ := store.Similarity(a.Set, keep.Set, a.Full, keep.Full)
+		cl.Members = append(cl.Members, member(a, round4(j)))
+	}
+	slices.SortFunc(cl.Members[1:], func(a, b Member) int {
+		if a.Jaccard != b.Jaccard {
+			if a.Jaccard > b.Jaccard {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return cl, nil
 }
