@@ -529,10 +529,15 @@ func (s *Store) Count() (int, error) {
 	return n, err
 }
 
-// loadKnown reads every docnum, key only.
+// loadKnown reads every docnum, key only, into the filter of docnums that may be present, sized for twice the
+// index's articles (the filter grows past it).
 func (s *Store) loadKnown() error {
-	known := map[uint64]struct{}{}
-	if err := s.eachDocNum(func(num uint64) { known[num] = struct{}{} }); err != nil {
+	c, err := s.Counts()
+	if err != nil {
+		return err
+	}
+	known := newDocFilter(2 * int(c.Articles))
+	if err := s.eachDocNum(known.add); err != nil {
 		return fmt.Errorf("store: load docnums: %w", err)
 	}
 	s.known = known

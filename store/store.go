@@ -102,8 +102,8 @@ type Store struct {
 	generation atomic.Uint64
 	// known holds the docnums that may be present, loaded on the first write: a Put of a docnum outside it skips
 	// the read of an old record, which on a large index costs a probe of every LSM level. Entries that expired
-	// or were deleted by retention may linger; they only cost that read.
-	known map[uint64]struct{}
+	// or were deleted by retention linger, as do the filter's false positives; they only cost that read.
+	known *docFilter
 }
 
 // Key layout (all integers big-endian, so keys sort by them):

@@ -316,7 +316,7 @@ func (b *Batch) finish() {
 }
 
 func (b *Batch) get(num uint64) (*Article, error) {
-	if _, ok := b.s.known[num]; !ok {
+	if !b.s.known.has(num) {
 		return nil, nil
 	}
 	if err := b.settle(num, 0); err != nil {
@@ -481,7 +481,7 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		g.ckeys[a.ContentKey] = struct{}{}
 	}
 	g.nums[num] = struct{}{}
-	b.s.known[num] = struct{}{}
+	b.s.known.add(num)
 	if old != nil {
 		return Replaced, nil
 	}
