@@ -263,9 +263,14 @@ func trimPage(n *html.Node) {
 			n.RemoveChild(c)
 		case html.ElementNode, html.DocumentNode:
 			rm := trimTags[c.Data]
-			for _, a := range c.Attr {
-				if a.Key == "hidden" || a.Key == "aria-hidden" && a.Val == "true" {
-					rm = true
+			switch c.Data {
+			case "html", "head", "body":
+				// Kept whatever they say: a page saved while a dialog was open may hide its whole body.
+			default:
+				for _, a := range c.Attr {
+					if a.Key == "hidden" || a.Key == "aria-hidden" && a.Val == "true" {
+						rm = true
+					}
 				}
 			}
 			if rm {

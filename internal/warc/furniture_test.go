@@ -141,3 +141,21 @@ func TestExtractAt(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimPage: navigation, footers, hidden elements and comments go before extraction; a body hidden while a
+// dialog was open is kept.
+func TestTrimPage(t *testing.T) {
+	story := strings.Join(storyParas, "</p><p>")
+	for _, c := range []struct{ name, page string }{
+		{"visible", `<html><body><nav>Home | World | Sport</nav><article><p>` + story + `</p></article><div hidden>Hidden promotion text</div><div aria-hidden="true">Icon labels</div><!-- a comment --><footer>Copyright footer</footer></body></html>`},
+		{"hidden body", `<html><body aria-hidden="true"><article><p>` + story + `</p></article></body></html>`},
+	} {
+		p, err := Extract([]byte(c.page), "utf-8", "https://news.example/a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Text != strings.Join(storyParas, "\n\n") {
+			t.Errorf("%s: %q", c.name, p.Text)
+		}
+	}
+}
