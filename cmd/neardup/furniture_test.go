@@ -90,16 +90,8 @@ func TestRelearnWARC(t *testing.T) {
 		files = append(files, name)
 	}
 	db := filepath.Join(dir, "db")
-	cli := func(args ...string) string {
-		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), args, &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}); code != 0 {
-			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
-		}
-		return stderr.String()
-	}
 	for _, f := range files {
-		cli("index", "--db", db, f)
+		runOK(t, nil, "index", "--db", db, f)
 	}
 	stories := func() int {
 		ix, err := openForRead(db)
@@ -119,7 +111,7 @@ func TestRelearnWARC(t *testing.T) {
 	if n := stories(); n != 0 {
 		t.Fatalf("the premise fails: %d stories found one file a run", n)
 	}
-	if out := cli("relearn", "--db", db); !strings.Contains(out, "6 crawled pages, 6 read again from their sources; 6 re-indexed") {
+	if _, out := runOK(t, nil, "relearn", "--db", db); !strings.Contains(out, "6 crawled pages, 6 read again from their sources; 6 re-indexed") {
 		t.Fatalf("relearn: %s", out)
 	}
 	if n := stories(); n != 6 {
@@ -145,16 +137,13 @@ func TestSecondLookWARC(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, stdin := range []bool{false, true} {
-			var stdout, stderr bytes.Buffer
-			args, in := []string{"extract", path}, io.Reader(strings.NewReader(""))
+			args, in := []string{"extract", path}, io.Reader(nil)
 			if stdin {
 				args, in = []string{"extract", "--format", "warc", "-"}, bytes.NewReader(data)
 			}
-			if code := run(context.Background(), args, &env{stdin: in, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}); code != 0 {
-				t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
-			}
+			stdout, _ := runOK(t, in, args...)
 			var stories, empty int
-			dec := json.NewDecoder(&stdout)
+			dec := json.NewDecoder(strings.NewReader(stdout))
 			for dec.More() {
 				var a struct{ Text string }
 				if err := dec.Decode(&a); err != nil {
@@ -208,11 +197,8 @@ func TestRelearnConverges(t *testing.T) {
 	}
 	cli := func(args ...string) string {
 		t.Helper()
-		var stdout, stderr bytes.Buffer
-		if code := run(context.Background(), args, &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}); code != 0 {
-			t.Fatalf("%v: exit %d: %s", args[:3], code, stderr.String())
-		}
-		return stdout.String()
+		out, _ := runOK(t, nil, args...)
+		return out
 	}
 	one, inc := filepath.Join(dir, "one.db"), filepath.Join(dir, "inc.db")
 	cli(append([]string{"index", "--db", one, "--format", "html"}, files...)...)
@@ -257,4 +243,18 @@ func TestRelearnConverges(t *testing.T) {
 		t.Errorf("dedupe differs after relearn:\n%s\none run:\n%s", b, a)
 	}
 	t.Logf("%d of %d articles differed from one run before relearn", before, len(want))
+}
+
+// runOK runs the command line args with stdin (nil: empty) and returns its stdout and stderr, failing the test
+// unless it exits 0.
+func runOK(t *testing.T, stdin io.Reader, args ...string) (string, string) {
+	t.Helper()
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), args, &env{stdin: stdin, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}); code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+	}
+	return stdout.String(), stderr.String()
 }
