@@ -27,7 +27,7 @@ func init() {
 		usage: "[--db DIR]",
 		short: "learn site furniture again from every crawled page of the index",
 		long: `Learns the site furniture again from all the crawled pages of the index at once, as one index run over
-all of them would, and re-indexes the articles whose text that changes. Each index run learns the
+all of them would, and re-indexes the articles whose text it changes. Each index run learns the
 furniture from its own pages only, so a crawl indexed as it arrives (a run an hour, a few pages of a
 site in each) finds less of it than one run over the same pages would, and the first pages of a new
 site are indexed before its furniture is known; relearn (a nightly job, say) makes the index what a
@@ -45,7 +45,10 @@ furniture rule is applied to every crawled page, including pages an earlier run 
 
 It needs memory for the crawled pages' texts, as an index run over all of them does, and time to
 extract each page again (about 200-300 pages a second a core). Interrupted, it keeps the articles it
-re-indexed; rerun it to finish. Articles indexed from plain text are not touched.`,
+re-indexed; rerun it to finish. Articles indexed from plain text are not touched.
+
+  neardup index --db crawl.db crawl/2026-12-01-*.warc.gz    # through the day, as files arrive
+  neardup relearn --db crawl.db                              # nightly, before neardup dedupe`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &relearnOpts{}
 			dbFlag(fs, e, &o.db)
