@@ -92,8 +92,7 @@ func NewKeyer() *Keyer { return &Keyer{tok: shingle.NewTokenizer()} }
 
 // Key returns a block's key: a digest of its normalised words, 0 for a block without words.
 func (k *Keyer) Key(text string) uint64 {
-	k.buf = append(k.buf[:0], text...)
-	key, _ := k.key(k.buf)
+	key, _ := k.keyString(text)
 	return key
 }
 
@@ -121,9 +120,10 @@ func Strip(pages []Page, r Rule) []Result {
 }
 
 // Again and AgainWords bound Refine's second look: a page is extracted again when at least Again of its words
-// are furniture and fewer than AgainWords are not, as when the extractor took something else for the story (a page that keeps a story of its own beside much
-// furniture is left as it is; on the tuning sites of the crawl-path benchmark 60 and 150 words found the same
-// pairs, and on the shared crawler files the second look at the pages above the bound changed none of them).
+// are furniture and fewer than AgainWords are not, as when the extractor took something else for the story (a
+// page that keeps a story of its own beside much furniture is left as it is; on the tuning sites of the
+// crawl-path benchmark 60 and 150 words found the same pairs, and on the shared crawler files the second look
+// at the pages above the bound changed none of them).
 const (
 	Again      = 0.5
 	AgainWords = 100
@@ -137,11 +137,12 @@ const (
 func Refine(pages []Page, r Rule, again func(i int, drop func(text string) bool) (string, bool)) []Result {
 	l := Learn(pages, r)
 	out := make([]Result, len(pages))
-	var redo []int
+	var redo, keptWords []int // pages to extract again, and their words that are no furniture
 	for i := range pages {
 		out[i] = l.Result(i)
-		if again != nil && l.Lost(i) >= Again && l.kept(i) < AgainWords {
-			redo = append(redo, i)
+		all, kept := l.words(i)
+		if again != nil && all > 0 && float64(all-kept) >= Again*float64(all) && kept < AgainWords {
+			redo, keptWords = append(redo, i), append(keptWords, kept)
 		}
 	}
 	if len(redo) == 0 {
@@ -160,7 +161,7 @@ func Refine(pages []Page, r Rule, again func(i int, drop func(text string) bool)
 		}
 		// The first text counts by its words that are no furniture of any kind (not even blocks the
 		// extractor kept only there, but that are on many of the site's pages).
-		if res := l.StripText(pages[i].Site, text); words(res.Text) > l.kept(i) {
+		if _, kept := l.stripText(pages[i].Site, text); kept > keptWords[j] {
 			texts[j] = text
 		}
 	})
@@ -206,7 +207,7 @@ type Learnt struct {
 	pages     []Page
 	blocks    [][]string
 	keys      [][]uint64
-	words     map[uint64]int
+	wordsOf   map[uint64]int             // block key → its words
 	whole     []bool                     // the page's text as a whole is furniture
 	furniture map[string]map[uint64]bool // site → block keys that are furniture
 	// page are the blocks on MinCopies or more of the distinct pages of a site, counted over whole pages.
@@ -220,12 +221,13 @@ type Learnt struct {
 // Learn learns the furniture of the pages' sites from the pages.
 func Learn(pages []Page, r Rule) *Learnt {
 	r = r.withDefaults()
-	l := &Learnt{pages: pages, keyer: NewKeyer(), words: map[uint64]int{}, whole: make([]bool, len(pages)),
+	l := &Learnt{pages: pages, keyer: NewKeyer(), wordsOf: map[uint64]int{}, whole: make([]bool, len(pages)),
 		furniture: map[string]map[uint64]bool{}, wholeBlocks: map[string]map[uint64]bool{}, page: map[string]map[uint64]bool{}}
 	l.blocks = make([][]string, len(pages))
 	l.keys = make([][]uint64, len(pages))
 	sets := make([][]uint64, len(pages)) // each page's distinct block keys, sorted
 	dupOf := make([]bool, len(pages))    // the page's text was seen before on its site
+	digest := make([]uint64, len(pages)) // of each page's text
 	siteSize := map[string]int{}
 	count := map[string]map[uint64]int{}   // site → block key → distinct pages holding it
 	texts := map[string]map[uint64]int{}   // site → text digest → pages with that text
@@ -238,6 +240,7 @@ func Learn(pages []Page, r Rule) *Learnt {
 			count[p.Site] = map[uint64]int{}
 		}
 		dg := xxhash.Sum64String(p.Text)
+		digest[i] = dg
 		dup := texts[p.Site][dg] > 0
 		texts[p.Site][dg]++
 		dupOf[i] = dup
@@ -262,7 +265,7 @@ func Learn(pages []Page, r Rule) *Learnt {
 		for j, b := range l.blocks[i] {
 			k, n := l.keyer.keyString(b)
 			l.keys[i][j] = k
-			l.words[k] = n
+			l.wordsOf[k] = n
 			if k != 0 && !seen[k] {
 				seen[k] = true
 				sets[i] = append(sets[i], k)
@@ -274,7 +277,7 @@ func Learn(pages []Page, r Rule) *Learnt {
 		slices.Sort(sets[i])
 	}
 	for i, p := range pages {
-		if texts[p.Site][xxhash.Sum64String(p.Text)] >= MinCopies && p.Text != "" {
+		if texts[p.Site][digest[i]] >= MinCopies && p.Text != "" {
 			// The same text under many URLs of a site is the site's, not a story's: a consent wall, a
 			// subscription box, or a template the extractor took instead of each page's article.
 			l.whole[i] = true
@@ -313,7 +316,7 @@ func Learn(pages []Page, r Rule) *Learnt {
 			}
 		}
 		f := map[uint64]bool{}
-		weight := func(k uint64) float64 { return float64(l.words[k]) }
+		weight := func(k uint64) float64 { return float64(l.wordsOf[k]) }
 		for k, hs := range holders {
 			if len(hs) >= max(MinCopies, need) {
 				// On this many distinct pages a block is the site's even if they read alike: a template the
@@ -358,51 +361,34 @@ func (l *Learnt) Result(i int) Result {
 	return l.strip(l.pages[i].Site, l.pages[i].Text, l.blocks[i], l.keys[i])
 }
 
-// kept counts page i's words in blocks that are no furniture of any kind.
-func (l *Learnt) kept(i int) int {
+// words counts page i's words, and those in blocks that are no furniture of any kind.
+func (l *Learnt) words(i int) (all, kept int) {
 	f, pf := l.furniture[l.pages[i].Site], l.page[l.pages[i].Site]
-	n := 0
 	for _, k := range l.keys[i] {
+		all += l.wordsOf[k]
 		if !l.whole[i] && !f[k] && !pf[k] {
-			n += l.words[k]
+			kept += l.wordsOf[k]
 		}
 	}
-	return n
+	return all, kept
 }
 
-// words counts a text's words as blocks count them.
-func words(text string) int {
-	tok := shingle.NewTokenizer()
-	return len(tok.Tokens(nil, []byte(text)))
-}
-
-// Lost is the share of page i's words that are furniture (1 for a page all furniture, 0 for a page without
-// words).
-func (l *Learnt) Lost(i int) float64 {
-	var all, gone int
-	f, pf := l.furniture[l.pages[i].Site], l.page[l.pages[i].Site]
-	for _, k := range l.keys[i] {
-		all += l.words[k]
-		if l.whole[i] || f[k] || pf[k] {
-			gone += l.words[k]
-		}
-	}
-	if all == 0 {
-		return 0
-	}
-	return float64(gone) / float64(all)
-}
-
-// StripText takes a site's learnt furniture out of a text that was not among the pages learnt from (a page's
-// text extracted again); the whole-text rule does not apply to it. It is safe for concurrent use.
-func (l *Learnt) StripText(site, text string) Result {
+// stripText takes a site's learnt furniture out of a text that was not among the pages learnt from (a page's
+// text extracted again), and counts the words it keeps; the whole-text rule does not apply to it. It is safe
+// for concurrent use.
+func (l *Learnt) stripText(site, text string) (Result, int) {
 	blocks := split(text)
 	keys := make([]uint64, len(blocks))
-	keyer := NewKeyer() // StripText may run on several goroutines at once
+	keyer := NewKeyer() // stripText may run on several goroutines at once
+	f, pf := l.furniture[site], l.page[site]
+	kept := 0
 	for j, b := range blocks {
-		keys[j], _ = keyer.keyString(b)
+		k, n := keyer.keyString(b)
+		if keys[j] = k; k == 0 || !f[k] && !pf[k] {
+			kept += n
+		}
 	}
-	return l.strip(site, text, blocks, keys)
+	return l.strip(site, text, blocks, keys), kept
 }
 
 func (l *Learnt) strip(site, text string, blocks []string, keys []uint64) Result {
