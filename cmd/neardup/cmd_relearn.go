@@ -61,12 +61,10 @@ re-indexed; rerun it to finish. Articles indexed from plain text are not touched
 
 // crawled is an indexed article read from a crawl, with where its page is.
 type crawled struct {
-	doc    *neardup.Doc
-	warc   string // WARC file ("" for a saved page)
-	offset int64
-	file   string // saved HTML page
-	page   *warc.Page
-	kept   bool // its source is gone: it takes part with its stored text
+	doc  *neardup.Doc
+	src  pageSource // nil for a page read from stdin
+	page *warc.Page
+	kept bool // its source is gone: it takes part with its stored text
 }
 
 func runRelearn(ctx context.Context, e *env, opts any, args []string) int {
@@ -110,10 +108,15 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 		if json.Unmarshal(a.Extra, &m) != nil || m.Site == "" || (m.WARC == "" || m.Offset == nil) && m.File == "" {
 			return nil // not a crawled page
 		}
-		c := &crawled{doc: &neardup.Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Source: a.Source, Extra: a.Extra}, file: m.File}
-		if m.WARC != "" && m.Offset != nil {
-			c.warc, c.offset, c.file = m.WARC, *m.Offset, ""
+		c := &crawled{doc: &neardup.Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Source: a.Source, Extra: a.Extra}}
+		switch {
+		case m.WARC != "" && m.Offset != nil:
 			c.doc.ContentKey = m.Digest
+			if m.WARC != "-" {
+				c.src = warcSource(m.WARC, *m.Offset)
+			}
+		default:
+			c.src = htmlSource(m.File)
 		}
 		pages = append(pages, c)
 		return nil
@@ -131,15 +134,10 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 		defer func() { read.Add(1); prog.update(neardup.AddStats{}) }()
 		c := pages[i]
 		var err error
-		switch {
-		case c.warc != "" && c.warc != "-":
-			c.page, err = warc.ExtractAt(c.warc, c.offset, nil)
-		case c.file != "":
-			_, c.page, err = readHTML(c.file, nil, nil)
-		default:
-			err = errors.New("read from stdin")
+		if c.src != nil {
+			c.page, err = c.src(nil)
 		}
-		if err != nil {
+		if c.src == nil || err != nil {
 			c.page, c.kept = nil, true
 		}
 	})
@@ -165,14 +163,7 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 			c.doc.Text = a.Text
 		} else {
 			c.doc.Text = c.page.Text
-			cp.blocks[c.doc] = c.page.Blocks
-			cp.again[c.doc] = func(drop func(string) bool) (*warc.Page, error) {
-				if c.warc != "" {
-					return warc.ExtractAt(c.warc, c.offset, drop)
-				}
-				_, p, err := readHTML(c.file, nil, drop)
-				return p, err
-			}
+			cp.add(c.doc, c.page.Blocks, c.src)
 		}
 		docs = append(docs, c.doc)
 	}

@@ -179,45 +179,59 @@ func readHTML(name string, read *atomic.Int64, drop func(string) bool) (*neardup
 	return &neardup.Doc{ID: name, Title: page.Title, URL: page.URL, Date: page.Date, Text: page.Text, Extra: extra}, page, nil
 }
 
-// crawlPages keep, for the crawled pages of a run held for their site furniture, the text blocks of each whole
-// page and a way to extract it again (package furniture: Refine).
-type crawlPages struct {
-	blocks map[*neardup.Doc][]uint64
-	again  map[*neardup.Doc]func(drop func(string) bool) (*warc.Page, error)
-}
+// pageSource extracts a crawled page again from where it was read, with the elements drop reports true taken
+// out first (nil: none).
+type pageSource func(drop func(string) bool) (*warc.Page, error)
 
-func newCrawlPages() *crawlPages {
-	return &crawlPages{blocks: map[*neardup.Doc][]uint64{}, again: map[*neardup.Doc]func(func(string) bool) (*warc.Page, error){}}
-}
-
-// html records a saved page, read again from its file.
-func (c *crawlPages) html(d *neardup.Doc, p *warc.Page, name string) {
-	if c == nil {
-		return
-	}
-	c.blocks[d] = p.Blocks
-	c.again[d] = func(drop func(string) bool) (*warc.Page, error) {
+// htmlSource reads a saved page again from its file.
+func htmlSource(name string) pageSource {
+	return func(drop func(string) bool) (*warc.Page, error) {
 		_, p, err := readHTML(name, nil, drop)
 		return p, err
 	}
 }
 
+// warcSource reads a page again from its response record at offset in a WARC file.
+func warcSource(file string, offset int64) pageSource {
+	return func(drop func(string) bool) (*warc.Page, error) { return warc.ExtractAt(file, offset, drop) }
+}
+
+// crawlPages keep, for the crawled pages of a run held for their site furniture, the text blocks of each whole
+// page and its source, to extract it again (package furniture: Refine).
+type crawlPages struct {
+	blocks map[*neardup.Doc][]uint64
+	again  map[*neardup.Doc]pageSource
+}
+
+func newCrawlPages() *crawlPages {
+	return &crawlPages{blocks: map[*neardup.Doc][]uint64{}, again: map[*neardup.Doc]pageSource{}}
+}
+
+// add records a page's blocks and its source (nil: it cannot be read again).
+func (c *crawlPages) add(d *neardup.Doc, blocks []uint64, src pageSource) {
+	c.blocks[d] = blocks
+	if src != nil {
+		c.again[d] = src
+	}
+}
+
+// html records a saved page, read again from its file.
+func (c *crawlPages) html(d *neardup.Doc, p *warc.Page, name string) {
+	if c != nil {
+		c.add(d, p.Blocks, htmlSource(name))
+	}
+}
+
 // warc returns the page hook for the records of a WARC file, read again at their offsets (not from stdin).
-func (c *crawlPages) warc(file string) func(*neardup.Doc, *warc.Page) {
+func (c *crawlPages) warc(file string) func(*neardup.Doc, *warc.Page, int64) {
 	if c == nil {
 		return nil
 	}
-	return func(d *neardup.Doc, p *warc.Page) {
-		c.blocks[d] = p.Blocks
-		if file == "-" {
-			return
+	return func(d *neardup.Doc, p *warc.Page, offset int64) {
+		var src pageSource
+		if file != "-" {
+			src = warcSource(file, offset)
 		}
-		var m struct {
-			Offset int64 `json:"warc_offset"`
-		}
-		if json.Unmarshal(d.Extra, &m) != nil {
-			return
-		}
-		c.again[d] = func(drop func(string) bool) (*warc.Page, error) { return warc.ExtractAt(file, m.Offset, drop) }
+		c.add(d, p.Blocks, src)
 	}
 }

@@ -31,9 +31,10 @@ type Options struct {
 	// Known, if set, reports whether a payload digest is already indexed; such responses skip text extraction
 	// (their Doc has ContentKey set and no text).
 	Known func(digest string) bool
-	// Page, if set, is told the page each article was extracted from, before the article is emitted (for its
-	// Blocks: the site furniture of a crawl is learnt from whole pages).
-	Page func(d *neardup.Doc, p *Page)
+	// Page, if set, is told the page each article was extracted from and the offset of its record, before the
+	// article is emitted (for its Blocks: the site furniture of a crawl is learnt from whole pages; and for
+	// ExtractAt, to read the page again).
+	Page func(d *neardup.Doc, p *Page, offset int64)
 }
 
 // IDFrom chooses article ids.
@@ -110,7 +111,7 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 				}
 			}
 			if o.Page != nil && !c.copy {
-				o.Page(d, c.page)
+				o.Page(d, c.page, c.rec.Offset)
 			}
 			if err := emit(d); err != nil {
 				return err

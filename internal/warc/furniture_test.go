@@ -114,8 +114,9 @@ func TestExtractAt(t *testing.T) {
 		}
 		var docs []*neardup.Doc
 		var pages []*Page
+		var offsets []int64
 		f, _ := os.Open(name)
-		_, err := Articles(f, name, Options{Page: func(d *neardup.Doc, p *Page) { pages = append(pages, p) }},
+		_, err := Articles(f, name, Options{Page: func(d *neardup.Doc, p *Page, off int64) { pages = append(pages, p); offsets = append(offsets, off) }},
 			func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(re *RecordError) { t.Error(re) })
 		f.Close()
 		if err != nil || len(docs) != 2 || len(pages) != 2 {
@@ -127,6 +128,9 @@ func TestExtractAt(t *testing.T) {
 			}
 			if err := json.Unmarshal(d.Extra, &m); err != nil {
 				t.Fatal(err)
+			}
+			if offsets[i] != m.Offset {
+				t.Errorf("gzip %v, record %d: the page hook was told offset %d, the article records %d", gz, i, offsets[i], m.Offset)
 			}
 			p, err := ExtractAt(name, m.Offset, nil)
 			if err != nil {
