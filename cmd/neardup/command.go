@@ -165,10 +165,10 @@ furniture wherever the extractor kept it (a menu it took for the article of a sh
 site with the same text (one story under a few URLs) count once.
 
 A second look. A page whose text is half furniture or more, with fewer than 100 words that are not, is
-extracted again from its file or WARC record with the site's furniture taken out of the page first (every element whose text, or whose every
-block, is furniture), so the extractor looks past the consent wall, comment thread or menu it took the
-first time; the new text replaces the old when it keeps more words that are not furniture, and the
-furniture is then learnt again from the texts as they now are. A page found in neither (read from stdin)
+extracted again from its file or WARC record with the site's furniture taken out of the page first
+(every element whose text, or whose every block, is furniture), so the extractor looks past the consent
+wall, comment thread or menu it took the first time; the new text replaces the old when it keeps more
+words that are not furniture, and the furniture is then learnt again from the texts as they now are. A page found in neither (read from stdin)
 is not looked at again; a page that is all furniture after that is indexed without text and matches
 nothing. The headline heading a page's text is its title, not its text, and is left out of it.
 

@@ -335,7 +335,10 @@ func hasWords(s []byte) bool {
 	return false
 }
 
-// innerText appends the text under n, its text nodes separated by spaces, leaving out scripts and styles.
+// silentTags are the elements whose content is never a text block of the page.
+var silentTags = map[string]bool{"head": true, "script": true, "style": true, "noscript": true, "template": true, "svg": true}
+
+// innerText appends the text under n, its text nodes separated by spaces, leaving out silentTags.
 func innerText(n *html.Node, b *strings.Builder) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
@@ -343,8 +346,7 @@ func innerText(n *html.Node, b *strings.Builder) {
 			b.WriteString(c.Data)
 			b.WriteByte(' ')
 		case html.ElementNode:
-			switch c.Data {
-			case "script", "style", "noscript", "template":
+			if silentTags[c.Data] {
 				continue
 			}
 			innerText(c, b)
@@ -394,8 +396,7 @@ func textBlocks(n *html.Node, fn func(text []byte) bool) {
 				b = append(b, c.Data...)
 				b = append(b, ' ')
 			case html.ElementNode:
-				switch c.Data {
-				case "head", "script", "style", "noscript", "template", "svg":
+				if silentTags[c.Data] {
 					continue
 				}
 				block := blockTags[c.Data]
