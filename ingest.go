@@ -119,7 +119,7 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, o *AddOptions) (AddS
 					a, err = ix.prepare(w, j.d)
 				}
 				if err == nil && ix.p.Text && a.Text == nil {
-					a.Text = compressText(j.d.Text)
+					a.Text = []byte(j.d.Text)
 				}
 				results <- result{j.seq, a, j.d.ID, err}
 			}

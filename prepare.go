@@ -113,7 +113,7 @@ func (ix *Index) prepare(w *worker, d *Doc) (*store.Article, error) {
 				if t, err := ix.st.Text(store.DocNum(src.ID)); err == nil {
 					a.Text = t
 				} else if d.Text != "" {
-					a.Text = compressText(d.Text)
+					a.Text = []byte(d.Text)
 				}
 			}
 			if a.Title == "" {

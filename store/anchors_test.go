@@ -116,7 +116,8 @@ func TestContainedNeedsAnchors(t *testing.T) {
 	}
 }
 
-// TestKeyLayoutGolden pins the keys of one article, every kind (format 3), and its record (version 2).
+// TestKeyLayoutGolden pins the keys of one article, every kind (format 4), its record (version 3, and version 2
+// as written without a text block) and its text block.
 func TestKeyLayoutGolden(t *testing.T) {
 	s := openTest(t, t.TempDir(), nil)
 	a := anchored("x", Set{3, 4, 300}, 0xb1)
@@ -127,12 +128,16 @@ func TestKeyLayoutGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	var keys []string
+	var block []byte
 	err := s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			k := it.Item().Key()
 			keys = append(keys, string(k[:1])+" "+hexs(k[1:]))
+			if k[0] == prefixBlock {
+				block, _ = it.Item().ValueCopy(nil)
+			}
 		}
 		return nil
 	})
@@ -141,17 +146,30 @@ func TestKeyLayoutGolden(t *testing.T) {
 	}
 	const want = "a 000000045c80c09683041123|a 0000012c5c80c09683041123|" +
 		"b 00000000000000b15c80c09683041123|c 00000000000000d1|d 5c80c09683041123|m 636f756e7473|" +
-		"m 706172616d73|p 00000000000000c15c80c0968304112300000000|t 5c80c09683041123"
+		"m 706172616d73|p 00000000000000c15c80c0968304112300000000|u 0000000000000001|x 0000000000000001"
 	if got := strings.Join(keys, "|"); got != want {
 		t.Errorf("key layout changed:\n got %s\nwant %s", got, want)
 	}
-	const record = "02017803742078000000000000030f0100000000000001030301a80201b10000000000000001000501c1000000000000000103d1000000000000000204a802"
+	const record = "03017803742078000000000000030f0100000000000001010004030301a80201b10000000000000001000501c1000000000000000103d1000000000000000204a802"
 	if got := hexs(a.encode(nil)); got != record {
-		t.Errorf("record (version 2) changed:\n got %s\nwant %s", got, record)
+		t.Errorf("record (version 3) changed:\n got %s\nwant %s", got, record)
 	}
 	back, err := decodeArticle(a.encode(nil), partAll)
-	if err != nil || !slices.Equal(back.Anchors, []uint32{4, 300}) {
+	if err != nil || !slices.Equal(back.Anchors, []uint32{4, 300}) || back.ref != (textRef{1, 0, 4}) {
 		t.Errorf("decode: %v %v", err, back)
+	}
+	v2 := *a
+	v2.ref = textRef{}
+	const record2 = "02017803742078000000000000030f0100000000000001030301a80201b10000000000000001000501c1000000000000000103d1000000000000000204a802"
+	if got := hexs(v2.encode(nil)); got != record2 {
+		t.Errorf("record (version 2) changed:\n got %s\nwant %s", got, record2)
+	}
+	// The block's header: version 1, one member, its docnum and text length; then a zstd frame.
+	if got := hexs(block[:min(len(block), 11)]); got != "01015c80c0968304112304" {
+		t.Errorf("text block header changed: %s", got)
+	}
+	if members, raw, err := decodeBlock(block, nil, nil); err != nil || len(members) != 1 || string(raw) != "text" {
+		t.Errorf("text block: %v %v %q", err, members, raw)
 	}
 }
 

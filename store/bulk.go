@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"container/heap"
 	"encoding/binary"
 	"encoding/json"
@@ -61,6 +62,18 @@ type Bulk struct {
 	spareSlab  []byte
 	spareEnts  []bulkEnt
 	spillError error
+	// blk is the text block being filled (format 4, text.go); blocks are the closed ones, in order, and texts
+	// marks the Puts that have a text in one, by sequence number.
+	blk    openBlock
+	blocks []bulkBlock
+	texts  []uint64
+	vbuf   []byte
+}
+
+// bulkBlock is a closed text block: its number, the sequence number of its first article and its article count.
+type bulkBlock struct {
+	num      uint64
+	first, n uint32
 }
 
 // bulkEnt is one entry of the current run: its key and value in the slab, expiry and the sequence number of the
@@ -95,6 +108,7 @@ func CreateBulk(dir string, o *Options) (*Bulk, error) {
 	b := &Bulk{dir: dir, tmp: tmp, opts: *o, now: time.Now, runBytes: bulkRunBytes, streamKeys: bulkStreamKeys}
 	b.slab = make([]byte, 0, b.runBytes+b.runBytes/8)
 	b.opts.Params.Format = FormatVersion
+	b.blk.reset(1)
 	return b, nil
 }
 
@@ -126,12 +140,60 @@ func (b *Bulk) Put(a *Article) error {
 	num := DocNum(a.ID)
 	seq := uint32(len(b.docs))
 	b.docs = append(b.docs, num)
+	var frame []byte
+	a.ref = textRef{}
+	switch {
+	case a.Text != nil && b.opts.Params.blocks():
+		if len(b.blk.members) == 0 {
+			b.blocks = append(b.blocks, bulkBlock{num: b.blk.num, first: seq})
+		}
+		a.ref = b.blk.add(num, a.Text, exp)
+		for int(seq/64) >= len(b.texts) {
+			b.texts = append(b.texts, 0)
+		}
+		b.texts[seq/64] |= 1 << (seq % 64)
+	case a.Text != nil && b.opts.Params.Text:
+		frame = compressFrame(a.Text)
+	}
 	b.buf = a.encode(b.buf[:0])
-	a.eachEntry(num, b.buf, func(k, v []byte) { b.add(k, v, seq, exp) })
+	a.eachEntry(num, b.buf, frame, func(k, v []byte) { b.add(k, v, seq, exp) })
+	if b.blk.full() {
+		b.closeBlock(seq)
+	}
 	if len(b.slab) >= b.runBytes {
 		return b.diskFull(b.spillAsync())
 	}
 	return nil
+}
+
+// closeBlock adds the open text block's entries, with seq the sequence number of its last article; its use count
+// is its article count, less those a later Put replaces (Commit counts them).
+func (b *Bulk) closeBlock(seq uint32) {
+	o := &b.blk
+	if len(o.members) == 0 {
+		return
+	}
+	var kb [16]byte
+	b.vbuf = o.encode(b.vbuf[:0])
+	b.add(blockKey(kb[:0], o.num), b.vbuf, seq, o.exp)
+	b.add(useKey(kb[:0], o.num), encodeUse(len(o.members)), seq, o.exp)
+	b.blocks[len(b.blocks)-1].n = uint32(len(o.members))
+	o.reset(o.num + 1)
+}
+
+// staleTexts returns, for each text block with articles a later Put replaced, how many.
+func (b *Bulk) staleTexts(stale map[uint32]bool) map[uint64]int {
+	out := map[uint64]int{}
+	for seq := range stale {
+		if int(seq/64) >= len(b.texts) || b.texts[seq/64]&(1<<(seq%64)) == 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(b.blocks, seq, func(x bulkBlock, seq uint32) int {
+			return cmp.Compare(x.first, seq+1)
+		})
+		out[b.blocks[i-1].num]++
+	}
+	return out
 }
 
 // spillAsync hands the buffered run to a goroutine that sorts and writes it, and goes on with the other pair of
@@ -344,12 +406,17 @@ func (b *Bulk) commit() (Counts, error) {
 	}
 	b.done = true
 	defer os.RemoveAll(b.tmp)
+	if len(b.docs) > 0 {
+		b.closeBlock(uint32(len(b.docs) - 1))
+	}
 	if err := b.spill(); err != nil {
 		return c, err
 	}
 	b.slab, b.ents, b.spareSlab, b.spareEnts = nil, nil, nil, nil // the merge needs none of them
 	stale := b.stale()
 	b.docs = nil
+	dead := b.staleTexts(stale)
+	b.blocks, b.texts = nil, nil
 	dbDir := filepath.Join(b.tmp, "index")
 	db, err := badger.Open(b.opts.badgerOptions(dbDir))
 	if err != nil {
@@ -361,7 +428,7 @@ func (b *Bulk) commit() (Counts, error) {
 			db.Close()
 		}
 	}()
-	if c, err = b.merge(db, stale); err != nil {
+	if c, err = b.merge(db, stale, dead); err != nil {
 		return c, err
 	}
 	params, _ := json.Marshal(b.opts.Params)
@@ -416,7 +483,7 @@ const bulkStreamKeys = 1 << 22
 
 // merge streams the runs, merged and with replaced versions dropped, into db's StreamWriter: each part of the
 // key space (partOf) on its own, several at once, each in streams of its own (their key ranges do not overlap).
-func (b *Bulk) merge(db *badger.DB, stale map[uint32]bool) (c Counts, err error) {
+func (b *Bulk) merge(db *badger.DB, stale map[uint32]bool, dead map[uint64]int) (c Counts, err error) {
 	sw := db.NewStreamWriter()
 	if err := sw.Prepare(); err != nil {
 		return c, fmt.Errorf("store: bulk: %w", err)
@@ -440,7 +507,7 @@ func (b *Bulk) merge(db *badger.DB, stale map[uint32]bool) (c Counts, err error)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			pc, err := b.mergePrefix(sw, p, stale, &stream)
+			pc, err := b.mergePrefix(sw, p, stale, dead, &stream)
 			mu.Lock()
 			defer mu.Unlock()
 			c = c.add(pc)
@@ -461,7 +528,7 @@ func (b *Bulk) merge(db *badger.DB, stale map[uint32]bool) (c Counts, err error)
 }
 
 // mergePrefix merges the keys of part p of every run into sw.
-func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool, streams *atomic.Uint32) (c Counts, err error) {
+func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool, dead map[uint64]int, streams *atomic.Uint32) (c Counts, err error) {
 	h := make(runHeap, 0, len(b.runs))
 	defer func() {
 		for _, r := range h {
@@ -569,6 +636,19 @@ func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool
 			}
 		}
 		switch live := !stale[r.seq]; {
+		case (r.key[0] == prefixBlock || r.key[0] == prefixUse) && len(r.key) == 9:
+			// A text block lives while a record names it: its use count is its article count less those
+			// replaced by a later Put.
+			n, err := blockUses(r.key, r.val, dead)
+			if err != nil {
+				return c, err
+			}
+			key, exp, have = append(key[:0], r.key...), r.exp, n > 0
+			if r.key[0] == prefixUse {
+				val = binary.AppendUvarint(val[:0], uint64(n))
+			} else {
+				val = append(val[:0], r.val...)
+			}
 		case r.key[0] == prefixContent:
 			// A content key belongs to its last writer, and goes when that writer is replaced (as Batch.Put
 			// deletes it): the last entry decides, live or not.
@@ -594,6 +674,25 @@ func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool
 		return c, err
 	}
 	return c, nil
+}
+
+// blockUses returns the use count of the text block of a block or use key written by a Bulk, its value val.
+func blockUses(key, val []byte, dead map[uint64]int) (int, error) {
+	num := binary.BigEndian.Uint64(key[1:])
+	var n int
+	if key[0] == prefixUse {
+		var err error
+		if n, err = decodeUse(val); err != nil {
+			return 0, err
+		}
+	} else {
+		members, _, err := decodeBlockHeader(val, nil)
+		if err != nil {
+			return 0, err
+		}
+		n = len(members)
+	}
+	return n - dead[num], nil
 }
 
 // recordID returns the id in an encoded record.

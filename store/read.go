@@ -271,37 +271,39 @@ func (s *Store) ScanBuckets(fn func(docs []uint64) error) error {
 // Each calls fn for every article, in docnum order. With meta set the articles carry metadata only (no set,
 // bands or passages), which is much cheaper.
 func (s *Store) Each(meta bool, fn func(num uint64, a *Article) error) error {
-	return s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.Prefix = []byte{prefixDoc}
-		it := txn.NewIterator(opt)
-		defer it.Close()
-		var seen int64
-		for it.Rewind(); it.Valid(); it.Next() {
-			item := it.Item()
-			k := item.Key()
-			if len(k) != 9 {
-				continue
-			}
-			seen++
-			var a *Article
-			if err := item.Value(func(v []byte) error {
-				var err error
-				upTo := partAll
-				if meta {
-					upTo = partMeta
-				}
-				a, err = decodeArticle(v, upTo)
-				return err
-			}); err != nil {
-				return fmt.Errorf("%w (docnum %x)", err, k[1:])
-			}
-			if err := fn(binary.BigEndian.Uint64(k[1:]), a); err != nil {
-				return err
-			}
+	return s.db.View(func(txn *badger.Txn) error { return s.each(txn, meta, fn) })
+}
+
+func (s *Store) each(txn *badger.Txn, meta bool, fn func(num uint64, a *Article) error) error {
+	opt := badger.DefaultIteratorOptions
+	opt.Prefix = []byte{prefixDoc}
+	it := txn.NewIterator(opt)
+	defer it.Close()
+	var seen int64
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		k := item.Key()
+		if len(k) != 9 {
+			continue
 		}
-		return s.checkScan(txn, scanned{"articles", seen, articlesOf})
-	})
+		seen++
+		var a *Article
+		if err := item.Value(func(v []byte) error {
+			var err error
+			upTo := partAll
+			if meta {
+				upTo = partMeta
+			}
+			a, err = decodeArticle(v, upTo)
+			return err
+		}); err != nil {
+			return fmt.Errorf("%w (docnum %x)", err, k[1:])
+		}
+		if err := fn(binary.BigEndian.Uint64(k[1:]), a); err != nil {
+			return err
+		}
+	}
+	return s.checkScan(txn, scanned{"articles", seen, articlesOf})
 }
 
 // Stats are counts over the whole index.
@@ -425,9 +427,13 @@ func (s *Store) verify(ctx context.Context) error {
 		}
 	}
 	want, wantAnchors := 0, 0
+	uses := map[uint64]int{} // text block → the records naming it
 	err := s.Each(false, func(num uint64, a *Article) error {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if a.ref.block != 0 {
+			uses[a.ref.block]++
 		}
 		for _, key := range a.Bands {
 			c, err := s.Candidates([]uint64{key})
@@ -481,6 +487,9 @@ func (s *Store) verify(ctx context.Context) error {
 	if postings := int(c.Bands + c.Passages); postings != want {
 		note("%d postings, but the %d articles' records name %d", postings, c.Articles, want)
 	}
+	if err := s.verifyBlocks(uses, note); err != nil {
+		return err
+	}
 	if int(c.Anchors) != wantAnchors {
 		note("%d anchor postings, but the %d articles' records name %d", c.Anchors, c.Articles, wantAnchors)
 	}
@@ -499,6 +508,68 @@ func (s *Store) verify(ctx context.Context) error {
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("store: index not whole: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// verifyBlocks checks the text blocks against uses, the number of records naming each: every block named is
+// there with that use count, and no other block is.
+func (s *Store) verifyBlocks(uses map[uint64]int, note func(string, ...any)) error {
+	blocks := map[uint64]bool{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.PrefetchValues = false
+		opt.Prefix = []byte{prefixBlock}
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			if k := it.Item().Key(); len(k) == 9 {
+				blocks[binary.BigEndian.Uint64(k[1:])] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = s.db.View(func(txn *badger.Txn) error {
+		opt := badger.DefaultIteratorOptions
+		opt.Prefix = []byte{prefixUse}
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			if len(k) != 9 {
+				continue
+			}
+			block := binary.BigEndian.Uint64(k[1:])
+			var n int
+			if err := it.Item().Value(func(v []byte) error {
+				var err error
+				n, err = decodeUse(v)
+				return err
+			}); err != nil {
+				return fmt.Errorf("%w (use count of text block %d)", err, block)
+			}
+			if n != uses[block] && (s.opts.Retention == 0 || n < uses[block]) { // expired records leave their count
+				note("text block %d counts %d articles, %d records name it", block, n, uses[block])
+			}
+			if !blocks[block] {
+				note("text block %d has a use count and no texts", block)
+			}
+			delete(blocks, block)
+			delete(uses, block)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for block := range blocks {
+		note("text block %d has no use count", block)
+	}
+	for block, n := range uses {
+		note("text block %d, named by %d records, is missing", block, n)
 	}
 	return nil
 }
@@ -563,24 +634,6 @@ func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
 // Bytes returns the space the index folder occupies on disk (allocated blocks, not the apparent size of Badger's
 // sparse, preallocated log files), measured at most two seconds ago.
 func (s *Store) Bytes() (int64, error) { return s.space.usage() }
-
-// Text returns the stored text of the article with the docnum as it was given to Put (Article.Text), or
-// ErrNotFound when the article has none (an index without texts, or an article written without).
-func (s *Store) Text(num uint64) ([]byte, error) {
-	var out []byte
-	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(textKey(nil, num))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		out, err = item.ValueCopy(nil)
-		return err
-	})
-	return out, err
-}
 
 // ByContent returns the article whose source bytes have the content key, or ErrNotFound.
 func (s *Store) ByContent(key uint64) (*Article, error) {

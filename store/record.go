@@ -39,10 +39,11 @@ type Article struct {
 	// ContentKey identifies the article's source bytes exactly (a hash of a WARC payload digest, say; 0 for
 	// none): a later article with the same key is an exact copy, found by ByContent without hashing it again.
 	ContentKey uint64
-	// Text, when not nil, is the article's text as the caller encoded it (package neardup: zstd), kept under
-	// its own key beside the record; the record's encoding does not include it. Reads fill it only through
-	// Store.Text.
+	// Text, when not nil, is the article's text, kept (compressed) by an index with Params.Text; the record
+	// names where (text.go). Reads leave it nil: Store.Text and EachText give it.
 	Text []byte
+	// ref is where the text is kept in an index of format 4 (block 0: not in a block).
+	ref textRef
 }
 
 // Passage is a span of an article's text, end exclusive, with the LSH band keys of its own signature and its
@@ -53,10 +54,10 @@ type Passage struct {
 	Set        Set
 }
 
-// recordVersion is the version of the records written with anchors; a record without anchors is written in
-// version 1, which ends at the content key, so that an index of an older format stays readable by the builds
-// that wrote it.
-const recordVersion = 2
+// recordVersion is the version of the records that name a text block (format 4). A record is written in the
+// oldest version that holds it: version 1 ends at the content key, version 2 adds the anchors, version 3 the
+// text's place; so an index of an older format stays readable by the builds that wrote it.
+const recordVersion = 3
 
 func appendString(dst []byte, s string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
@@ -78,8 +79,11 @@ func appendKeys(dst []byte, keys []uint64) []byte {
 // band keys and shingle set each); the content key (8 bytes LE).
 func (a *Article) encode(dst []byte) []byte {
 	version := byte(1)
-	if len(a.Anchors) > 0 {
-		version = recordVersion
+	switch {
+	case a.ref.block != 0:
+		version = 3
+	case len(a.Anchors) > 0:
+		version = 2
 	}
 	dst = append(dst, version)
 	dst = appendString(dst, a.ID)
@@ -97,6 +101,13 @@ func (a *Article) encode(dst []byte) []byte {
 		flags |= 1
 	}
 	dst = append(dst, flags)
+	if version >= 3 {
+		// Version 3: the text's block and span, right after the metadata (so that reading the metadata
+		// finds the text).
+		dst = binary.AppendUvarint(dst, a.ref.block)
+		dst = binary.AppendUvarint(dst, uint64(a.ref.off))
+		dst = binary.AppendUvarint(dst, uint64(a.ref.n))
+	}
 	dst = appendSet(dst, a.Set)
 	dst = appendKeys(dst, a.Bands)
 	dst = binary.AppendUvarint(dst, uint64(len(a.Passages)))
@@ -110,7 +121,7 @@ func (a *Article) encode(dst []byte) []byte {
 	if version == 1 {
 		return dst
 	}
-	// Version 2: the anchors, as a count and the gaps between them.
+	// Version 2: the anchors, as a count and the gaps between them (from version 3 the count may be 0).
 	dst = binary.AppendUvarint(dst, uint64(len(a.Anchors)))
 	prev := uint32(0)
 	for i, v := range a.Anchors {
@@ -221,6 +232,14 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 	}
 	a.Digest = binary.LittleEndian.Uint64(raw)
 	a.Full = raw[8]&1 != 0
+	if version >= 3 {
+		a.ref.block = d.uvarint()
+		off, n := d.uvarint(), d.uvarint()
+		if d.err != nil || a.ref.block == 0 || off+n > 1<<32-1 {
+			return nil, ErrCorrupt
+		}
+		a.ref.off, a.ref.n = uint32(off), uint32(n)
+	}
 	if upTo == partMeta {
 		return a, nil
 	}
@@ -260,10 +279,12 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 	a.ContentKey = binary.LittleEndian.Uint64(raw)
 	if version >= 2 {
 		n := d.uvarint()
-		if d.err != nil || n == 0 || n > uint64(len(d.b)) {
+		if d.err != nil || (n == 0 && version == 2) || n > uint64(len(d.b)) {
 			return nil, ErrCorrupt
 		}
-		a.Anchors = make([]uint32, n)
+		if n > 0 {
+			a.Anchors = make([]uint32, n)
+		}
 		prev := uint64(0)
 		for i := range a.Anchors {
 			v := d.uvarint()

@@ -22,8 +22,9 @@ import (
 
 // FormatVersion is the version of the on-disk layout a new index is written in; an index of a version this build
 // does not read is refused. Version 2 added the stored texts (t keys, Params.Text); version 3 the containment
-// anchors (a keys, Params.Anchors). Older indexes are read and written as they are, without what came later.
-const FormatVersion = 3
+// anchors (a keys, Params.Anchors); version 4 keeps the texts in compressed blocks (x and u keys, text.go) instead
+// of a frame an article. Older indexes are read and written as they are, without what came later.
+const FormatVersion = 4
 
 // readsFormat reports whether this build reads an index of format v.
 func readsFormat(v int) bool { return v >= 1 && v <= FormatVersion }
@@ -45,7 +46,7 @@ type Params struct {
 	PassageRows   int     `json:"passage_rows"`
 	PassageMin    int     `json:"passage_min_tokens"`
 	PassageWindow int     `json:"passage_window"`
-	// Text says the index keeps each article's text (zstd-compressed, a t key beside the record).
+	// Text says the index keeps each article's text, zstd-compressed (text.go).
 	Text bool `json:"text,omitempty"`
 	// Anchors, when positive, is the winnowing window of the containment anchors: each article is posted under
 	// the smallest shingle of every Anchors consecutive shingles of its text (anchors.go; format 3).
@@ -104,6 +105,8 @@ type Store struct {
 	// the read of an old record, which on a large index costs a probe of every LSM level. Entries that expired
 	// or were deleted by retention linger, as do the filter's false positives; they only cost that read.
 	known *docFilter
+	// nextBlock is the number of the next text block (format 4), 0 until the first write loads it.
+	nextBlock uint64
 }
 
 // Key layout (all integers big-endian, so keys sort by them):
@@ -113,7 +116,9 @@ type Store struct {
 //	b bandkey(8) docnum(8)          → empty: the article is in this band bucket
 //	p bandkey(8) docnum(8) index(4) → empty: the article's passage index is in this bucket
 //	c contentkey(8)                 → docnum(8): the article with these exact source bytes
-//	t docnum(8)                     → the article's text, zstd-compressed (format 2, Params.Text)
+//	t docnum(8)                     → the article's text, zstd-compressed (formats 2 and 3, Params.Text)
+//	x block(8)                      → the texts of consecutive articles, zstd-compressed (format 4, text.go)
+//	u block(8)                      → the number of records naming the text block (format 4)
 //	a anchor(4) docnum(8)           → empty: the article has this anchor shingle (format 3, Params.Anchors)
 //	m counts                        → article, band-posting and passage-posting counts (counts.go)
 //
@@ -126,6 +131,8 @@ const (
 	prefixContent = 'c'
 	prefixText    = 't'
 	prefixAnchor  = 'a'
+	prefixBlock   = 'x'
+	prefixUse     = 'u'
 )
 
 func textKey(dst []byte, n uint64) []byte {

@@ -15,7 +15,7 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 )
 
-var testParams = Params{Format: FormatVersion, ShingleUnit: "words", ShingleSize: 5, Algorithm: "fss", K: 128, Seed: 1, Threshold: 0.8, Bands: 4, Rows: 2, Anchors: 40}
+var testParams = Params{Format: FormatVersion, ShingleUnit: "words", ShingleSize: 5, Algorithm: "fss", K: 128, Seed: 1, Threshold: 0.8, Bands: 4, Rows: 2, Anchors: 40, Text: true}
 
 func openTest(t *testing.T, dir string, o *Options) *Store {
 	t.Helper()
@@ -414,7 +414,7 @@ func TestBatchAgainstModel(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(b.Discard)              // on a failure, before the store closes; a no-op after Commit
-		b.maxN = int64(24 + rng.IntN(40)) // a replace takes up to 20 entries
+		b.maxN = int64(28 + rng.IntN(40)) // a replace takes up to 24 entries
 		for range 200 {
 			id := ids[rng.IntN(len(ids))]
 			switch op := rng.IntN(10); {

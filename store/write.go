@@ -47,6 +47,17 @@ type Batch struct {
 	buf      []byte
 	// totals are the counts after the last group handed to the committer (the committer's own copy).
 	totals Counts
+	// blk is the text block being filled (format 4, text.go); it is closed into the group of its articles.
+	blk  openBlock
+	vbuf []byte
+	// uses are the use counts of the text blocks this batch wrote or released, as of its last write of them.
+	uses map[uint64]blockUse
+}
+
+// blockUse is a text block's use count and expiry.
+type blockUse struct {
+	n   int
+	exp uint64
 }
 
 // group is one transaction's worth of writes.
@@ -120,6 +131,12 @@ func (s *Store) NewBatch() (*Batch, error) {
 		s.mu.Unlock()
 		return nil, err
 	}
+	if s.params.blocks() && s.nextBlock == 0 {
+		if err := s.db.View(func(txn *badger.Txn) error { s.nextBlock = lastBlock(txn) + 1; return nil }); err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+	}
 	b := &Batch{
 		s:   s,
 		cur: newGroup(),
@@ -130,7 +147,9 @@ func (s *Store) NewBatch() (*Batch, error) {
 		queue:  make(chan *group, 1),
 		exited: make(chan struct{}),
 		totals: totals,
+		uses:   map[uint64]blockUse{},
 	}
+	b.blk.reset(s.nextBlock)
 	go b.commitLoop()
 	return b, nil
 }
@@ -241,6 +260,7 @@ func (b *Batch) flush() error {
 	if err := b.reap(false); err != nil {
 		return err
 	}
+	b.closeBlock()
 	if len(b.cur.ents) == 0 {
 		return nil
 	}
@@ -304,7 +324,62 @@ func (b *Batch) Discard() {
 		return
 	}
 	b.cur.reset()
+	b.blk.reset(b.s.nextBlock) // its articles were in the dropped group
 	b.finish()
+}
+
+// closeBlock writes the open text block, if it has articles, into the current group, which holds them.
+func (b *Batch) closeBlock() {
+	o := &b.blk
+	if len(o.members) == 0 {
+		return
+	}
+	if n := o.live(); n > 0 { // else every article of it was replaced while it was open
+		var kb [16]byte
+		b.vbuf = o.encode(b.vbuf[:0])
+		b.cur.set(blockKey(kb[:0], o.num), b.vbuf, o.exp)
+		b.cur.set(useKey(kb[:0], o.num), encodeUse(n), o.exp)
+		b.uses[o.num] = blockUse{n, o.exp}
+	}
+	b.s.nextBlock = o.num + 1
+	o.reset(b.s.nextBlock)
+}
+
+// release writes, into the current group, that one record less names the text block; the block goes with the
+// last. A block not found expired with its articles.
+func (b *Batch) release(block uint64) error {
+	if block == b.blk.num && len(b.blk.members) > 0 {
+		b.blk.dead++
+		return nil
+	}
+	u, ok := b.uses[block]
+	if !ok {
+		// Not written by this batch, so its committed count is its count.
+		err := b.s.db.View(func(txn *badger.Txn) error {
+			var err error
+			u.n, u.exp, err = readUse(txn, block)
+			return err
+		})
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("store: read text block use: %w", err)
+		}
+	}
+	if u.n == 0 {
+		return nil
+	}
+	u.n--
+	b.uses[block] = u
+	var kb [16]byte
+	if u.n == 0 {
+		b.cur.delete(blockKey(kb[:0], block))
+		b.cur.delete(useKey(kb[:0], block))
+	} else {
+		b.cur.set(useKey(kb[:0], block), encodeUse(u.n), u.exp)
+	}
+	return nil
 }
 
 func (b *Batch) finish() {
@@ -355,7 +430,10 @@ func (a *Article) check() error {
 
 func (a *Article) entries() int64 {
 	c := a.postings()
-	return 3 + c.Bands + c.Passages + c.Anchors // record, content key, text and the postings
+	// record, content key, text (or a text block's use count) and the postings; a text block's own two
+	// entries take the place of its articles' text entries, which are never fewer than them but for a block of
+	// one article, which has no content key
+	return 4 + c.Bands + c.Passages + c.Anchors
 }
 
 // postings returns what a counts for in the index's counts: one article and its postings.
@@ -398,9 +476,10 @@ func expiry(r time.Duration, now time.Time, date int64) (uint64, error) {
 	return uint64(exp.Unix()), nil
 }
 
-// eachEntry calls set with every key and value a is stored under, num its docnum and rec its encoding: its
-// postings, content key, text and record, in that order. set copies what it keeps.
-func (a *Article) eachEntry(num uint64, rec []byte, set func(k, v []byte)) {
+// eachEntry calls set with every key and value a is stored under, num its docnum, rec its encoding and frame its
+// text's t key value (formats 2 and 3; nil for none): its postings, content key, text and record, in that order.
+// set copies what it keeps. A text kept in a block is written with the block.
+func (a *Article) eachEntry(num uint64, rec, frame []byte, set func(k, v []byte)) {
 	var kb [32]byte
 	for _, key := range a.Bands {
 		set(bandKey(kb[:0], key, num), nil)
@@ -416,8 +495,8 @@ func (a *Article) eachEntry(num uint64, rec []byte, set func(k, v []byte)) {
 	if a.ContentKey != 0 {
 		set(contentKey(kb[:0], a.ContentKey), binary.BigEndian.AppendUint64(kb[9:9], num))
 	}
-	if a.Text != nil {
-		set(textKey(kb[:0], num), a.Text)
+	if frame != nil {
+		set(textKey(kb[:0], num), frame)
 	}
 	set(docKey(kb[:0], num), rec)
 }
@@ -455,6 +534,15 @@ func (b *Batch) Put(a *Article) (Result, error) {
 			return 0, err
 		}
 	}
+	blocks := b.s.params.blocks() && a.Text != nil
+	var frame []byte
+	a.ref = textRef{}
+	switch {
+	case blocks:
+		a.ref = textRef{b.blk.num, uint32(len(b.blk.raw)), uint32(len(a.Text))} // as it will be, unless a flush closes the block
+	case a.Text != nil && b.s.params.Text:
+		frame = compressFrame(a.Text)
+	}
 	b.buf = a.encode(b.buf[:0])
 	n := a.entries()
 	size := int64(len(b.buf)+len(a.Text)) + n*(entryCost+30)
@@ -470,18 +558,27 @@ func (b *Batch) Put(a *Article) (Result, error) {
 			return 0, err
 		}
 	}
+	if blocks {
+		if ref := b.blk.add(num, a.Text, exp); ref != a.ref {
+			a.ref = ref
+			b.buf = a.encode(b.buf[:0])
+		}
+	}
 	g := b.cur
 	d := a.postings()
 	if old != nil {
 		d = d.sub(old.postings())
 	}
 	g.delta = g.delta.add(d)
-	a.eachEntry(num, b.buf, func(k, v []byte) { g.set(k, v, exp) })
+	a.eachEntry(num, b.buf, frame, func(k, v []byte) { g.set(k, v, exp) })
 	if a.ContentKey != 0 {
 		g.ckeys[a.ContentKey] = struct{}{}
 	}
 	g.nums[num] = struct{}{}
 	b.s.known.add(num)
+	if b.blk.full() {
+		b.closeBlock()
+	}
 	if old != nil {
 		return Replaced, nil
 	}
@@ -509,7 +606,13 @@ func (b *Batch) deletePostings(num uint64, old *Article) error {
 		}
 	}
 	var kb [32]byte
-	g.delete(textKey(kb[:0], num)) // a replacement with a text sets it again, later in the same transaction
+	if old.ref.block != 0 {
+		if err := b.release(old.ref.block); err != nil {
+			return err
+		}
+	} else if b.s.params.Text && !b.s.params.blocks() {
+		g.delete(textKey(kb[:0], num)) // a replacement with a text sets it again, later in the same transaction
+	}
 	for _, key := range old.Bands {
 		g.delete(bandKey(kb[:0], key, num))
 	}
