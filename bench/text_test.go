@@ -8,10 +8,10 @@ import (
 	"github.com/neardup/neardup/internal/corpus"
 )
 
-// BenchmarkTextCompression compares the stored-text compression of the index (each article its own zstd frame,
-// as neardup.compressText does) with frames of consecutive articles in blocks of 8, 32 and 128 KB, over the
-// corpus named by NEARDUP_BENCH_CORPUS, on one core: MB/s of text and the ratio (compressed / raw, with 12 bytes
-// an article for a block reference in the block rows).
+// BenchmarkTextCompression compares the stored-text layouts: each article its own zstd frame (index formats 2
+// and 3) and frames of consecutive articles in blocks of 8, 32, 64 (format 4, store/text.go) and 128 KB, over
+// the corpus named by NEARDUP_BENCH_CORPUS, on one core: MB/s of text and the ratio (compressed / raw, with 16
+// bytes an article for the record's reference and the block's member list in the block rows).
 func BenchmarkTextCompression(b *testing.B) {
 	ts, total := texts(corpus.Bench(b))
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
@@ -31,7 +31,7 @@ func BenchmarkTextCompression(b *testing.B) {
 		}
 		b.ReportMetric(float64(out)/float64(total), "ratio")
 	})
-	for _, size := range []int{8 << 10, 32 << 10, 128 << 10} {
+	for _, size := range []int{8 << 10, 32 << 10, 64 << 10, 128 << 10} {
 		b.Run(fmt.Sprintf("block=%dKB", size>>10), func(b *testing.B) {
 			b.SetBytes(total)
 			var out int
@@ -46,7 +46,7 @@ func BenchmarkTextCompression(b *testing.B) {
 						blk = blk[:0]
 					}
 				}
-				out += 12 * len(ts)
+				out += 16 * len(ts)
 			}
 			b.ReportMetric(float64(out)/float64(total), "ratio")
 		})
