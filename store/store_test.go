@@ -149,11 +149,41 @@ func TestRetention(t *testing.T) {
 	soon.DateUnix = time.Now().Add(-time.Hour + 2*time.Second).Unix()
 	fresh := article("fresh", Set{1}, 9, 10, 11, 12)
 	for _, a := range []*Article{soon, fresh} {
-		if _, err := s.Put(a); err != nil {
+		a.Text = []byte("text of " + a.ID)
+		if _, err := s.Put(a); err != nil { // a text block each
 			t.Fatal(err)
 		}
 	}
+	// Two in one text block: it lives as long as the later.
+	b, _ := s.NewBatch()
+	for _, a := range []*Article{article("soon2", Set{1}, 13), article("fresh2", Set{1}, 14)} {
+		a.DateUnix = soon.DateUnix
+		if a.ID == "fresh2" {
+			a.DateUnix = 0
+		}
+		a.Text = []byte("text of " + a.ID)
+		if _, err := b.Put(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(blockKeys(t, s)); n != 3 {
+		t.Fatalf("%d text blocks, want 3", n)
+	}
 	time.Sleep(3500 * time.Millisecond)
+	if n := len(blockKeys(t, s)); n != 2 {
+		t.Errorf("%d text blocks after one expired, want 2", n)
+	}
+	for _, id := range []string{"fresh", "fresh2"} {
+		if text, err := s.Text(DocNum(id)); err != nil || string(text) != "text of "+id {
+			t.Errorf("text of %s: %q %v", id, text, err)
+		}
+	}
+	if err := s.Verify(); err != nil {
+		t.Error(err)
+	}
 	if _, err := s.Get("soon"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("article past retention still there: %v", err)
 	}
@@ -270,6 +300,7 @@ func hexs(b []byte) string {
 
 func FuzzDecodeArticle(f *testing.F) {
 	f.Add((&Article{ID: "x", Set: Set{1, 2}, Bands: []uint64{1}}).encode(nil))
+	f.Add((&Article{ID: "x", Set: Set{1, 2}, Bands: []uint64{1}, ref: textRef{3, 10, 20}}).encode(nil))
 	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		decodeArticle(b, partAll) // must not panic or allocate without bound
@@ -593,7 +624,7 @@ func TestVerify(t *testing.T) {
 	}
 }
 
-// TestTextKept: an article's text lives under its own key, replaced and deleted with the article.
+// TestTextKept: an article's text is kept, replaced and deleted with the article.
 func TestTextKept(t *testing.T) {
 	s := openTest(t, t.TempDir(), nil)
 	a := article("a", Set{1, 2}, 1, 2)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -57,7 +58,7 @@ var (
 func codec() (*zstd.Encoder, *zstd.Decoder) {
 	codecOnce.Do(func() {
 		zEnc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
-		zDec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<30))
+		zDec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(256<<20))
 	})
 	return zEnc, zDec
 }
@@ -156,13 +157,19 @@ func decodeBlock(b []byte, members []blockMember, dst []byte) ([]blockMember, []
 	if err != nil {
 		return nil, nil, err
 	}
-	raw, err := decompressFrame(dst, frame)
-	if err != nil {
-		return nil, nil, err
-	}
 	total := 0
 	for _, m := range members {
 		total += int(m.n)
+	}
+	// The frame says its size (all but the smallest): a damaged one must not make the decoder allocate more than
+	// the members hold. Without a size, the decoder's memory limit bounds it.
+	var h zstd.Header
+	if err := h.Decode(frame); err != nil || h.HasFCS && h.FrameContentSize != uint64(total) {
+		return nil, nil, fmt.Errorf("%w: text block frame does not hold its %d members' %d bytes", ErrCorrupt, len(members), total)
+	}
+	raw, err := decompressFrame(slices.Grow(dst, total), frame)
+	if err != nil {
+		return nil, nil, err
 	}
 	if total != len(raw)-len(dst) {
 		return nil, nil, fmt.Errorf("%w: text block of %d bytes, its members %d", ErrCorrupt, len(raw)-len(dst), total)

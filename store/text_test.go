@@ -275,3 +275,15 @@ func TestTextFormat3(t *testing.T) {
 		t.Fatalf("format %d after writes (%v)", stored.Format, err)
 	}
 }
+
+func FuzzDecodeBlock(f *testing.F) {
+	var o openBlock
+	o.reset(1)
+	o.add(7, []byte("some text"), 0)
+	o.add(8, []byte("more"), 0)
+	f.Add(o.encode(nil))
+	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		decodeBlock(b, nil, nil) // must not panic or allocate without bound
+	})
+}
