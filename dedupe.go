@@ -264,11 +264,11 @@ func joinWithin(uf *unionFind, edges []edge, window int64) {
 	}
 }
 
-// eachBucket runs scan, which streams buckets to its function in a slice it reuses, on this goroutine, and
-// verify on copies of the buckets on every core: the scan reads the index while the workers fetch articles and
-// compare sets. Clusters are connected components, so the order in which pairs are verified does not change
-// them. It returns the first error, and stops at ctx's cancellation.
-func eachBucket(ctx context.Context, scan func(fn func(docs []uint64) error) error, verify func(docs []uint64) error) error {
+// eachBucket runs scan, which streams buckets to its function from parts goroutines (the part given with each
+// bucket, in a slice the part reuses), and verify on copies of the buckets on every core: the scan reads the
+// index while the workers fetch articles and compare sets. Clusters are connected components, so the order in
+// which pairs are verified does not change them. It returns the first error, and stops at ctx's cancellation.
+func eachBucket(ctx context.Context, parts int, scan func(fn func(part int, docs []uint64) error) error, verify func(docs []uint64) error) error {
 	const batch = 256 // buckets handed over at a time
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan [][]uint64, 2*workers)
@@ -294,28 +294,35 @@ func eachBucket(ctx context.Context, scan func(fn func(docs []uint64) error) err
 			}
 		})
 	}
-	var cur [][]uint64
-	n := 0
-	hand := func() error {
+	type partState struct {
+		cur [][]uint64
+		n   int
+	}
+	ps := make([]partState, max(1, parts))
+	hand := func(cur [][]uint64) error {
 		select {
 		case work <- cur:
-			cur = nil
 			return nil
 		case <-stop:
 			return failed
 		}
 	}
-	err := scan(func(docs []uint64) error {
-		if n++; n%4096 == 0 && ctx.Err() != nil {
+	err := scan(func(part int, docs []uint64) error {
+		p := &ps[part]
+		if p.n++; p.n%4096 == 1 && ctx.Err() != nil { // at the first bucket and every 4096th
 			return ctx.Err()
 		}
-		if cur = append(cur, slices.Clone(docs)); len(cur) == batch {
-			return hand()
+		if p.cur = append(p.cur, slices.Clone(docs)); len(p.cur) == batch {
+			cur := p.cur
+			p.cur = nil
+			return hand(cur)
 		}
 		return nil
 	})
-	if err == nil && len(cur) > 0 {
-		err = hand()
+	for i := range ps {
+		if err == nil && len(ps[i].cur) > 0 {
+			err = hand(ps[i].cur)
+		}
 	}
 	close(work)
 	wg.Wait()
@@ -408,11 +415,14 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		}
 		return nil
 	}
-	err := eachBucket(ctx, ix.st.ScanBuckets, verify)
+	// The band buckets are read in as many parts as there are cores: at ten million articles the scan of 170
+	// million band postings is most of the work.
+	parts := runtime.GOMAXPROCS(0)
+	err := eachBucket(ctx, parts, func(fn func(int, []uint64) error) error { return ix.st.ScanBucketsParallel(parts, fn) }, verify)
 	if err == nil && c.drop != nil {
 		// Articles whose boilerplate differs may share no article band: their shared passages make them
 		// candidates too.
-		err = eachBucket(ctx, func(fn func([]uint64) error) error {
+		err = eachBucket(ctx, 1, func(fn func(int, []uint64) error) error {
 			var docs []uint64
 			return ix.st.ScanPassageBuckets(func(hits []store.PassageHit) error {
 				if len(hits) > maxBucketPairs {
@@ -424,7 +434,7 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 						docs = append(docs, h.Doc)
 					}
 				}
-				return fn(docs)
+				return fn(0, docs)
 			})
 		}, verify)
 	}

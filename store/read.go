@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -207,64 +209,113 @@ func (s *Store) PassageCandidates(bands []uint64) ([]PassageHit, error) {
 }
 
 // scanBuckets streams the keys under prefix (each keyLen bytes: prefix, band key, rest) grouped by band key,
-// calling fn with the rests of each group.
-func (s *Store) scanBuckets(prefix byte, keyLen int, fn func(rests [][]byte) error) error {
+// calling fn with the rests of each group. The band keys are split into parts ranges, each scanned on a goroutine
+// of its own from one snapshot: fn is called concurrently for different parts, in key order within a part.
+func (s *Store) scanBuckets(prefix byte, keyLen, parts int, fn func(part int, rests [][]byte) error) error {
+	parts = max(1, min(parts, 1<<16))
 	return s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		opt.Prefix = []byte{prefix}
-		it := txn.NewIterator(opt)
-		defer it.Close()
-		var cur uint64
-		var rests [][]byte
-		var buf []byte
-		var seen int64
-		for it.Rewind(); it.Valid(); it.Next() {
-			k := it.Item().Key()
-			if len(k) != keyLen {
-				continue
-			}
-			seen++
-			band := binary.BigEndian.Uint64(k[1:9])
-			if band != cur || len(rests) == 0 {
-				if len(rests) > 0 {
-					if err := fn(rests); err != nil {
-						return err
+		seen := make([]int64, parts)
+		errs := make([]error, parts)
+		var failed atomic.Bool
+		var wg sync.WaitGroup
+		for p := range parts {
+			// Part p holds the band keys whose top 16 bits are in [p, p+1) × 65536 / parts.
+			lo := uint64(p*65536/parts) << 48
+			hi, last := uint64((p+1)*65536/parts)<<48, p == parts-1
+			wg.Go(func() {
+				seen[p], errs[p] = scanPart(txn, prefix, keyLen, lo, hi, last, func(rests [][]byte) error {
+					if failed.Load() {
+						return errScanStopped
 					}
+					return fn(p, rests)
+				})
+				if errs[p] != nil {
+					failed.Store(true)
 				}
-				rests, buf = rests[:0], buf[:0]
-				cur = band
-			}
-			// Keys are only valid until Next: copy the rest into one buffer for the group.
-			start := len(buf)
-			buf = append(buf, k[9:]...)
-			rests = append(rests, buf[start:len(buf):len(buf)])
+			})
 		}
-		if len(rests) > 0 {
-			if err := fn(rests); err != nil {
-				return err
+		wg.Wait()
+		var total int64
+		for p := range parts {
+			if errs[p] != nil && !errors.Is(errs[p], errScanStopped) {
+				return errs[p]
 			}
+			total += seen[p]
 		}
 		if prefix == prefixBand {
-			return s.checkScan(txn, scanned{"band postings", seen, bandsOf})
+			return s.checkScan(txn, scanned{"band postings", total, bandsOf})
 		}
-		return s.checkScan(txn, scanned{"passage postings", seen, passagesOf})
+		return s.checkScan(txn, scanned{"passage postings", total, passagesOf})
 	})
+}
+
+var errScanStopped = errors.New("store: scan stopped")
+
+// scanPart streams the groups of the keys under prefix whose band key is in [lo, hi) (to the end with last)
+// and returns how many keys it read.
+func scanPart(txn *badger.Txn, prefix byte, keyLen int, lo, hi uint64, last bool, fn func(rests [][]byte) error) (int64, error) {
+	opt := badger.DefaultIteratorOptions
+	opt.PrefetchValues = false
+	opt.Prefix = []byte{prefix}
+	it := txn.NewIterator(opt)
+	defer it.Close()
+	var cur uint64
+	var rests [][]byte
+	var buf []byte
+	var seen int64
+	for it.Seek(binary.BigEndian.AppendUint64([]byte{prefix}, lo)); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		if len(k) != keyLen {
+			continue
+		}
+		band := binary.BigEndian.Uint64(k[1:9])
+		if !last && band >= hi {
+			break
+		}
+		seen++
+		if band != cur || len(rests) == 0 {
+			if len(rests) > 0 {
+				if err := fn(rests); err != nil {
+					return seen, err
+				}
+			}
+			rests, buf = rests[:0], buf[:0]
+			cur = band
+		}
+		// Keys are only valid until Next: copy the rest into one buffer for the group.
+		start := len(buf)
+		buf = append(buf, k[9:]...)
+		rests = append(rests, buf[start:len(buf):len(buf)])
+	}
+	if len(rests) > 0 {
+		if err := fn(rests); err != nil {
+			return seen, err
+		}
+	}
+	return seen, nil
 }
 
 // ScanBuckets calls fn with the docnums of every band bucket that holds two or more articles, in key order,
 // streaming: it holds one bucket at a time. The slice is reused between calls.
 func (s *Store) ScanBuckets(fn func(docs []uint64) error) error {
-	var docs []uint64
-	return s.scanBuckets(prefixBand, 17, func(rests [][]byte) error {
+	return s.ScanBucketsParallel(1, func(_ int, docs []uint64) error { return fn(docs) })
+}
+
+// ScanBucketsParallel is ScanBuckets on parts goroutines, each scanning a range of the band keys, from one
+// snapshot of the index: fn is called concurrently for different parts, each with a slice of its own, in key
+// order within a part.
+func (s *Store) ScanBucketsParallel(parts int, fn func(part int, docs []uint64) error) error {
+	docs := make([][]uint64, max(1, parts))
+	return s.scanBuckets(prefixBand, 17, parts, func(p int, rests [][]byte) error {
 		if len(rests) < 2 {
 			return nil
 		}
-		docs = docs[:0]
+		d := docs[p][:0]
 		for _, r := range rests {
-			docs = append(docs, binary.BigEndian.Uint64(r))
+			d = append(d, binary.BigEndian.Uint64(r))
 		}
-		return fn(docs)
+		docs[p] = d
+		return fn(p, d)
 	})
 }
 
@@ -619,7 +670,7 @@ func (s *Store) loadKnown() error {
 // articles, in key order, streaming one bucket at a time. The slice is reused between calls.
 func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
 	var hits []PassageHit
-	return s.scanBuckets(prefixPassage, 21, func(rests [][]byte) error {
+	return s.scanBuckets(prefixPassage, 21, 1, func(_ int, rests [][]byte) error {
 		hits = hits[:0]
 		for _, r := range rests {
 			hits = append(hits, PassageHit{binary.BigEndian.Uint64(r), int(binary.BigEndian.Uint32(r[8:]))})
