@@ -74,9 +74,7 @@ func (s *Store) Contained(q ContainQuery) ([]Match, ContainInfo, error) {
 	info.Probed = len(q.Probe)
 	var out []Match
 	err := s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		it := txn.NewIterator(opt)
+		it := keyIterator(txn, 0)
 		defer it.Close()
 		// counts holds, per article, the anchors found in the probe's buckets (low 31 bits) and whether one was
 		// in a rare bucket (the top bit).

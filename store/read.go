@@ -105,9 +105,7 @@ func candidates(txn *badger.Txn, bands []uint64, out []uint64) ([]uint64, error)
 // seekBuckets calls fn with the rest (after prefix and band key) of every key of keyLen bytes in the buckets of
 // the given band keys.
 func seekBuckets(txn *badger.Txn, prefix byte, keyLen int, bands []uint64, fn func(rest []byte)) {
-	opt := badger.DefaultIteratorOptions
-	opt.PrefetchValues = false
-	it := txn.NewIterator(opt)
+	it := keyIterator(txn, 0)
 	defer it.Close()
 	p := make([]byte, 9)
 	p[0] = prefix
@@ -251,13 +249,20 @@ func (s *Store) scanBuckets(prefix byte, keyLen, parts int, fn func(part int, re
 
 var errScanStopped = errors.New("store: scan stopped")
 
+// keyIterator returns an iterator over the keys under prefix (every key for 0), reading values only when asked.
+func keyIterator(txn *badger.Txn, prefix byte) *badger.Iterator {
+	opt := badger.DefaultIteratorOptions
+	opt.PrefetchValues = false
+	if prefix != 0 {
+		opt.Prefix = []byte{prefix}
+	}
+	return txn.NewIterator(opt)
+}
+
 // scanPart streams the groups of the keys under prefix whose band key is in [lo, hi) (to the end with last)
 // and returns how many keys it read.
 func scanPart(txn *badger.Txn, prefix byte, keyLen int, lo, hi uint64, last bool, fn func(rests [][]byte) error) (int64, error) {
-	opt := badger.DefaultIteratorOptions
-	opt.PrefetchValues = false
-	opt.Prefix = []byte{prefix}
-	it := txn.NewIterator(opt)
+	it := keyIterator(txn, prefix)
 	defer it.Close()
 	var cur uint64
 	var rests [][]byte
@@ -409,9 +414,7 @@ func (s *Store) scanCounts() (Counts, error) { return s.keyCounts(false) }
 func (s *Store) keyCounts(check bool) (Counts, error) {
 	var c Counts
 	err := s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		it := txn.NewIterator(opt)
+		it := keyIterator(txn, 0)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			switch k := it.Item().Key(); k[0] {
@@ -568,10 +571,7 @@ func (s *Store) verify(ctx context.Context) error {
 func (s *Store) verifyBlocks(uses map[uint64]int, note func(string, ...any)) error {
 	blocks := map[uint64]bool{}
 	err := s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		opt.Prefix = []byte{prefixBlock}
-		it := txn.NewIterator(opt)
+		it := keyIterator(txn, prefixBlock)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			if k := it.Item().Key(); len(k) == 9 {
@@ -628,10 +628,7 @@ func (s *Store) verifyBlocks(uses map[uint64]int, note func(string, ...any)) err
 // eachDocNum calls fn with every article's docnum, reading keys only.
 func (s *Store) eachDocNum(fn func(num uint64)) error {
 	return s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		opt.Prefix = []byte{prefixDoc}
-		it := txn.NewIterator(opt)
+		it := keyIterator(txn, prefixDoc)
 		defer it.Close()
 		var seen int64
 		for it.Rewind(); it.Valid(); it.Next() {

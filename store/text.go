@@ -299,10 +299,7 @@ func (s *Store) EachText(fn func(num uint64, a *Article, text []byte) error) err
 		})
 	}
 	return s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchValues = false
-		opt.Prefix = []byte{prefixBlock}
-		it := txn.NewIterator(opt)
+		it := keyIterator(txn, prefixBlock)
 		defer it.Close()
 		var members []blockMember
 		var raw []byte
