@@ -303,6 +303,7 @@ func (s *Store) EachText(fn func(num uint64, a *Article, text []byte) error) err
 		defer it.Close()
 		var members []blockMember
 		var raw []byte
+		given := 0
 		for it.Rewind(); it.Valid(); it.Next() {
 			item := it.Item()
 			k := item.Key()
@@ -332,16 +333,24 @@ func (s *Store) EachText(fn func(num uint64, a *Article, text []byte) error) err
 				if a.ref != at {
 					continue // a replaced version's
 				}
+				given++
 				if err := fn(m.num, a, raw[at.off:at.off+at.n]); err != nil {
 					return err
 				}
 			}
 		}
-		return s.each(txn, true, func(num uint64, a *Article) error {
+		named := 0
+		err := s.each(txn, true, func(num uint64, a *Article) error {
 			if a.ref.block != 0 {
+				named++
 				return nil
 			}
 			return fn(num, a, nil)
 		})
+		if err == nil && named != given {
+			// A record names a block that is not there, or a place in it that is not its own.
+			return fmt.Errorf("%w: %d articles name a text block, %d were found in one", ErrCorrupt, named, given)
+		}
+		return err
 	})
 }

@@ -208,6 +208,9 @@ func TestTextBlockVerify(t *testing.T) {
 	if _, err := s.Text(DocNum("a")); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("text of a record whose block is gone: %v", err)
 	}
+	if err := s.EachText(func(uint64, *Article, []byte) error { return nil }); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("EachText over a record whose block is gone: %v", err)
+	}
 }
 
 // TestTextFormat3: an index of format 3 keeps a zstd frame an article under a t key, and goes on doing so:
