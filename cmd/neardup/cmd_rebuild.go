@@ -28,7 +28,10 @@ those given: a new shingle size, threshold, k, seed, passages or not. OLD is ope
 it is. Progress goes to stderr when it is a terminal, and a summary line always does. Interrupted
 (Ctrl-C), it keeps what it committed, and the same command resumes: articles already in NEW are
 counted unchanged. NEW must not be an index of other parameters. OLD must keep its texts (an index
-created without --no-text).`,
+created without --no-text).
+
+NEW is written in this build's index format (neardup --version names it), so a rebuild also moves an
+older index to it: texts compressed in blocks (format 4) and containment anchors (format 3).`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &rebuildOpts{}
 			dbFlag(fs, e, &o.db)
