@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/neardup/neardup/internal/par"
@@ -332,6 +333,82 @@ func eachBucket(ctx context.Context, parts int, scan func(fn func(part int, docs
 	return err
 }
 
+// pairBucket is the largest band bucket whose pairs are gathered and verified in docnum order; a larger one (a
+// template that many articles share) is verified as it is read, so that memory never holds its pairs.
+const pairBucket = 32
+
+type pair struct{ a, b uint64 }
+
+// verifyBands verifies the candidate pairs of the band buckets: the buckets are read in as many parts as there
+// are cores, their pairs gathered, sorted and verified in docnum order on every core, each distinct pair once.
+// In docnum order the records of one article are read once for all its pairs, and the others are read in
+// ascending order, so that consecutive reads share the index's blocks: at ten million articles reading the
+// candidates' records one by one in bucket order was half of the work. A bucket of more than pairBucket
+// articles is verified by verify as it is read.
+func verifyBands(ctx context.Context, st *store.Store, verify func(docs []uint64) error, verifyPair func(a, b uint64) error) error {
+	parts := runtime.GOMAXPROCS(0)
+	found := make([][]pair, parts)
+	err := st.ScanBucketsParallel(parts, func(part int, docs []uint64) error {
+		if len(docs) > pairBucket {
+			return verify(docs)
+		}
+		if len(found[part])%(1<<16) == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		for i, a := range docs {
+			for _, b := range docs[i+1:] {
+				found[part] = append(found[part], pair{a, b}) // a < b: a bucket's docnums are sorted
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	pairs := slices.Concat(found...)
+	found = nil
+	slices.SortFunc(pairs, func(x, y pair) int {
+		if c := cmp.Compare(x.a, y.a); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.b, y.b)
+	})
+	pairs = slices.Compact(pairs)
+	const chunk = 4096
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for w := range parts {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(chunk)) - chunk
+				if i >= len(pairs) {
+					return
+				}
+				if errs[w] = ctx.Err(); errs[w] == nil {
+					for _, p := range pairs[i:min(i+chunk, len(pairs))] {
+						if errs[w] = verifyPair(p.a, p.b); errs[w] != nil {
+							break
+						}
+					}
+				}
+				if errs[w] != nil {
+					failed.Store(true)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Dedupe clusters the whole index at a threshold; see DedupeWith.
 func (ix *Index) Dedupe(ctx context.Context, threshold float64, emit func(Cluster) error) (DedupeStats, error) {
 	return ix.DedupeWith(ctx, DedupeOptions{Threshold: threshold}, emit)
@@ -373,52 +450,55 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		seen[k] = struct{}{}
 		return false
 	}
+	verifyPair := func(a, b uint64) error {
+		if a == b || together(a, b) {
+			return nil
+		}
+		x, err := c.get(a)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		y, err := c.get(b)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var dt int64
+		if x.DateUnix != 0 && y.DateUnix != 0 {
+			dt = apart(x.DateUnix, y.DateUnix)
+		}
+		if window > 0 && dt > window {
+			return nil
+		}
+		j, _ := store.Similarity(x.Set, y.Set, x.Full, y.Full)
+		mu.Lock()
+		st.Candidates++
+		switch {
+		case j < threshold:
+		case window > 0:
+			edges = append(edges, edge{a, b, j, dt, x.DateUnix, y.DateUnix})
+		default:
+			uf.union(a, b)
+		}
+		mu.Unlock()
+		return nil
+	}
 	verify := func(docs []uint64) error {
 		for i, a := range docs {
 			for _, b := range docs[i+1:] {
-				if a == b || together(a, b) {
-					continue
-				}
-				x, err := c.get(a)
-				if errors.Is(err, store.ErrNotFound) {
-					break
-				}
-				if err != nil {
+				if err := verifyPair(a, b); err != nil {
 					return err
 				}
-				y, err := c.get(b)
-				if errors.Is(err, store.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				var dt int64
-				if x.DateUnix != 0 && y.DateUnix != 0 {
-					dt = apart(x.DateUnix, y.DateUnix)
-				}
-				if window > 0 && dt > window {
-					continue
-				}
-				j, _ := store.Similarity(x.Set, y.Set, x.Full, y.Full)
-				mu.Lock()
-				st.Candidates++
-				switch {
-				case j < threshold:
-				case window > 0:
-					edges = append(edges, edge{a, b, j, dt, x.DateUnix, y.DateUnix})
-				default:
-					uf.union(a, b)
-				}
-				mu.Unlock()
 			}
 		}
 		return nil
 	}
-	// The band buckets are read in as many parts as there are cores: at ten million articles the scan of 170
-	// million band postings is most of the work.
-	parts := runtime.GOMAXPROCS(0)
-	err := eachBucket(ctx, parts, func(fn func(int, []uint64) error) error { return ix.st.ScanBucketsParallel(parts, fn) }, verify)
+	err := verifyBands(ctx, ix.st, verify, verifyPair)
 	if err == nil && c.drop != nil {
 		// Articles whose boilerplate differs may share no article band: their shared passages make them
 		// candidates too.
