@@ -348,18 +348,27 @@ type pair struct{ a, b uint64 }
 func verifyBands(ctx context.Context, st *store.Store, verify func(docs []uint64) error, verifyPair func(a, b uint64) error) error {
 	parts := runtime.GOMAXPROCS(0)
 	found := make([][]pair, parts)
+	// A pair of near-duplicates is in most of its bands' buckets: each part's pairs are made distinct whenever
+	// they have doubled, so that memory holds about one copy of a pair a part.
+	limit := make([]int, parts)
 	err := st.ScanBucketsParallel(parts, func(part int, docs []uint64) error {
 		if len(docs) > pairBucket {
 			return verify(docs)
 		}
-		if len(found[part])%(1<<16) == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+		f := found[part]
 		for i, a := range docs {
 			for _, b := range docs[i+1:] {
-				found[part] = append(found[part], pair{a, b}) // a < b: a bucket's docnums are sorted
+				f = append(f, pair{a, b}) // a < b: a bucket's docnums are sorted
 			}
 		}
+		if len(f) >= limit[part] {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			f = distinct(f)
+			limit[part] = max(2*len(f), 1<<16)
+		}
+		found[part] = f
 		return nil
 	})
 	if err != nil {
@@ -367,13 +376,7 @@ func verifyBands(ctx context.Context, st *store.Store, verify func(docs []uint64
 	}
 	pairs := slices.Concat(found...)
 	found = nil
-	slices.SortFunc(pairs, func(x, y pair) int {
-		if c := cmp.Compare(x.a, y.a); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.b, y.b)
-	})
-	pairs = slices.Compact(pairs)
+	pairs = distinct(pairs)
 	const chunk = 4096
 	var next atomic.Int64
 	var failed atomic.Bool
@@ -407,6 +410,17 @@ func verifyBands(ctx context.Context, st *store.Store, verify func(docs []uint64
 		}
 	}
 	return nil
+}
+
+// distinct sorts pairs and drops repeats.
+func distinct(pairs []pair) []pair {
+	slices.SortFunc(pairs, func(x, y pair) int {
+		if c := cmp.Compare(x.a, y.a); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.b, y.b)
+	})
+	return slices.Compact(pairs)
 }
 
 // Dedupe clusters the whole index at a threshold; see DedupeWith.
