@@ -429,9 +429,10 @@ func (ix *Index) Dedupe(ctx context.Context, threshold float64, emit func(Cluste
 }
 
 // DedupeWith clusters the whole index: articles joined by a verified Jaccard similarity >= threshold, connected
-// components. It streams the band buckets in key order, verifying their candidate pairs on every core, each pair
-// at most once (pairs already in one cluster are skipped), so memory holds the clusters, not the candidate pairs. Clusters come out
-// ordered by their kept article's id; members after the kept one by decreasing similarity, then id.
+// components. It reads the band buckets in parts and verifies their candidate pairs on every core, in docnum
+// order, each pair at most once (pairs already in one cluster are skipped; verifyBands). Memory holds the
+// clusters and the distinct candidate pairs of small buckets (16 bytes each), not those of large ones. Clusters
+// come out ordered by their kept article's id; members after the kept one by decreasing similarity, then id.
 func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Cluster) error) (DedupeStats, error) {
 	var st DedupeStats
 	threshold := o.Threshold
