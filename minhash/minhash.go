@@ -99,17 +99,18 @@ func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
 		return dst
 	}
 	keys := h.keys[:2*k]
+	// For k a power of two, (h>>32)·k>>32 is h>>(64-log2 k): a shift in place of a multiplication and a shift in
+	// the hot loop, the same slot.
+	shift := uint(0)
+	if k&(k-1) == 0 {
+		shift = uint(64 - bits.TrailingZeros(uint(k)))
+	}
 	filled := 0
 	for i := range k {
-		key := keys[i]
-		round := uint64(i) << 32
-		for _, x := range shingles {
-			b, r := slot(x^key, k)
-			s := sig[b]
-			if s == Empty {
-				filled++
-			}
-			sig[b] = min(s, round|r)
+		if shift != 0 {
+			filled += roundShift(sig, shingles, keys[i], uint64(i)<<32, shift)
+		} else {
+			filled += roundMul(sig, shingles, keys[i], uint64(i)<<32)
 		}
 		if filled == k {
 			return dst
@@ -127,6 +128,38 @@ func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
 		}
 	}
 	return dst
+}
+
+// roundMul and roundShift run one of the first k rounds of Sum: every shingle goes to its slot (as slot computes
+// it) with value round|r, the slot keeping the smaller, and they return how many slots they filled that were
+// empty. They are the hot loop, kept apart so that their few live values stay in registers; an empty slot is told
+// by its top bit (no value Sum writes has it set), without a branch.
+func roundMul(sig Signature, shingles []uint64, key, round uint64) int {
+	k := uint64(len(sig))
+	filled := 0
+	for _, x := range shingles {
+		hi, lo := bits.Mul64(x^key, 0x9e3779b97f4a7c15)
+		h := hi ^ lo
+		b := (h >> 32) * k >> 32
+		s := sig[b]
+		filled += int(s >> 63)
+		sig[b] = min(s, round|uint64(uint32(h)))
+	}
+	return filled
+}
+
+// roundShift is roundMul for a signature of 2^(64-shift) slots.
+func roundShift(sig Signature, shingles []uint64, key, round uint64, shift uint) int {
+	filled := 0
+	for _, x := range shingles {
+		hi, lo := bits.Mul64(x^key, 0x9e3779b97f4a7c15)
+		h := hi ^ lo
+		b := h >> shift
+		s := sig[b]
+		filled += int(s >> 63)
+		sig[b] = min(s, round|uint64(uint32(h)))
+	}
+	return filled
 }
 
 // slot hashes a shingle xored with a round key to a slot below k and a 32-bit value. The hash folds the 128-bit

@@ -162,6 +162,47 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// definition computes the signature straight from the definition in Sum's comment: every round i < 2k, each
+// shingle's value (i·2^32 + r_i(x)) sent to its slot (round i < k) or to slot i-k, each slot the smallest.
+func definition(h *Hasher, shingles []uint64) Signature {
+	k := h.K()
+	sig := make(Signature, k)
+	for j := range sig {
+		sig[j] = Empty
+	}
+	for i := range 2 * k {
+		for _, x := range shingles {
+			b, r := slot(x^h.keys[i], k)
+			if i >= k {
+				b = i - k
+			}
+			sig[b] = min(sig[b], uint64(i)<<32|r)
+		}
+	}
+	return sig
+}
+
+// TestSumMatchesDefinition: the hot loops (a shift for k a power of two, a multiplication otherwise) and the early
+// stop give the signature of the definition, for sets smaller and larger than k ln k.
+func TestSumMatchesDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, k := range []int{16, 64, 100, 128, 200, 256, 1024} {
+		h, _ := New(k, uint64(k))
+		for _, n := range []int{1, 3, 17, 150, 2000} {
+			set := make([]uint64, n)
+			for i := range set {
+				set[i] = rng.Uint64()
+			}
+			got, want := h.Sum(nil, set), definition(h, set)
+			for j := range want {
+				if got[j] != want[j] {
+					t.Fatalf("k=%d n=%d: slot %d = %#x, want %#x", k, n, j, got[j], want[j])
+				}
+			}
+		}
+	}
+}
+
 func TestDecodeRejects(t *testing.T) {
 	h, _ := New(16, 1)
 	good := h.AppendEncoded(nil, h.Sum(nil, []uint64{1, 2, 3}))
