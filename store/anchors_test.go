@@ -116,8 +116,8 @@ func TestContainedNeedsAnchors(t *testing.T) {
 	}
 }
 
-// TestKeyLayoutGolden pins the keys of one article, every kind (format 4), its record (version 3, and version 2
-// as written without a text block) and its text block.
+// TestKeyLayoutGolden pins the keys of one article, every kind (format 5, the same keys as format 4), its record
+// (version 4; version 3 as format 4 writes it, and version 2 as written without a text block) and its text block.
 func TestKeyLayoutGolden(t *testing.T) {
 	s := openTest(t, t.TempDir(), nil)
 	a := anchored("x", Set{3, 4, 300}, 0xb1)
@@ -150,15 +150,22 @@ func TestKeyLayoutGolden(t *testing.T) {
 	if got := strings.Join(keys, "|"); got != want {
 		t.Errorf("key layout changed:\n got %s\nwant %s", got, want)
 	}
-	const record = "03017803742078000000000000030f0100000000000001010004030301a80201b10000000000000001000501c1000000000000000103d1000000000000000204a802"
-	if got := hexs(a.encode(nil)); got != record {
-		t.Errorf("record (version 3) changed:\n got %s\nwant %s", got, record)
+	const record4 = "04017803742078000000000000030f010000000000000301000403ff0301a80201b10000000000000001000501c10000000000000001ff03d1000000000000000204a802"
+	if got := hexs(a.encode(nil)); got != record4 {
+		t.Errorf("record (version 4) changed:\n got %s\nwant %s", got, record4)
 	}
 	back, err := decodeArticle(a.encode(nil), partAll)
-	if err != nil || !slices.Equal(back.Anchors, []uint32{4, 300}) || back.ref != (textRef{1, 0, 4}) {
-		t.Errorf("decode: %v %v", err, back)
+	if err != nil || !slices.Equal(back.Anchors, []uint32{4, 300}) || back.ref != (textRef{1, 0, 4}) ||
+		!slices.Equal(back.Set, Set{3, 4, 300}) || len(back.Passages) != 1 || !slices.Equal(back.Passages[0].Set, Set{3}) {
+		t.Errorf("decode: %v %+v", err, back)
 	}
-	v2 := *a
+	v3 := *a
+	v3.packed = false
+	const record = "03017803742078000000000000030f0100000000000001010004030301a80201b10000000000000001000501c1000000000000000103d1000000000000000204a802"
+	if got := hexs(v3.encode(nil)); got != record {
+		t.Errorf("record (version 3) changed:\n got %s\nwant %s", got, record)
+	}
+	v2 := v3
 	v2.ref = textRef{}
 	const record2 = "02017803742078000000000000030f0100000000000001030301a80201b10000000000000001000501c1000000000000000103d1000000000000000204a802"
 	if got := hexs(v2.encode(nil)); got != record2 {

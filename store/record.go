@@ -42,8 +42,10 @@ type Article struct {
 	// Text, when not nil, is the article's text, kept (compressed) by an index with Params.Text; the record
 	// names where (text.go). Reads leave it nil: Store.Text and EachText give it.
 	Text []byte
-	// ref is where the text is kept in an index of format 4 (block 0: not in a block).
+	// ref is where the text is kept in an index of format 4 or later (block 0: not in a block).
 	ref textRef
+	// packed says to write the record in version 4, with packed sets (an index of format 5).
+	packed bool
 }
 
 // Passage is a span of an article's text, end exclusive, with the LSH band keys of its own signature and its
@@ -54,10 +56,11 @@ type Passage struct {
 	Set        Set
 }
 
-// recordVersion is the version of the records that name a text block (format 4). A record is written in the
-// oldest version that holds it: version 1 ends at the content key, version 2 adds the anchors, version 3 the
-// text's place; so an index of an older format stays readable by the builds that wrote it.
-const recordVersion = 3
+// recordVersion is the version of the records of an index of format 5. A record of an older format is written
+// in the oldest version that holds it: version 1 ends at the content key, version 2 adds the anchors, version 3
+// the text's place; so an index of an older format stays readable by the builds that wrote it. Version 4 (format
+// 5) is version 3 with the sets packed (set.go) and the text's place only when flags bit 1 says there is one.
+const recordVersion = 4
 
 func appendString(dst []byte, s string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
@@ -80,6 +83,8 @@ func appendKeys(dst []byte, keys []uint64) []byte {
 func (a *Article) encode(dst []byte) []byte {
 	version := byte(1)
 	switch {
+	case a.packed:
+		version = 4
 	case a.ref.block != 0:
 		version = 3
 	case len(a.Anchors) > 0:
@@ -100,22 +105,30 @@ func (a *Article) encode(dst []byte) []byte {
 	if a.Full {
 		flags |= 1
 	}
+	hasRef := version == 3 || version == 4 && a.ref.block != 0
+	if version == 4 && hasRef {
+		flags |= 2
+	}
 	dst = append(dst, flags)
-	if version >= 3 {
+	if hasRef {
 		// Version 3: the text's block and span, right after the metadata (so that reading the metadata
 		// finds the text).
 		dst = binary.AppendUvarint(dst, a.ref.block)
 		dst = binary.AppendUvarint(dst, uint64(a.ref.off))
 		dst = binary.AppendUvarint(dst, uint64(a.ref.n))
 	}
-	dst = appendSet(dst, a.Set)
+	set := appendSet
+	if version == 4 {
+		set = appendPackedSet
+	}
+	dst = set(dst, a.Set)
 	dst = appendKeys(dst, a.Bands)
 	dst = binary.AppendUvarint(dst, uint64(len(a.Passages)))
 	for _, p := range a.Passages {
 		dst = binary.AppendUvarint(dst, uint64(p.Start))
 		dst = binary.AppendUvarint(dst, uint64(p.End-p.Start))
 		dst = appendKeys(dst, p.Bands)
-		dst = appendSet(dst, p.Set)
+		dst = set(dst, p.Set)
 	}
 	dst = binary.LittleEndian.AppendUint64(dst, a.ContentKey)
 	if version == 1 {
@@ -232,7 +245,7 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 	}
 	a.Digest = binary.LittleEndian.Uint64(raw)
 	a.Full = raw[8]&1 != 0
-	if version >= 3 {
+	if version == 3 || version == 4 && raw[8]&2 != 0 {
 		a.ref.block = d.uvarint()
 		off, n := d.uvarint(), d.uvarint()
 		if d.err != nil || a.ref.block == 0 || off+n > 1<<32-1 {
@@ -243,8 +256,12 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 	if upTo == partMeta {
 		return a, nil
 	}
+	set := decodeSet
+	if version == 4 {
+		set = decodePackedSet
+	}
 	var err error
-	a.Set, d.b, err = decodeSet(nil, d.b)
+	a.Set, d.b, err = set(nil, d.b)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +284,7 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 			return nil, d.err
 		}
 		var err error
-		if p.Set, d.b, err = decodeSet(nil, d.b); err != nil {
+		if p.Set, d.b, err = set(nil, d.b); err != nil {
 			return nil, err
 		}
 		a.Passages = append(a.Passages, p)

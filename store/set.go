@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -100,10 +101,17 @@ func appendSet(dst []byte, s Set) []byte {
 // decodeSet decodes a set from b into dst, returning the rest of b.
 func decodeSet(dst Set, b []byte) (Set, []byte, error) {
 	n, k := binary.Uvarint(b)
-	if k <= 0 || n > MaxSetSize || n > uint64(len(b)) {
+	if k <= 0 || n > MaxSetSize {
 		return dst, nil, errSet
 	}
-	b = b[k:]
+	return decodeDeltas(dst, b[k:], n)
+}
+
+// decodeDeltas decodes n values written as uvarint deltas from b into dst, returning the rest of b.
+func decodeDeltas(dst Set, b []byte, n uint64) (Set, []byte, error) {
+	if n > uint64(len(b)) {
+		return dst, nil, errSet
+	}
 	dst = slices.Grow(dst[:0], int(n))
 	prev := uint64(0)
 	for range n {
@@ -113,6 +121,151 @@ func decodeSet(dst Set, b []byte) (Set, []byte, error) {
 		}
 		b = b[k:]
 		prev += d
+		if prev > 1<<32-1 {
+			return dst, nil, errSet
+		}
+		dst = append(dst, uint32(prev))
+	}
+	return dst, b, nil
+}
+
+// The packed set (record version 4, index format 5): a uvarint count; for a set that is not empty, a byte r, a
+// uvarint byte length and the Rice code of the gaps between consecutive values (the first from 0) with parameter
+// r: each gap g as g>>r in unary (that many 0 bits, then a 1 bit) followed by its low r bits, least significant
+// bit first in little-endian bytes. The values of a set are about uniform over 32 bits, so with r the logarithm
+// of the mean gap a value costs r+2 bits on average: about 26 bits for a news article's 150 shingles, where the
+// uvarint deltas of appendSet cost 32. A set whose values are not spread so (no article's, but a caller may
+// make one) is written as those deltas when they are shorter, r then being 0xff.
+
+// riceParam returns the Rice parameter for s: the floor of log2 of its mean gap, 0 when that is below 1, 31 at
+// the most.
+func riceParam(s Set) uint {
+	mean := (uint64(s[len(s)-1]) + 1) / uint64(len(s))
+	if mean == 0 {
+		return 0
+	}
+	return uint(min(bits.Len64(mean)-1, 31))
+}
+
+// appendPackedSet appends the packed encoding of s, a sorted set, to dst.
+func appendPackedSet(dst []byte, s Set) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	if len(s) == 0 {
+		return dst
+	}
+	r := riceParam(s)
+	nbits := uint64(0)
+	prev := uint32(0)
+	for _, v := range s {
+		nbits += uint64((v-prev)>>r) + 1 + uint64(r)
+		prev = v
+	}
+	nbytes := int((nbits + 7) / 8)
+	if deltasLen(s) <= nbytes+uvarintLen(uint64(nbytes)) {
+		dst = append(dst, 0xff)
+		prev = 0
+		for _, v := range s {
+			dst = binary.AppendUvarint(dst, uint64(v-prev))
+			prev = v
+		}
+		return dst
+	}
+	dst = append(dst, byte(r))
+	dst = binary.AppendUvarint(dst, uint64(nbytes))
+	start := len(dst)
+	dst = slices.Grow(dst, nbytes+8)[:start+nbytes+8] // 8 bytes of slack for whole-word writes, cut at the end
+	clear(dst[start:])
+	buf := dst[start:]
+	p := uint64(0)
+	prev = 0
+	for _, v := range s {
+		g := v - prev
+		prev = v
+		p += uint64(g >> r) // the unary zeros are already there
+		low := uint64(1) | uint64(g)&(1<<r-1)<<1
+		w := binary.LittleEndian.Uint64(buf[p>>3:])
+		binary.LittleEndian.PutUint64(buf[p>>3:], w|low<<(p&7))
+		p += 1 + uint64(r)
+	}
+	return dst[:start+nbytes]
+}
+
+// deltasLen returns the length of the uvarint deltas of s.
+func deltasLen(s Set) int {
+	n, prev := 0, uint32(0)
+	for _, v := range s {
+		n += uvarintLen(uint64(v - prev))
+		prev = v
+	}
+	return n
+}
+
+// uvarintLen returns the length of the uvarint encoding of x.
+func uvarintLen(x uint64) int { return 1 + max(bits.Len64(x)-1, 0)/7 }
+
+// load returns the bits of buf from bit p on, in the low bits of the result (the bits past the end of buf 0).
+func load(buf []byte, p uint64) uint64 {
+	i := p >> 3
+	var w uint64
+	if i+8 <= uint64(len(buf)) {
+		w = binary.LittleEndian.Uint64(buf[i:])
+	} else {
+		for j := i; j < uint64(len(buf)); j++ {
+			w |= uint64(buf[j]) << ((j - i) * 8)
+		}
+	}
+	return w >> (p & 7)
+}
+
+// decodePackedSet decodes a packed set from b into dst, returning the rest of b.
+func decodePackedSet(dst Set, b []byte) (Set, []byte, error) {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > MaxSetSize {
+		return dst, nil, errSet
+	}
+	b = b[k:]
+	dst = dst[:0]
+	if n == 0 {
+		return dst, b, nil
+	}
+	if len(b) > 0 && b[0] == 0xff {
+		return decodeDeltas(dst, b[1:], n)
+	}
+	if len(b) < 2 || b[0] > 31 {
+		return dst, nil, errSet
+	}
+	r := uint64(b[0])
+	nbytes, k := binary.Uvarint(b[1:])
+	if k <= 0 || nbytes > uint64(len(b)-1-k) || n*(r+1) > nbytes*8 {
+		return dst, nil, errSet
+	}
+	buf := b[1+k : 1+k+int(nbytes)]
+	b = b[1+k+int(nbytes):]
+	total := nbytes * 8
+	dst = slices.Grow(dst, int(n))
+	p, prev, mask := uint64(0), uint64(0), uint64(1)<<r-1
+	for range n {
+		// The unary part: 0 bits up to a 1 bit, at most 56 bits a load.
+		q := uint64(0)
+		for {
+			if p >= total {
+				return dst, nil, errSet
+			}
+			w := load(buf, p) & (1<<56 - 1)
+			if w != 0 {
+				z := uint64(bits.TrailingZeros64(w))
+				q += z
+				p += z + 1
+				break
+			}
+			q += 56
+			p += 56
+		}
+		if p+r > total || q > 1<<32 {
+			return dst, nil, errSet
+		}
+		prev += q<<r | load(buf, p)&mask
+		p += r
 		if prev > 1<<32-1 {
 			return dst, nil, errSet
 		}

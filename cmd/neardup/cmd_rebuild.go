@@ -31,7 +31,8 @@ counted unchanged. NEW must not be an index of other parameters. OLD must keep i
 created without --no-text).
 
 NEW is written in this build's index format (neardup --version names it), so a rebuild also moves an
-older index to it: texts compressed in blocks (format 4) and containment anchors (format 3).`,
+older index to it: packed shingle sets (format 5), texts compressed in blocks (format 4) and containment
+anchors (format 3).`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &rebuildOpts{}
 			dbFlag(fs, e, &o.db)
