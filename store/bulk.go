@@ -21,7 +21,6 @@ import (
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
-	"github.com/dgraph-io/badger/v4/options"
 	"github.com/dgraph-io/badger/v4/pb"
 	"github.com/dgraph-io/ristretto/v2/z"
 )
@@ -420,12 +419,7 @@ func (b *Bulk) commit() (Counts, error) {
 	dead := b.staleTexts(stale)
 	b.blocks, b.texts = nil, nil
 	dbDir := filepath.Join(b.tmp, "index")
-	// The one sorted level the StreamWriter writes is compressed with zstd: 7% smaller than Snappy (index 1,259
-	// → 1,168 bytes an article at 1M), and a query reads a block or two of it, so query times do not move. Each
-	// table names its compression: later writes, and the compactions that rewrite these tables, use Snappy.
-	bo := b.opts.badgerOptions(dbDir)
-	bo.Compression = options.ZSTD
-	db, err := badger.Open(bo)
+	db, err := badger.Open(b.opts.badgerOptions(dbDir))
 	if err != nil {
 		return c, fmt.Errorf("store: bulk: %w", err)
 	}

@@ -154,14 +154,15 @@ func appendPackedSet(dst []byte, s Set) []byte {
 		return dst
 	}
 	r := riceParam(s)
-	nbits := uint64(0)
+	nbits, deltas := uint64(0), 0
 	prev := uint32(0)
 	for _, v := range s {
 		nbits += uint64((v-prev)>>r) + 1 + uint64(r)
+		deltas += uvarintLen(uint64(v - prev))
 		prev = v
 	}
 	nbytes := int((nbits + 7) / 8)
-	if deltasLen(s) <= nbytes+uvarintLen(uint64(nbytes)) {
+	if deltas <= nbytes+uvarintLen(uint64(nbytes)) {
 		dst = append(dst, 0xff)
 		prev = 0
 		for _, v := range s {
@@ -188,16 +189,6 @@ func appendPackedSet(dst []byte, s Set) []byte {
 		p += 1 + uint64(r)
 	}
 	return dst[:start+nbytes]
-}
-
-// deltasLen returns the length of the uvarint deltas of s.
-func deltasLen(s Set) int {
-	n, prev := 0, uint32(0)
-	for _, v := range s {
-		n += uvarintLen(uint64(v - prev))
-		prev = v
-	}
-	return n
 }
 
 // uvarintLen returns the length of the uvarint encoding of x.
@@ -245,6 +236,19 @@ func decodePackedSet(dst Set, b []byte) (Set, []byte, error) {
 	dst = slices.Grow(dst, int(n))
 	p, prev, mask := uint64(0), uint64(0), uint64(1)<<r-1
 	for range n {
+		if i := p >> 3; i+8 <= uint64(len(buf)) {
+			// Fast path: the value's unary part and low bits in one load of 57 bits or more.
+			w := binary.LittleEndian.Uint64(buf[i:]) >> (p & 7)
+			if z := uint64(bits.TrailingZeros64(w)); z+1+r <= 57 {
+				prev += z<<r | w>>(z+1)&mask
+				p += z + 1 + r
+				if prev > 1<<32-1 {
+					return dst, nil, errSet
+				}
+				dst = append(dst, uint32(prev))
+				continue
+			}
+		}
 		// The unary part: 0 bits up to a 1 bit, at most 56 bits a load.
 		q := uint64(0)
 		for {

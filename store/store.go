@@ -224,10 +224,11 @@ func (o Options) badgerOptions(dir string) badger.Options {
 		WithNumVersionsToKeep(1).
 		WithDetectConflicts(false). // a single writer: no conflicts to detect
 		WithMetricsEnabled(false).
-		// Snappy for the tables written article by article; a bulk build writes its tables with zstd (bulk.go).
-		// zstd tables are 7% smaller, but a query reads a block of each of up to 16 level-0 tables and the
-		// deeper levels: on an index built article by article, zstd raised query p50/p99 at 1M from 1.6/3.1 to
-		// 2.9/6.1 ms (bench/README.md).
+		// Snappy, not zstd: zstd tables are 7% smaller (1M articles in one pass: 1,259 → 1,168 bytes an
+		// article), but every block a query or a dedupe reads outside the block cache is decompressed, and zstd
+		// decompresses slower. Measured at 1M (bench/README.md): one pass, query p50/p99 0.21-0.24/0.57 →
+		// 0.32-0.36/0.98-1.09 ms and dedupe 7.0-8.5 → 9.0-9.1 s; article by article, p50/p99 1.6/3.1 →
+		// 2.9/6.1 ms.
 		WithCompression(options.Snappy).
 		// Checksums: every table block and every value-log entry is checked when read, so that a flipped bit is
 		// an error naming the article or the scan, never a silently changed record or a scan that stops early

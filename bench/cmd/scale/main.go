@@ -41,6 +41,7 @@ type config struct {
 	indexOnly  bool   // no queries, no dedupe
 	queryOnly  bool   // an index -db built by an earlier run: queries and dedupe only
 	bulk       bool   // build the new index in one pass (neardup.Options.Bulk)
+	buckets    bool   // count the distinct band buckets after the dedupe
 }
 
 func main() {
@@ -58,6 +59,7 @@ func main() {
 	flag.BoolVar(&c.queryOnly, "query-only", false, "skip indexing: query and dedupe the index -db that an earlier run with the same -n built")
 	flag.IntVar(&c.memTableMB, "memtable-mb", 0, "Badger memtable size in MiB (0: the store's default)")
 	flag.BoolVar(&c.noText, "no-text", false, "index without stored texts")
+	flag.BoolVar(&c.buckets, "buckets", false, "after the dedupe, count the distinct band buckets and those shared by several articles")
 	flag.BoolVar(&c.noAnchors, "no-containment", false, "index without containment anchors (and run no containment queries)")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -121,9 +123,15 @@ type result struct {
 	// AnchorPostings are the containment anchors' postings.
 	AnchorPostings int     `json:"anchor_postings"`
 	DedupeSeconds  float64 `json:"dedupe_seconds,omitempty"`
-	Clusters       int     `json:"clusters,omitempty"`
-	Duplicates     int     `json:"duplicates,omitempty"`
-	GoMaxProcs     int     `json:"gomaxprocs"`
+	// Band postings, the distinct buckets they lie in, and the buckets of two articles or more with their
+	// postings (-buckets): what a key per bucket instead of a key per posting would save.
+	BandPostings   int64 `json:"band_postings,omitempty"`
+	Buckets        int64 `json:"band_buckets,omitempty"`
+	SharedBuckets  int64 `json:"shared_band_buckets,omitempty"`
+	SharedPostings int64 `json:"shared_band_bucket_postings,omitempty"`
+	Clusters       int   `json:"clusters,omitempty"`
+	Duplicates     int   `json:"duplicates,omitempty"`
+	GoMaxProcs     int   `json:"gomaxprocs"`
 }
 
 func run(c config) error {
@@ -265,6 +273,22 @@ func queryAndDedupe(c config, dir string, res result) error {
 	}
 	res.DedupeSeconds = time.Since(t).Seconds()
 	res.Clusters, res.Duplicates = ds.Clusters, ds.Duplicates
+	if c.buckets {
+		counts, err := ix.Store().Counts()
+		if err != nil {
+			return err
+		}
+		res.BandPostings = counts.Bands
+		err = ix.Store().ScanBucketsParallel(1, func(_ int, docs []uint64) error { // buckets of two or more
+			res.SharedBuckets++
+			res.SharedPostings += int64(len(docs))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		res.Buckets = res.BandPostings - res.SharedPostings + res.SharedBuckets
+	}
 	if rss := procStatus("VmHWM:"); rss > res.PeakRSSMB {
 		fmt.Fprintf(os.Stderr, "scale: peak RSS including queries and dedupe: %.0f MB\n", rss)
 	}
