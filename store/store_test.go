@@ -664,6 +664,19 @@ func TestTextKept(t *testing.T) {
 	}
 }
 
+// setFormat records format v in the parameters of s and closes it: the next Open reads the index as one of
+// format v.
+func setFormat(t *testing.T, s *Store, v int) {
+	t.Helper()
+	p := s.params
+	p.Format = v
+	b, _ := json.Marshal(p)
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(paramsKey, b) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+}
+
 // TestReadsFormat1: an index written before texts were kept (format 1) opens, reads and takes writes; a format
 // this build does not know is refused.
 func TestReadsFormat1(t *testing.T) {
@@ -672,16 +685,7 @@ func TestReadsFormat1(t *testing.T) {
 	if _, err := s.Put(article("a", Set{1, 2}, 1, 2)); err != nil {
 		t.Fatal(err)
 	}
-	setFormat := func(v int) {
-		p := s.params
-		p.Format = v
-		b, _ := json.Marshal(p)
-		if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(paramsKey, b) }); err != nil {
-			t.Fatal(err)
-		}
-		s.Close()
-	}
-	setFormat(1)
+	setFormat(t, s, 1)
 	s = openTest(t, dir, &Options{})
 	if s.Params().Format != 1 {
 		t.Fatalf("format %d", s.Params().Format)
@@ -692,7 +696,7 @@ func TestReadsFormat1(t *testing.T) {
 	if _, err := s.Get("a"); err != nil {
 		t.Fatal(err)
 	}
-	setFormat(99)
+	setFormat(t, s, 99)
 	if _, err := Open(dir, &Options{}); !errors.Is(err, ErrParams) {
 		t.Fatalf("format 99: %v", err)
 	}
@@ -730,13 +734,7 @@ func TestFormat4KeepsRecordVersion3(t *testing.T) {
 	if v := version("a"); v != 4 {
 		t.Fatalf("format %d index wrote record version %d", FormatVersion, v)
 	}
-	p := s.params
-	p.Format = 4
-	b, _ := json.Marshal(p)
-	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(paramsKey, b) }); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	setFormat(t, s, 4)
 	s = openTest(t, dir, &Options{})
 	c := article("c", set, 3, 4)
 	c.Text = []byte("text c")

@@ -218,15 +218,8 @@ func TestTextBlockVerify(t *testing.T) {
 // deletions keep to that layout.
 func TestTextFormat3(t *testing.T) {
 	dir := t.TempDir()
-	s := openTest(t, dir, nil)
-	p := s.params
-	p.Format = 3
-	b, _ := json.Marshal(p)
-	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(paramsKey, b) }); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	s = openTest(t, dir, &Options{})
+	setFormat(t, openTest(t, dir, nil), 3)
+	s := openTest(t, dir, &Options{})
 	frame, err := os.ReadFile(filepath.Join("..", "testdata", "golden", "text.zst"))
 	if err != nil {
 		t.Fatal(err)
