@@ -116,7 +116,8 @@ func TestContainedNeedsAnchors(t *testing.T) {
 	}
 }
 
-// TestKeyLayoutGolden pins the keys of one article, every kind (format 5, the same keys as format 4), its record
+// TestKeyLayoutGolden pins the keys of one article, every kind (format 5: the b keys keep a band key's last 5
+// bytes; format 4 all 8), its record
 // (version 4; version 3 as format 4 writes it, and version 2 as written without a text block) and its text block.
 func TestKeyLayoutGolden(t *testing.T) {
 	s := openTest(t, t.TempDir(), nil)
@@ -145,10 +146,16 @@ func TestKeyLayoutGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	const want = "a 000000045c80c09683041123|a 0000012c5c80c09683041123|" +
-		"b 00000000000000b15c80c09683041123|c 00000000000000d1|d 5c80c09683041123|m 636f756e7473|" +
+		"b 00000000b15c80c09683041123|c 00000000000000d1|d 5c80c09683041123|m 636f756e7473|" +
 		"m 706172616d73|p 00000000000000c15c80c0968304112300000000|u 0000000000000001|x 0000000000000001"
 	if got := strings.Join(keys, "|"); got != want {
 		t.Errorf("key layout changed:\n got %s\nwant %s", got, want)
+	}
+	if got := hexs(bandKey(nil, 5, 0x1122334455667788, 1)); got != "6244556677880000000000000001" {
+		t.Errorf("format 5 band posting: %s", got)
+	}
+	if got := hexs(bandKey(nil, 8, 0x1122334455667788, 1)); got != "6211223344556677880000000000000001" {
+		t.Errorf("format 4 band posting: %s", got)
 	}
 	const record4 = "04017803742078000000000000030f010000000000000301000403ff0301a80201b10000000000000001000501c10000000000000001ff03d1000000000000000204a802"
 	if got := hexs(a.encode(nil)); got != record4 {

@@ -157,7 +157,7 @@ func (b *Bulk) Put(a *Article) error {
 	}
 	a.packed = b.opts.Params.Format >= 5
 	b.buf = a.encode(b.buf[:0])
-	a.eachEntry(num, b.buf, frame, func(k, v []byte) { b.add(k, v, seq, exp) })
+	a.eachEntry(num, b.opts.Params.bandBytes(), b.buf, frame, func(k, v []byte) { b.add(k, v, seq, exp) })
 	if b.blk.full() {
 		b.closeBlock(seq)
 	}

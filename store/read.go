@@ -88,32 +88,33 @@ func (s *Store) Candidates(bands []uint64) ([]uint64, error) {
 	var out []uint64
 	err := s.db.View(func(txn *badger.Txn) error {
 		var err error
-		out, err = candidates(txn, bands, out)
+		out, err = s.candidates(txn, bands, out)
 		return err
 	})
 	return out, err
 }
 
-func candidates(txn *badger.Txn, bands []uint64, out []uint64) ([]uint64, error) {
-	seekBuckets(txn, prefixBand, 17, bands, func(rest []byte) {
+func (s *Store) candidates(txn *badger.Txn, bands []uint64, out []uint64) ([]uint64, error) {
+	w := s.params.bandBytes()
+	seekBuckets(txn, prefixBand, w, 1+w+8, bands, func(rest []byte) {
 		out = append(out, binary.BigEndian.Uint64(rest))
 	})
 	slices.Sort(out)
 	return slices.Compact(out), nil
 }
 
-// seekBuckets calls fn with the rest (after prefix and band key) of every key of keyLen bytes in the buckets of
-// the given band keys.
-func seekBuckets(txn *badger.Txn, prefix byte, keyLen int, bands []uint64, fn func(rest []byte)) {
+// seekBuckets calls fn with the rest (after prefix and the w bytes kept of the band key) of every key of keyLen
+// bytes in the buckets of the given band keys.
+func seekBuckets(txn *badger.Txn, prefix byte, w, keyLen int, bands []uint64, fn func(rest []byte)) {
 	it := keyIterator(txn, 0)
 	defer it.Close()
 	p := make([]byte, 9)
 	p[0] = prefix
 	for _, key := range bands {
-		binary.BigEndian.PutUint64(p[1:], key)
-		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+		binary.BigEndian.PutUint64(p[1:], keptBand(key, w))
+		for it.Seek(p[:1+w]); it.ValidForPrefix(p[:1+w]); it.Next() {
 			if k := it.Item().Key(); len(k) == keyLen {
-				fn(k[9:])
+				fn(k[1+w:])
 			}
 		}
 	}
@@ -124,7 +125,7 @@ func seekBuckets(txn *badger.Txn, prefix byte, keyLen int, bands []uint64, fn fu
 func (s *Store) Query(q Query) ([]Match, error) {
 	var out []Match
 	err := s.db.View(func(txn *badger.Txn) error {
-		cands, err := candidates(txn, q.Bands, nil)
+		cands, err := s.candidates(txn, q.Bands, nil)
 		if err != nil {
 			return err
 		}
@@ -189,7 +190,7 @@ type PassageHit struct {
 func (s *Store) PassageCandidates(bands []uint64) ([]PassageHit, error) {
 	var out []PassageHit
 	err := s.db.View(func(txn *badger.Txn) error {
-		seekBuckets(txn, prefixPassage, 21, bands, func(rest []byte) {
+		seekBuckets(txn, prefixPassage, 8, 21, bands, func(rest []byte) {
 			out = append(out, PassageHit{binary.BigEndian.Uint64(rest), int(binary.BigEndian.Uint32(rest[8:]))})
 		})
 		return nil
@@ -209,7 +210,7 @@ func (s *Store) PassageCandidates(bands []uint64) ([]PassageHit, error) {
 // scanBuckets streams the keys under prefix (each keyLen bytes: prefix, band key, rest) grouped by band key,
 // calling fn with the rests of each group. The band keys are split into parts ranges, each scanned on a goroutine
 // of its own from one snapshot: fn is called concurrently for different parts, in key order within a part.
-func (s *Store) scanBuckets(prefix byte, keyLen, parts int, fn func(part int, rests [][]byte) error) error {
+func (s *Store) scanBuckets(prefix byte, w, keyLen, parts int, fn func(part int, rests [][]byte) error) error {
 	parts = max(1, min(parts, 1<<16))
 	return s.db.View(func(txn *badger.Txn) error {
 		seen := make([]int64, parts)
@@ -221,7 +222,7 @@ func (s *Store) scanBuckets(prefix byte, keyLen, parts int, fn func(part int, re
 			lo := uint64(p*65536/parts) << 48
 			hi, last := uint64((p+1)*65536/parts)<<48, p == parts-1
 			wg.Go(func() {
-				seen[p], errs[p] = scanPart(txn, prefix, keyLen, lo, hi, last, func(rests [][]byte) error {
+				seen[p], errs[p] = scanPart(txn, prefix, w, keyLen, lo, hi, last, func(rests [][]byte) error {
 					if failed.Load() {
 						return errScanStopped
 					}
@@ -261,19 +262,21 @@ func keyIterator(txn *badger.Txn, prefix byte) *badger.Iterator {
 
 // scanPart streams the groups of the keys under prefix whose band key is in [lo, hi) (to the end with last)
 // and returns how many keys it read.
-func scanPart(txn *badger.Txn, prefix byte, keyLen int, lo, hi uint64, last bool, fn func(rests [][]byte) error) (int64, error) {
+func scanPart(txn *badger.Txn, prefix byte, w, keyLen int, lo, hi uint64, last bool, fn func(rests [][]byte) error) (int64, error) {
 	it := keyIterator(txn, prefix)
 	defer it.Close()
 	var cur uint64
 	var rests [][]byte
 	var buf []byte
 	var seen int64
-	for it.Seek(binary.BigEndian.AppendUint64([]byte{prefix}, lo)); it.Valid(); it.Next() {
+	var bb [8]byte
+	for it.Seek(binary.BigEndian.AppendUint64([]byte{prefix}, lo)[:1+w]); it.Valid(); it.Next() {
 		k := it.Item().Key()
 		if len(k) != keyLen {
 			continue
 		}
-		band := binary.BigEndian.Uint64(k[1:9])
+		copy(bb[:], k[1:1+w]) // the band key's kept bytes, the others 0
+		band := binary.BigEndian.Uint64(bb[:])
 		if !last && band >= hi {
 			break
 		}
@@ -289,7 +292,7 @@ func scanPart(txn *badger.Txn, prefix byte, keyLen int, lo, hi uint64, last bool
 		}
 		// Keys are only valid until Next: copy the rest into one buffer for the group.
 		start := len(buf)
-		buf = append(buf, k[9:]...)
+		buf = append(buf, k[1+w:]...)
 		rests = append(rests, buf[start:len(buf):len(buf)])
 	}
 	if len(rests) > 0 {
@@ -311,7 +314,8 @@ func (s *Store) ScanBuckets(fn func(docs []uint64) error) error {
 // order within a part.
 func (s *Store) ScanBucketsParallel(parts int, fn func(part int, docs []uint64) error) error {
 	docs := make([][]uint64, max(1, parts))
-	return s.scanBuckets(prefixBand, 17, parts, func(p int, rests [][]byte) error {
+	w := s.params.bandBytes()
+	return s.scanBuckets(prefixBand, w, 1+w+8, parts, func(p int, rests [][]byte) error {
 		if len(rests) < 2 {
 			return nil
 		}
@@ -667,7 +671,7 @@ func (s *Store) loadKnown() error {
 // articles, in key order, streaming one bucket at a time. The slice is reused between calls.
 func (s *Store) ScanPassageBuckets(fn func(hits []PassageHit) error) error {
 	var hits []PassageHit
-	return s.scanBuckets(prefixPassage, 21, 1, func(_ int, rests [][]byte) error {
+	return s.scanBuckets(prefixPassage, 8, 21, 1, func(_ int, rests [][]byte) error {
 		hits = hits[:0]
 		for _, r := range rests {
 			hits = append(hits, PassageHit{binary.BigEndian.Uint64(r), int(binary.BigEndian.Uint32(r[8:]))})

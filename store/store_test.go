@@ -202,7 +202,7 @@ func TestOrphanPostingsIgnored(t *testing.T) {
 	s.Put(a)
 	// A posting whose article is absent, as a writer that died between two transactions of an older layout
 	// might leave: queries and scans skip it.
-	err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(bandKey(nil, 1, 12345), nil) })
+	err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(bandKey(nil, s.params.bandBytes(), 1, 12345), nil) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -616,7 +616,7 @@ func TestVerify(t *testing.T) {
 		if err := txn.Set(passageKey(nil, 8, DocNum("a"), 0), nil); err != nil { // whole again
 			return err
 		}
-		return txn.Set(bandKey(nil, 99, 12345), nil)
+		return txn.Set(bandKey(nil, s.params.bandBytes(), 99, 12345), nil)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -702,8 +702,9 @@ func TestReadsFormat1(t *testing.T) {
 	}
 }
 
-// TestFormat4KeepsRecordVersion3: an index of format 5 writes records of version 4 (packed sets); one of format 4
-// goes on writing version 3, which the builds that wrote it read.
+// TestFormat4KeepsRecordVersion3: an index of format 5 writes records of version 4 (packed sets) and postings
+// of 5-byte band keys; one of format 4 goes on writing version 3 and whole band keys, which the builds that wrote
+// it read.
 func TestFormat4KeepsRecordVersion3(t *testing.T) {
 	dir := t.TempDir()
 	s := openTest(t, dir, nil)
@@ -734,6 +735,13 @@ func TestFormat4KeepsRecordVersion3(t *testing.T) {
 	if v := version("a"); v != 4 {
 		t.Fatalf("format %d index wrote record version %d", FormatVersion, v)
 	}
+	found := func(id string, bands ...uint64) {
+		t.Helper()
+		if got, err := s.Candidates(bands); err != nil || !slices.Contains(got, DocNum(id)) {
+			t.Fatalf("%s not found in its buckets %v: %v %v", id, bands, got, err)
+		}
+	}
+	found("a", 1, 2)
 	setFormat(t, s, 4)
 	s = openTest(t, dir, &Options{})
 	c := article("c", set, 3, 4)
@@ -743,6 +751,13 @@ func TestFormat4KeepsRecordVersion3(t *testing.T) {
 	}
 	if v := version("c"); v != 3 {
 		t.Fatalf("format 4 index wrote record version %d", v)
+	}
+	found("c", 3, 4) // in postings of the whole band keys
+	if err := s.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get(bandKey(nil, 8, 3, DocNum("c")))
+		return err
+	}); err != nil {
+		t.Fatalf("format 4 posting: %v", err)
 	}
 	for _, id := range []string{"a", "c"} {
 		got, err := s.Get(id)

@@ -476,13 +476,14 @@ func expiry(r time.Duration, now time.Time, date int64) (uint64, error) {
 	return uint64(exp.Unix()), nil
 }
 
-// eachEntry calls set with every key and value a is stored under, num its docnum, rec its encoding and frame its
+// eachEntry calls set with every key and value a is stored under, num its docnum, w the band key bytes its
+// postings keep (Params.bandBytes), rec its encoding and frame its
 // text's t key value (formats 2 and 3; nil for none): its postings, content key, text and record, in that order.
 // set copies what it keeps. A text kept in a block is written with the block.
-func (a *Article) eachEntry(num uint64, rec, frame []byte, set func(k, v []byte)) {
+func (a *Article) eachEntry(num uint64, w int, rec, frame []byte, set func(k, v []byte)) {
 	var kb [32]byte
 	for _, key := range a.Bands {
-		set(bandKey(kb[:0], key, num), nil)
+		set(bandKey(kb[:0], w, key, num), nil)
 	}
 	for i, p := range a.Passages {
 		for _, key := range p.Bands {
@@ -571,7 +572,7 @@ func (b *Batch) Put(a *Article) (Result, error) {
 		d = d.sub(old.postings())
 	}
 	g.delta = g.delta.add(d)
-	a.eachEntry(num, b.buf, frame, func(k, v []byte) { g.set(k, v, exp) })
+	a.eachEntry(num, b.s.params.bandBytes(), b.buf, frame, func(k, v []byte) { g.set(k, v, exp) })
 	if a.ContentKey != 0 {
 		g.ckeys[a.ContentKey] = struct{}{}
 	}
@@ -615,7 +616,7 @@ func (b *Batch) deletePostings(num uint64, old *Article) error {
 		g.delete(textKey(kb[:0], num)) // a replacement with a text sets it again, later in the same transaction
 	}
 	for _, key := range old.Bands {
-		g.delete(bandKey(kb[:0], key, num))
+		g.delete(bandKey(kb[:0], b.s.params.bandBytes(), key, num))
 	}
 	for i, p := range old.Passages {
 		for _, key := range p.Bands {
