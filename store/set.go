@@ -89,7 +89,11 @@ var errSet = fmt.Errorf("%w: shingle set", ErrCorrupt)
 
 // appendSet encodes s as a count and the deltas between consecutive values, as uvarints.
 func appendSet(dst []byte, s Set) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return appendDeltas(binary.AppendUvarint(dst, uint64(len(s))), s)
+}
+
+// appendDeltas appends the deltas between the consecutive values of s (the first from 0), as uvarints.
+func appendDeltas(dst []byte, s Set) []byte {
 	prev := uint32(0)
 	for _, v := range s {
 		dst = binary.AppendUvarint(dst, uint64(v-prev))
@@ -163,13 +167,7 @@ func appendPackedSet(dst []byte, s Set) []byte {
 	}
 	nbytes := int((nbits + 7) / 8)
 	if deltas <= nbytes+uvarintLen(uint64(nbytes)) {
-		dst = append(dst, 0xff)
-		prev = 0
-		for _, v := range s {
-			dst = binary.AppendUvarint(dst, uint64(v-prev))
-			prev = v
-		}
-		return dst
+		return appendDeltas(append(dst, 0xff), s)
 	}
 	dst = append(dst, byte(r))
 	dst = binary.AppendUvarint(dst, uint64(nbytes))
@@ -232,48 +230,60 @@ func decodePackedSet(dst Set, b []byte) (Set, []byte, error) {
 	}
 	buf := b[1+k : 1+k+int(nbytes)]
 	b = b[1+k+int(nbytes):]
-	total := nbytes * 8
 	dst = slices.Grow(dst, int(n))
 	p, prev, mask := uint64(0), uint64(0), uint64(1)<<r-1
 	for range n {
-		if i := p >> 3; i+8 <= uint64(len(buf)) {
-			// Fast path: the value's unary part and low bits in one load of 57 bits or more.
-			w := binary.LittleEndian.Uint64(buf[i:]) >> (p & 7)
-			if z := uint64(bits.TrailingZeros64(w)); z+1+r <= 57 {
-				prev += z<<r | w>>(z+1)&mask
-				p += z + 1 + r
-				if prev > 1<<32-1 {
-					return dst, nil, errSet
-				}
-				dst = append(dst, uint32(prev))
-				continue
-			}
-		}
-		// The unary part: 0 bits up to a 1 bit, at most 56 bits a load.
-		q := uint64(0)
-		for {
-			if p >= total {
+		q, low, next, ok := riceAt(buf, p, r, mask)
+		if !ok {
+			if q, low, next, ok = riceWords(buf, p, r, mask); !ok {
 				return dst, nil, errSet
 			}
-			w := load(buf, p) & (1<<56 - 1)
-			if w != 0 {
-				z := uint64(bits.TrailingZeros64(w))
-				q += z
-				p += z + 1
-				break
-			}
-			q += 56
-			p += 56
 		}
-		if p+r > total || q > 1<<32 {
-			return dst, nil, errSet
-		}
-		prev += q<<r | load(buf, p)&mask
-		p += r
+		p = next
+		prev += q<<r | low
 		if prev > 1<<32-1 {
 			return dst, nil, errSet
 		}
 		dst = append(dst, uint32(prev))
 	}
 	return dst, b, nil
+}
+
+// riceAt reads the value at bit p of buf when it lies in the 57 bits or more of one whole-word load: its unary
+// part q, its low r bits (mask) and the bit after it. ok is false when it does not.
+func riceAt(buf []byte, p, r, mask uint64) (q, low, next uint64, ok bool) {
+	i := p >> 3
+	if i+8 > uint64(len(buf)) {
+		return 0, 0, 0, false
+	}
+	w := binary.LittleEndian.Uint64(buf[i:]) >> (p & 7)
+	z := uint64(bits.TrailingZeros64(w))
+	if z+1+r > 57 {
+		return 0, 0, 0, false
+	}
+	return z, w >> (z + 1) & mask, p + z + 1 + r, true
+}
+
+// riceWords reads the value at bit p of buf as riceAt does, for one near the end of buf or with a unary part
+// longer than a load: 56 bits a load. ok is false when the value runs past buf or is too large.
+func riceWords(buf []byte, p, r, mask uint64) (q, low, next uint64, ok bool) {
+	total := uint64(len(buf)) * 8
+	for {
+		if p >= total {
+			return 0, 0, 0, false
+		}
+		w := load(buf, p) & (1<<56 - 1)
+		if w != 0 {
+			z := uint64(bits.TrailingZeros64(w))
+			q += z
+			p += z + 1
+			break
+		}
+		q += 56
+		p += 56
+	}
+	if p+r > total || q > 1<<32 {
+		return 0, 0, 0, false
+	}
+	return q, load(buf, p) & mask, p + r, true
 }
