@@ -117,8 +117,8 @@ func TestContainedNeedsAnchors(t *testing.T) {
 }
 
 // TestKeyLayoutGolden pins the keys of one article, every kind (format 5: the b keys keep a band key's last 5
-// bytes; format 4 all 8), its record
-// (version 4; version 3 as format 4 writes it, and version 2 as written without a text block) and its text block.
+// bytes; format 4 all 8), its record (version 4; version 3 as format 4 writes it, and version 2 as written
+// without a text block) and its text block.
 func TestKeyLayoutGolden(t *testing.T) {
 	s := openTest(t, t.TempDir(), nil)
 	a := anchored("x", Set{3, 4, 300}, 0xb1)

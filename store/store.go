@@ -23,8 +23,9 @@ import (
 // FormatVersion is the version of the on-disk layout a new index is written in; an index of a version this build
 // does not read is refused. Version 2 added the stored texts (t keys, Params.Text); version 3 the containment
 // anchors (a keys, Params.Anchors); version 4 keeps the texts in compressed blocks (x and u keys, text.go) instead
-// of a frame an article; version 5 packs the shingle sets in the records (record version 4, set.go). Older indexes
-// are read and written as they are, without what came later.
+// of a frame an article; version 5 packs the shingle sets in the records (record version 4, set.go) and keeps 5
+// bytes of the band key in a b posting (Params.bandBytes). Older indexes are read and written as they are, without
+// what came later.
 const FormatVersion = 5
 
 // readsFormat reports whether this build reads an index of format v.

@@ -47,6 +47,9 @@ func useKey(dst []byte, n uint64) []byte {
 // blocks reports whether the index keeps its texts in blocks (format 4 and later, with texts).
 func (p Params) blocks() bool { return p.Text && p.Format >= 4 }
 
+// packedSets reports whether the index's records keep their sets packed (record version 4, format 5 and later).
+func (p Params) packedSets() bool { return p.Format >= 5 }
+
 var (
 	codecOnce sync.Once
 	zEnc      *zstd.Encoder

@@ -477,9 +477,8 @@ func expiry(r time.Duration, now time.Time, date int64) (uint64, error) {
 }
 
 // eachEntry calls set with every key and value a is stored under, num its docnum, w the band key bytes its
-// postings keep (Params.bandBytes), rec its encoding and frame its
-// text's t key value (formats 2 and 3; nil for none): its postings, content key, text and record, in that order.
-// set copies what it keeps. A text kept in a block is written with the block.
+// postings keep (Params.bandBytes), rec its encoding and frame its text's t key value (formats 2 and 3; nil for
+// none): its postings, content key, text and record, in that order. set copies what it keeps. A text kept in a block is written with the block.
 func (a *Article) eachEntry(num uint64, w int, rec, frame []byte, set func(k, v []byte)) {
 	var kb [32]byte
 	for _, key := range a.Bands {
@@ -538,7 +537,7 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	blocks := b.s.params.blocks() && a.Text != nil
 	var frame []byte
 	a.ref = textRef{}
-	a.packed = b.s.params.Format >= 5
+	a.packed = b.s.params.packedSets()
 	switch {
 	case blocks:
 		a.ref = textRef{b.blk.num, uint32(len(b.blk.raw)), uint32(len(a.Text))} // as it will be, unless a flush closes the block
@@ -615,8 +614,9 @@ func (b *Batch) deletePostings(num uint64, old *Article) error {
 	} else if b.s.params.Text && !b.s.params.blocks() {
 		g.delete(textKey(kb[:0], num)) // a replacement with a text sets it again, later in the same transaction
 	}
+	w := b.s.params.bandBytes()
 	for _, key := range old.Bands {
-		g.delete(bandKey(kb[:0], b.s.params.bandBytes(), key, num))
+		g.delete(bandKey(kb[:0], w, key, num))
 	}
 	for i, p := range old.Passages {
 		for _, key := range p.Bands {
