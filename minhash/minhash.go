@@ -135,15 +135,13 @@ func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
 // empty. They are the hot loop, kept apart so that their few live values stay in registers; an empty slot is told
 // by its top bit (no value Sum writes has it set), without a branch.
 func roundMul(sig Signature, shingles []uint64, key, round uint64) int {
-	k := uint64(len(sig))
+	k := len(sig)
 	filled := 0
 	for _, x := range shingles {
-		hi, lo := bits.Mul64(x^key, 0x9e3779b97f4a7c15)
-		h := hi ^ lo
-		b := (h >> 32) * k >> 32
+		b, r := slot(x^key, k)
 		s := sig[b]
 		filled += int(s >> 63)
-		sig[b] = min(s, round|uint64(uint32(h)))
+		sig[b] = min(s, round|r)
 	}
 	return filled
 }
@@ -152,8 +150,7 @@ func roundMul(sig Signature, shingles []uint64, key, round uint64) int {
 func roundShift(sig Signature, shingles []uint64, key, round uint64, shift uint) int {
 	filled := 0
 	for _, x := range shingles {
-		hi, lo := bits.Mul64(x^key, 0x9e3779b97f4a7c15)
-		h := hi ^ lo
+		h := fold(x ^ key)
 		b := h >> shift
 		s := sig[b]
 		filled += int(s >> 63)
@@ -166,9 +163,14 @@ func roundShift(sig Signature, shingles []uint64, key, round uint64, shift uint)
 // product with an odd constant onto 64 bits (hi ^ lo, the "mum" step of wyhash): one multiplication, enough for
 // inputs that are already uniform 64-bit shingle hashes, as the statistical tests check.
 func slot(x uint64, k int) (int, uint64) {
-	hi, lo := bits.Mul64(x, 0x9e3779b97f4a7c15)
-	h := hi ^ lo
+	h := fold(x)
 	return int((h >> 32) * uint64(k) >> 32), h & 0xffffffff
+}
+
+// fold is slot's hash: the 128-bit product of x with an odd constant, folded onto 64 bits.
+func fold(x uint64) uint64 {
+	hi, lo := bits.Mul64(x, 0x9e3779b97f4a7c15)
+	return hi ^ lo
 }
 
 // IsEmpty reports whether s is the signature of an empty set.
