@@ -116,9 +116,9 @@ func TestContainedNeedsAnchors(t *testing.T) {
 	}
 }
 
-// TestKeyLayoutGolden pins the keys of one article, every kind (format 5: the b keys keep a band key's last 5
-// bytes; format 4 all 8), its record (version 4; version 3 as format 4 writes it, and version 2 as written
-// without a text block) and its text block.
+// TestKeyLayoutGolden pins the keys of one article, every kind (format 5 and later: the b keys keep a band key's
+// last 5 bytes; format 4 all 8), its record (version 5; version 4 as format 5 writes it, version 3 as format 4
+// does, and version 2 as written without a text block) and its text block.
 func TestKeyLayoutGolden(t *testing.T) {
 	s := openTest(t, t.TempDir(), nil)
 	a := anchored("x", Set{3, 4, 300}, 0xb1)
@@ -157,17 +157,24 @@ func TestKeyLayoutGolden(t *testing.T) {
 	if got := hexs(bandKey(nil, 8, 0x1122334455667788, 1)); got != "6211223344556677880000000000000001" {
 		t.Errorf("format 4 band posting: %s", got)
 	}
-	const record4 = "04017803742078000000000000030f010000000000000301000403ff0301a80201b10000000000000001000501c10000000000000001ff03d1000000000000000204a802"
-	if got := hexs(a.encode(nil)); got != record4 {
-		t.Errorf("record (version 4) changed:\n got %s\nwant %s", got, record4)
+	const record5 = "05017803742078000000000000030f010000000000000701000403ff0301a80201b10000000001000501c10000000000000001ff03d10000000000000002ff04a802"
+	if got := hexs(a.encode(nil)); got != record5 {
+		t.Errorf("record (version 5) changed:\n got %s\nwant %s", got, record5)
 	}
 	back, err := decodeArticle(a.encode(nil), partAll)
 	if err != nil || !slices.Equal(back.Anchors, []uint32{4, 300}) || back.ref != (textRef{1, 0, 4}) ||
-		!slices.Equal(back.Set, Set{3, 4, 300}) || len(back.Passages) != 1 || !slices.Equal(back.Passages[0].Set, Set{3}) {
+		!slices.Equal(back.Set, Set{3, 4, 300}) || len(back.Passages) != 1 || !slices.Equal(back.Passages[0].Set, Set{3}) ||
+		!slices.Equal(back.Bands, []uint64{0xb1}) || back.ContentKey != 0xd1 {
 		t.Errorf("decode: %v %+v", err, back)
 	}
+	v4 := *a
+	v4.version = 4
+	const record4 = "04017803742078000000000000030f010000000000000301000403ff0301a80201b10000000000000001000501c10000000000000001ff03d1000000000000000204a802"
+	if got := hexs(v4.encode(nil)); got != record4 {
+		t.Errorf("record (version 4) changed:\n got %s\nwant %s", got, record4)
+	}
 	v3 := *a
-	v3.packed = false
+	v3.version = 0
 	const record = "03017803742078000000000000030f0100000000000001010004030301a80201b10000000000000001000501c1000000000000000103d1000000000000000204a802"
 	if got := hexs(v3.encode(nil)); got != record {
 		t.Errorf("record (version 3) changed:\n got %s\nwant %s", got, record)

@@ -155,7 +155,7 @@ func (b *Bulk) Put(a *Article) error {
 	case a.Text != nil && b.opts.Params.Text:
 		frame = compressFrame(a.Text)
 	}
-	a.packed = b.opts.Params.packedSets()
+	a.version = b.opts.Params.recordVersion()
 	b.buf = a.encode(b.buf[:0])
 	a.eachEntry(num, b.opts.Params.bandBytes(), b.buf, frame, func(k, v []byte) { b.add(k, v, seq, exp) })
 	if b.blk.full() {

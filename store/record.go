@@ -44,8 +44,9 @@ type Article struct {
 	Text []byte
 	// ref is where the text is kept in an index of format 4 or later (block 0: not in a block).
 	ref textRef
-	// packed says to write the record in version 4, with packed sets (an index of format 5).
-	packed bool
+	// version is the record version the index writes (Params.recordVersion): 5 or 4, or 0 for the oldest
+	// version that holds the article (an index of format 4 or before).
+	version byte
 }
 
 // Passage is a span of an article's text, end exclusive, with the LSH band keys of its own signature and its
@@ -56,11 +57,17 @@ type Passage struct {
 	Set        Set
 }
 
-// recordVersion is the version of the records of an index of format 5. A record of an older format is written
-// in the oldest version that holds it: version 1 ends at the content key, version 2 adds the anchors, version 3
-// the text's place; so an index of an older format stays readable by the builds that wrote it. Version 4 (format
-// 5) is version 3 with the sets packed (set.go) and the text's place only when flags bit 1 says there is one.
-const recordVersion = 4
+// recordVersion is the version of the records of an index of format 6. A record of an index of format 4 or
+// before is written in the oldest version that holds it: version 1 ends at the content key, version 2 adds the
+// anchors, version 3 the text's place; so an index of an older format stays readable by the builds that wrote it.
+// Version 4 (format 5) is version 3 with the sets packed (set.go) and the text's place only when flags bit 1 says
+// there is one. Version 5 (format 6) is version 4 with each band key in the 5 bytes its postings keep
+// (Params.bandBytes), the content key only when flags bit 2 says there is one, and the anchors packed as a set.
+const recordVersion = 5
+
+// recordBandBytes is how many bytes of each band key a record of version 5 keeps: the last 5, all a b posting
+// holds, which is all a delete needs (Batch.unpost) and all verify checks.
+const recordBandBytes = 5
 
 func appendString(dst []byte, s string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
@@ -75,16 +82,27 @@ func appendKeys(dst []byte, keys []uint64) []byte {
 	return dst
 }
 
+// appendShortKeys appends keys as a uvarint count and the last recordBandBytes bytes of each, little-endian.
+func appendShortKeys(dst []byte, keys []uint64) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(keys)))
+	for _, k := range keys {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], k)
+		dst = append(dst, b[:recordBandBytes]...)
+	}
+	return dst
+}
+
 // encode appends the record encoding of a, version 1: a version byte; id, title, url, source and date as
 // uvarint-prefixed strings; the date as a zig-zag varint; extra as a uvarint-prefixed string; text length,
 // shingle count (uvarints); the digest (8 bytes LE); a flags byte (bit 0: set whole); the set (count, then
 // uvarint deltas); the band keys (count, then 8 bytes LE each); the passages (count, then start, length and
-// band keys and shingle set each); the content key (8 bytes LE).
+// band keys and shingle set each); the content key (8 bytes LE). Later versions: recordVersion.
 func (a *Article) encode(dst []byte) []byte {
 	version := byte(1)
 	switch {
-	case a.packed:
-		version = 4
+	case a.version != 0:
+		version = a.version
 	case a.ref.block != 0:
 		version = 3
 	case len(a.Anchors) > 0:
@@ -105,9 +123,13 @@ func (a *Article) encode(dst []byte) []byte {
 	if a.Full {
 		flags |= 1
 	}
-	hasRef := version == 3 || version == 4 && a.ref.block != 0
-	if version == 4 && hasRef {
+	hasRef := version == 3 || version >= 4 && a.ref.block != 0
+	if version >= 4 && hasRef {
 		flags |= 2
+	}
+	hasContent := version < 5 || a.ContentKey != 0
+	if version >= 5 && hasContent {
+		flags |= 4
 	}
 	dst = append(dst, flags)
 	if hasRef {
@@ -118,11 +140,15 @@ func (a *Article) encode(dst []byte) []byte {
 		dst = binary.AppendUvarint(dst, uint64(a.ref.n))
 	}
 	set := appendSet
-	if version == 4 {
+	if version >= 4 {
 		set = appendPackedSet
 	}
 	dst = set(dst, a.Set)
-	dst = appendKeys(dst, a.Bands)
+	if version >= 5 {
+		dst = appendShortKeys(dst, a.Bands)
+	} else {
+		dst = appendKeys(dst, a.Bands)
+	}
 	dst = binary.AppendUvarint(dst, uint64(len(a.Passages)))
 	for _, p := range a.Passages {
 		dst = binary.AppendUvarint(dst, uint64(p.Start))
@@ -130,9 +156,14 @@ func (a *Article) encode(dst []byte) []byte {
 		dst = appendKeys(dst, p.Bands)
 		dst = set(dst, p.Set)
 	}
-	dst = binary.LittleEndian.AppendUint64(dst, a.ContentKey)
+	if hasContent {
+		dst = binary.LittleEndian.AppendUint64(dst, a.ContentKey)
+	}
 	if version == 1 {
 		return dst
+	}
+	if version >= 5 {
+		return appendPackedSet(dst, a.Anchors) // sorted, without repeats: a set
 	}
 	// Version 2: the anchors, as a count and the gaps between them (from version 3 the count may be 0).
 	dst = binary.AppendUvarint(dst, uint64(len(a.Anchors)))
@@ -194,16 +225,19 @@ func (d *decoder) bytes(n uint64) []byte {
 
 func (d *decoder) string() string { return string(d.bytes(d.uvarint())) }
 
-func (d *decoder) keys() []uint64 {
+// keys reads a count and that many keys of w bytes each, little-endian (w is 8, or recordBandBytes).
+func (d *decoder) keys(w int) []uint64 {
 	n := d.uvarint()
-	raw := d.bytes(n * 8)
-	if d.err != nil || n > uint64(len(raw))/8 {
+	if d.err != nil || n > uint64(len(d.b))/uint64(w) {
 		d.err = ErrCorrupt
 		return nil
 	}
+	raw := d.bytes(n * uint64(w))
 	out := make([]uint64, n)
 	for i := range out {
-		out[i] = binary.LittleEndian.Uint64(raw[8*i:])
+		var b [8]byte
+		copy(b[:], raw[w*i:w*i+w])
+		out[i] = binary.LittleEndian.Uint64(b[:])
 	}
 	return out
 }
@@ -244,8 +278,9 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 		return nil, d.err
 	}
 	a.Digest = binary.LittleEndian.Uint64(raw)
-	a.Full = raw[8]&1 != 0
-	if version == 3 || version == 4 && raw[8]&2 != 0 {
+	flags := raw[8]
+	a.Full = flags&1 != 0
+	if version == 3 || version >= 4 && flags&2 != 0 {
 		a.ref.block = d.uvarint()
 		off, n := d.uvarint(), d.uvarint()
 		if d.err != nil || a.ref.block == 0 || off+n > 1<<32-1 {
@@ -257,7 +292,7 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 		return a, nil
 	}
 	set := decodeSet
-	if version == 4 {
+	if version >= 4 {
 		set = decodePackedSet
 	}
 	var err error
@@ -268,7 +303,11 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 	if upTo == partSet {
 		return a, nil
 	}
-	a.Bands = d.keys()
+	bandW := 8
+	if version >= 5 {
+		bandW = recordBandBytes
+	}
+	a.Bands = d.keys(bandW)
 	np := d.uvarint()
 	if np > uint64(len(d.b)) {
 		return nil, ErrCorrupt
@@ -279,7 +318,7 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 		if start+n > 1<<32-1 {
 			return nil, ErrCorrupt
 		}
-		p := Passage{Start: uint32(start), End: uint32(start + n), Bands: d.keys()}
+		p := Passage{Start: uint32(start), End: uint32(start + n), Bands: d.keys(8)}
 		if d.err != nil {
 			return nil, d.err
 		}
@@ -289,12 +328,28 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 		}
 		a.Passages = append(a.Passages, p)
 	}
-	raw = d.bytes(8)
-	if d.err != nil {
-		return nil, d.err
+	if version < 5 || flags&4 != 0 {
+		raw = d.bytes(8)
+		if d.err != nil {
+			return nil, d.err
+		}
+		if a.ContentKey = binary.LittleEndian.Uint64(raw); a.ContentKey == 0 && version >= 5 {
+			return nil, ErrCorrupt // flagged, so not 0
+		}
 	}
-	a.ContentKey = binary.LittleEndian.Uint64(raw)
-	if version >= 2 {
+	if version >= 5 {
+		if a.Anchors, d.b, err = decodePackedSet(nil, d.b); err != nil {
+			return nil, err
+		}
+		if len(a.Anchors) == 0 {
+			a.Anchors = nil
+		}
+		for i := 1; i < len(a.Anchors); i++ {
+			if a.Anchors[i] == a.Anchors[i-1] {
+				return nil, ErrCorrupt // repeated
+			}
+		}
+	} else if version >= 2 {
 		n := d.uvarint()
 		if d.err != nil || (n == 0 && version == 2) || n > uint64(len(d.b)) {
 			return nil, ErrCorrupt

@@ -24,9 +24,10 @@ import (
 // does not read is refused. Version 2 added the stored texts (t keys, Params.Text); version 3 the containment
 // anchors (a keys, Params.Anchors); version 4 keeps the texts in compressed blocks (x and u keys, text.go) instead
 // of a frame an article; version 5 packs the shingle sets in the records (record version 4, set.go) and keeps 5
-// bytes of the band key in a b posting (Params.bandBytes). Older indexes are read and written as they are, without
-// what came later.
-const FormatVersion = 5
+// bytes of the band key in a b posting (Params.bandBytes); version 6 writes records of version 5, which keep those
+// 5 bytes of each band key too, the content key only when there is one and the anchors packed. Older indexes are
+// read and written as they are, without what came later.
+const FormatVersion = 6
 
 // readsFormat reports whether this build reads an index of format v.
 func readsFormat(v int) bool { return v >= 1 && v <= FormatVersion }

@@ -303,6 +303,11 @@ func FuzzDecodeArticle(f *testing.F) {
 	f.Add((&Article{ID: "x", Set: Set{1, 2}, Bands: []uint64{1}}).encode(nil))
 	f.Add((&Article{ID: "x", Set: Set{1, 2}, Bands: []uint64{1}, ref: textRef{3, 10, 20}}).encode(nil))
 	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0x0f})
+	for _, v := range []byte{4, 5} {
+		a := &Article{ID: "x", Set: Set{1, 2, 1 << 31}, Bands: []uint64{1<<64 - 1}, Anchors: []uint32{2, 9}, ContentKey: 7, version: v}
+		a.Passages = []Passage{{Start: 1, End: 3, Bands: []uint64{5}, Set: Set{2}}}
+		f.Add(a.encode(nil))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		decodeArticle(b, partAll) // must not panic or allocate without bound
 	})
@@ -702,10 +707,12 @@ func TestReadsFormat1(t *testing.T) {
 	}
 }
 
-// TestFormat4KeepsRecordVersion3: an index of format 5 writes records of version 4 (packed sets) and postings
-// of 5-byte band keys; one of format 4 goes on writing version 3 and whole band keys, which the builds that wrote
-// it read.
-func TestFormat4KeepsRecordVersion3(t *testing.T) {
+// TestOlderFormatsKeepTheirRecords: an index of format 6 writes records of version 5 (5-byte band keys) and
+// postings of 5-byte band keys; one of format 5 goes on writing version 4 (packed sets, whole band keys in the
+// record) and one of format 4 version 3 and whole band keys in its postings, which the builds that wrote them
+// read. A replaced article's postings are deleted whatever version its record was written in, with band keys of
+// all 8 bytes.
+func TestOlderFormatsKeepTheirRecords(t *testing.T) {
 	dir := t.TempDir()
 	s := openTest(t, dir, nil)
 	set := span(1, 200)
@@ -727,28 +734,61 @@ func TestFormat4KeepsRecordVersion3(t *testing.T) {
 		}
 		return v[0]
 	}
-	a := article("a", set, 1, 2)
-	a.Text = []byte("text a")
-	if _, err := s.Put(a); err != nil {
-		t.Fatal(err)
-	}
-	if v := version("a"); v != 4 {
-		t.Fatalf("format %d index wrote record version %d", FormatVersion, v)
-	}
 	found := func(id string, bands ...uint64) {
 		t.Helper()
 		if got, err := s.Candidates(bands); err != nil || !slices.Contains(got, DocNum(id)) {
-			t.Fatalf("%s not found in its buckets %v: %v %v", id, bands, got, err)
+			t.Fatalf("%s not found in its buckets %x: %v %v", id, bands, got, err)
 		}
 	}
-	found("a", 1, 2)
+	gone := func(id string, bands ...uint64) {
+		t.Helper()
+		if got, err := s.Candidates(bands); err != nil || slices.Contains(got, DocNum(id)) {
+			t.Fatalf("%s still in its old buckets %x: %v %v", id, bands, got, err)
+		}
+	}
+	const big = 0x1122334455667788 // a band key whose first 3 bytes a format 6 record does not keep
+	put := func(id string, bands ...uint64) {
+		t.Helper()
+		a := article(id, set, bands...)
+		a.Text = []byte("text " + id)
+		if _, err := s.Put(a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a", big, 2)
+	if v := version("a"); v != 5 {
+		t.Fatalf("format %d index wrote record version %d", FormatVersion, v)
+	}
+	if got, err := s.Get("a"); err != nil || !slices.Equal(got.Bands, []uint64{big & (1<<40 - 1), 2}) {
+		t.Fatalf("bands of a: %v %v", got, err)
+	}
+	found("a", big, 2)
+	put("z", big+1, 9)
+	put("z", 10, 11) // a replacement deletes the postings its version 5 record names
+	gone("z", big+1, 9)
+	found("z", 10, 11)
+
+	setFormat(t, s, 5)
+	s = openTest(t, dir, &Options{})
+	put("b", big, 6)
+	if v := version("b"); v != 4 {
+		t.Fatalf("format 5 index wrote record version %d", v)
+	}
+	if got, err := s.Get("b"); err != nil || !slices.Equal(got.Bands, []uint64{big, 6}) {
+		t.Fatalf("bands of b: %v %v", got, err)
+	}
+	found("b", big, 6)
+	put("b", 7, 8)
+	gone("b", big, 6)
+	put("a", 12, 13) // a version 5 record replaced in a format 5 index
+	gone("a", big, 2)
+	if err := s.Verify(); err != nil { // records of versions 4 and 5 name their postings
+		t.Fatalf("verify: %v", err)
+	}
+
 	setFormat(t, s, 4)
 	s = openTest(t, dir, &Options{})
-	c := article("c", set, 3, 4)
-	c.Text = []byte("text c")
-	if _, err := s.Put(c); err != nil {
-		t.Fatal(err)
-	}
+	put("c", 3, 4)
 	if v := version("c"); v != 3 {
 		t.Fatalf("format 4 index wrote record version %d", v)
 	}
@@ -759,7 +799,7 @@ func TestFormat4KeepsRecordVersion3(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("format 4 posting: %v", err)
 	}
-	for _, id := range []string{"a", "c"} {
+	for _, id := range []string{"a", "b", "c", "z"} {
 		got, err := s.Get(id)
 		if err != nil || !slices.Equal(got.Set, set) {
 			t.Fatalf("%s: %v", id, err)
@@ -826,17 +866,32 @@ func TestPackedSet(t *testing.T) {
 			t.Errorf("uvarintLen(%d) = %d", x, uvarintLen(x))
 		}
 	}
-	// A record of version 4 without a text block, and every truncation of it, refused.
-	a := article("a", random(150), 1, 2, 3, 4)
-	a.packed = true
-	rec := a.encode(nil)
-	back, err := decodeArticle(rec, partAll)
-	if rec[0] != 4 || err != nil || !slices.Equal(back.Set, a.Set) || back.ref != (textRef{}) || len(back.Bands) != 4 {
-		t.Fatalf("record version %d: %v %+v", rec[0], err, back)
-	}
-	for i := range rec {
-		if _, err := decodeArticle(rec[:i], partAll); err == nil {
-			t.Fatalf("truncated record (%d bytes) decoded", i)
+	// Records of versions 4 and 5 without a text block, with and without a content key and anchors, and every
+	// truncation of each, refused. Version 5 keeps the last 5 bytes of a band key; passages keep all 8.
+	for _, v := range []byte{4, 5} {
+		for _, content := range []uint64{0, 0xfeed} {
+			a := article("a", random(150), 1, 2, 0x1122334455667788, 4)
+			a.Passages = []Passage{{Start: 1, End: 9, Bands: []uint64{0xaabbccddeeff0011}, Set: Set{7, 9}}}
+			a.ContentKey, a.version = content, v
+			if content != 0 {
+				a.Anchors = []uint32{5, 1 << 20, 1<<32 - 1}
+			}
+			rec := a.encode(nil)
+			back, err := decodeArticle(rec, partAll)
+			wantBand := uint64(0x1122334455667788)
+			if v == 5 {
+				wantBand = 0x4455667788
+			}
+			if rec[0] != v || err != nil || !slices.Equal(back.Set, a.Set) || back.ref != (textRef{}) ||
+				!slices.Equal(back.Bands, []uint64{1, 2, wantBand, 4}) || back.ContentKey != content ||
+				!slices.Equal(back.Anchors, a.Anchors) || !slices.Equal(back.Passages[0].Bands, a.Passages[0].Bands) {
+				t.Fatalf("record version %d: %v %+v", rec[0], err, back)
+			}
+			for i := range rec {
+				if _, err := decodeArticle(rec[:i], partAll); err == nil {
+					t.Fatalf("truncated record of version %d (%d bytes) decoded", v, i)
+				}
+			}
 		}
 	}
 }

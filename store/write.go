@@ -537,7 +537,7 @@ func (b *Batch) Put(a *Article) (Result, error) {
 	blocks := b.s.params.blocks() && a.Text != nil
 	var frame []byte
 	a.ref = textRef{}
-	a.packed = b.s.params.packedSets()
+	a.version = b.s.params.recordVersion()
 	switch {
 	case blocks:
 		a.ref = textRef{b.blk.num, uint32(len(b.blk.raw)), uint32(len(a.Text))} // as it will be, unless a flush closes the block

@@ -31,8 +31,9 @@ counted unchanged. NEW must not be an index of other parameters. OLD must keep i
 created without --no-text).
 
 NEW is written in this build's index format (neardup --version names it), so a rebuild also moves an
-older index to it: packed shingle sets (format 5), texts compressed in blocks (format 4) and containment
-anchors (format 3).`,
+older index to it: records holding 5 bytes of each band key (format 6), packed shingle sets (format 5),
+texts compressed in blocks (format 4) and containment anchors (format 3). An older index needs no
+rebuild to be used: this build reads and writes it in its own format.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &rebuildOpts{}
 			dbFlag(fs, e, &o.db)
