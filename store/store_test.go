@@ -458,7 +458,9 @@ func TestBatchAgainstModel(t *testing.T) {
 			case op < 6: // put new or changed content
 				version++
 				v := uint64(version)
-				a := article(id, Set{uint32(v), uint32(v) + 1}, 1e6+v, 2e6+v, 3e6+v, 4e6+v)
+				// The first band key has high bytes that a record of version 5 does not keep (its postings do
+				// not either): deleting and verifying must not need them.
+				a := article(id, Set{uint32(v), uint32(v) + 1}, v*0x9e3779b97f4a7c15&^(1<<40-1)|(1e6+v), 2e6+v, 3e6+v, 4e6+v)
 				a.Digest = v
 				a.Anchors = []uint32{uint32(v) + uint32(v%2)} // the even value of the set
 				if rng.IntN(3) == 0 {
@@ -516,7 +518,11 @@ func checkModel(t *testing.T, s *Store, model map[string]*Article) {
 	postings := 0
 	for id, want := range model {
 		got, err := s.Get(id)
-		if err != nil || got.Digest != want.Digest || !slices.Equal(got.Bands, want.Bands) {
+		kept := make([]uint64, len(want.Bands)) // a record keeps the last recordBandBytes bytes of a band key
+		for i, key := range want.Bands {
+			kept[i] = key & (1<<(8*recordBandBytes) - 1)
+		}
+		if err != nil || got.Digest != want.Digest || !slices.Equal(got.Bands, kept) {
 			t.Fatalf("get %s: %v %+v, want digest %d", id, err, got, want.Digest)
 		}
 		for _, key := range want.Bands {
