@@ -42,6 +42,7 @@ type config struct {
 	queryOnly  bool   // an index -db built by an earlier run: queries and dedupe only
 	bulk       bool   // build the new index in one pass (neardup.Options.Bulk)
 	buckets    bool   // count the distinct band buckets after the dedupe
+	add        int    // articles added article by article to the index once built, timed apart
 }
 
 func main() {
@@ -61,6 +62,7 @@ func main() {
 	flag.BoolVar(&c.noText, "no-text", false, "index without stored texts")
 	flag.BoolVar(&c.buckets, "buckets", false, "after the dedupe, count the distinct band buckets and those shared by several articles")
 	flag.BoolVar(&c.noAnchors, "no-containment", false, "index without containment anchors (and run no containment queries)")
+	flag.IntVar(&c.add, "add", 0, "once the index of -n articles is built (with -bulk or not), add this many more article by article, timed apart (incremental indexing into an existing index)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -117,6 +119,11 @@ type result struct {
 	// WrittenPerArt is the bytes the process wrote to disk while indexing, per article (/proc/self/io
 	// write_bytes: write amplification against BytesPerArt).
 	WrittenPerArt float64 `json:"disk_written_bytes_per_article,omitempty"`
+	// Added articles (-add): how many, their rate, the disk written per added article, and the index after.
+	Added            int     `json:"added,omitempty"`
+	AddedPerS        float64 `json:"added_articles_per_s,omitempty"`
+	AddedWrittenPerA float64 `json:"added_disk_written_bytes_per_article,omitempty"`
+	AddedIndexBytesA float64 `json:"index_bytes_per_article_after_adding,omitempty"`
 	// Containment queries (query --containment 0.8) of random indexed articles.
 	ContainP50Ms float64 `json:"containment_p50_ms,omitempty"`
 	ContainP99Ms float64 `json:"containment_p99_ms,omitempty"`
@@ -208,11 +215,54 @@ func run(c config) error {
 	res.IndexMB = float64(size) / 1e6
 	res.IndexToText = float64(size) / float64(textBytes)
 	res.BytesPerArt = float64(size) / float64(n)
+	if c.add > 0 {
+		if err := addMore(c, g, dir, &res); err != nil {
+			return err
+		}
+	}
 
 	if c.indexOnly {
 		return printResult(res)
 	}
 	return queryAndDedupe(c, dir, res)
+}
+
+// addMore reopens the index in dir and adds c.add more articles of g to it through the incremental path, as a
+// crawl's new articles arrive at an existing index, timing them apart from the build.
+func addMore(c config, g *gen.Generator, dir string, res *result) error {
+	ix, err := neardup.Open(dir, nil)
+	if err != nil {
+		return err
+	}
+	ch := make(chan *neardup.Doc, 1024)
+	go func() {
+		defer close(ch)
+		for range c.add {
+			d, _ := g.Next()
+			ch <- d
+		}
+	}()
+	written := ioWritten()
+	start, last := time.Now(), time.Now()
+	st, err := ix.Add(context.Background(), ch, &neardup.AddOptions{Progress: func(s neardup.AddStats) {
+		if time.Since(last) > 10*time.Second {
+			last = time.Now()
+			fmt.Fprintf(os.Stderr, "scale: added %d articles, %.0f/s\n", s.Added, float64(s.Added)/time.Since(start).Seconds())
+		}
+	}})
+	if cerr := ix.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	secs := time.Since(start).Seconds()
+	res.Added = st.Added + st.Replaced
+	res.AddedPerS = float64(res.Added) / secs
+	res.AddedWrittenPerA = float64(ioWritten()-written) / float64(max(res.Added, 1))
+	size, _ := store.DirSize(dir)
+	res.AddedIndexBytesA = float64(size) / float64(c.n+res.Added)
+	return nil
 }
 
 // queryAndDedupe times queries by id and a dedupe on the index in dir, and prints the result.

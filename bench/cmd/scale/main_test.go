@@ -31,6 +31,29 @@ func TestSmallScale(t *testing.T) {
 	}
 }
 
+// TestScaleAdd builds an index in one pass, then adds articles to it article by article: the added articles
+// are counted apart and are in the index the queries and the dedupe then read.
+func TestScaleAdd(t *testing.T) {
+	r, w, _ := os.Pipe()
+	stdout := os.Stdout
+	os.Stdout = w
+	err := run(config{n: 2000, queries: 100, seed: 1, bulk: true, add: 500})
+	w.Close()
+	os.Stdout = stdout
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	io.Copy(&out, r)
+	var res result
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if res.Articles != 2000 || res.Added != 500 || res.AddedPerS <= 0 || res.AddedIndexBytesA <= 0 || res.Clusters == 0 {
+		t.Errorf("implausible result %+v", res)
+	}
+}
+
 // TestWriteJSONL writes the generated corpus that neardup index reads: the same articles, in order, as the
 // index run sees.
 func TestWriteJSONL(t *testing.T) {
