@@ -166,6 +166,18 @@ func (p Params) bandBytes() int {
 	return 8
 }
 
+// recordVersion is the record version an index of these parameters writes: 5 from format 6, 4 (packed sets) in
+// format 5, and 0 before, for the oldest version that holds each article (record.go).
+func (p Params) recordVersion() byte {
+	switch {
+	case p.Format >= 6:
+		return 5
+	case p.Format == 5:
+		return 4
+	}
+	return 0
+}
+
 // bandKey returns the b posting of doc in the bucket of band, of which it keeps the last w bytes (keptBand).
 func bandKey(dst []byte, w int, band, doc uint64) []byte {
 	dst = append(dst[:0], prefixBand)

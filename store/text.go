@@ -47,18 +47,6 @@ func useKey(dst []byte, n uint64) []byte {
 // blocks reports whether the index keeps its texts in blocks (format 4 and later, with texts).
 func (p Params) blocks() bool { return p.Text && p.Format >= 4 }
 
-// recordVersion is the record version an index of these parameters writes: 5 from format 6, 4 (packed sets) in
-// format 5, and 0 before, for the oldest version that holds each article (record.go).
-func (p Params) recordVersion() byte {
-	switch {
-	case p.Format >= 6:
-		return 5
-	case p.Format == 5:
-		return 4
-	}
-	return 0
-}
-
 var (
 	codecOnce sync.Once
 	zEnc      *zstd.Encoder
