@@ -43,6 +43,7 @@ type config struct {
 	bulk       bool   // build the new index in one pass (neardup.Options.Bulk)
 	buckets    bool   // count the distinct band buckets after the dedupe
 	add        int    // articles added article by article to the index once built, timed apart
+	addProfile string // a CPU profile of the adding alone
 }
 
 func main() {
@@ -62,6 +63,7 @@ func main() {
 	flag.BoolVar(&c.noText, "no-text", false, "index without stored texts")
 	flag.BoolVar(&c.buckets, "buckets", false, "after the dedupe, count the distinct band buckets and those shared by several articles")
 	flag.BoolVar(&c.noAnchors, "no-containment", false, "index without containment anchors (and run no containment queries)")
+	flag.StringVar(&c.addProfile, "add-cpuprofile", "", "write a CPU profile of the adding (-add) alone to this file")
 	flag.IntVar(&c.add, "add", 0, "once the index of -n articles is built (with -bulk or not), add this many more article by article, timed apart (incremental indexing into an existing index)")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -230,7 +232,7 @@ func run(c config) error {
 // addMore reopens the index in dir and adds c.add more articles of g to it through the incremental path, as a
 // crawl's new articles arrive at an existing index, timing them apart from the build.
 func addMore(c config, g *gen.Generator, dir string, res *result) error {
-	ix, err := neardup.Open(dir, nil)
+	ix, err := neardup.Open(dir, &neardup.Options{Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}})
 	if err != nil {
 		return err
 	}
@@ -242,6 +244,17 @@ func addMore(c config, g *gen.Generator, dir string, res *result) error {
 			ch <- d
 		}
 	}()
+	if c.addProfile != "" {
+		f, err := os.Create(c.addProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	written := ioWritten()
 	start, last := time.Now(), time.Now()
 	st, err := ix.Add(context.Background(), ch, &neardup.AddOptions{Progress: func(s neardup.AddStats) {
