@@ -10,10 +10,28 @@ import (
 
 // TestSmallScale runs the scale command at a few thousand articles, as CI does, so that it keeps working.
 func TestSmallScale(t *testing.T) {
+	res := runScale(t, config{n: 3000, queries: 300, seed: 1})
+	if res.Articles != 3000 || res.ArticlesPerS <= 0 || res.IndexMB <= 0 || res.QueryP99Ms <= 0 || res.Clusters == 0 {
+		t.Errorf("implausible result %+v", res)
+	}
+}
+
+// TestScaleAdd builds an index in one pass, then adds articles to it article by article: the added articles
+// are counted apart and are in the index the queries and the dedupe then read.
+func TestScaleAdd(t *testing.T) {
+	res := runScale(t, config{n: 2000, queries: 100, seed: 1, bulk: true, add: 500})
+	if res.Articles != 2000 || res.Added != 500 || res.AddedPerS <= 0 || res.AddedIndexBytesA <= 0 || res.Clusters == 0 {
+		t.Errorf("implausible result %+v", res)
+	}
+}
+
+// runScale runs the scale command with c and returns the result it prints.
+func runScale(t *testing.T, c config) result {
+	t.Helper()
 	r, w, _ := os.Pipe()
 	stdout := os.Stdout
 	os.Stdout = w
-	err := run(config{n: 3000, queries: 300, seed: 1})
+	err := run(c)
 	w.Close()
 	os.Stdout = stdout
 	if err != nil {
@@ -26,32 +44,7 @@ func TestSmallScale(t *testing.T) {
 		t.Fatalf("%v: %s", err, out.String())
 	}
 	t.Logf("%s", out.String())
-	if res.Articles != 3000 || res.ArticlesPerS <= 0 || res.IndexMB <= 0 || res.QueryP99Ms <= 0 || res.Clusters == 0 {
-		t.Errorf("implausible result %+v", res)
-	}
-}
-
-// TestScaleAdd builds an index in one pass, then adds articles to it article by article: the added articles
-// are counted apart and are in the index the queries and the dedupe then read.
-func TestScaleAdd(t *testing.T) {
-	r, w, _ := os.Pipe()
-	stdout := os.Stdout
-	os.Stdout = w
-	err := run(config{n: 2000, queries: 100, seed: 1, bulk: true, add: 500})
-	w.Close()
-	os.Stdout = stdout
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	io.Copy(&out, r)
-	var res result
-	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
-		t.Fatalf("%v: %s", err, out.String())
-	}
-	if res.Articles != 2000 || res.Added != 500 || res.AddedPerS <= 0 || res.AddedIndexBytesA <= 0 || res.Clusters == 0 {
-		t.Errorf("implausible result %+v", res)
-	}
+	return res
 }
 
 // TestWriteJSONL writes the generated corpus that neardup index reads: the same articles, in order, as the
