@@ -19,16 +19,68 @@ const MaxSetSize = 1 << 20
 
 // MakeSet builds the Set of 64-bit shingle hashes, reusing dst.
 func MakeSet(dst Set, hashes []uint64) Set {
-	dst = dst[:0]
-	for _, h := range hashes {
-		dst = append(dst, uint32(h>>32))
+	n := len(hashes)
+	if cap(dst) < n {
+		dst = make(Set, n)
 	}
-	slices.Sort(dst)
+	dst = dst[:n]
+	if n < bucketSortMin || n > bucketSortMax || !bucketSort(dst, hashes) {
+		for i, h := range hashes {
+			dst[i] = uint32(h >> 32)
+		}
+		slices.Sort(dst)
+	}
 	dst = slices.Compact(dst)
 	if len(dst) > MaxSetSize {
 		dst = dst[:MaxSetSize]
 	}
 	return dst
+}
+
+// Sets of bucketSortMin to bucketSortMax values are sorted by bucketSort, others by slices.Sort.
+const (
+	bucketSortMin  = 32
+	bucketSortMax  = 8192
+	bucketSortBits = 10 // at most 1,024 buckets, their counts on the stack
+)
+
+// bucketSort writes the high 32 bits of hashes into dst, sorted, and reports whether it did. Shingle hashes are
+// uniform, so a pass that places each value by its top bits (a counting sort into about as many buckets as
+// values) leaves it at most a few places from where it belongs, and an insertion sort finishes the job in
+// linear time, with few mispredicted branches: about three times faster than pdqsort on an article's 150
+// values (BenchmarkMakeSet). Values that are not spread so (a caller's, never a shingler's) would make the
+// insertion sort quadratic: it gives up after a linear number of moves, and MakeSet sorts them again.
+func bucketSort(dst Set, hashes []uint64) bool {
+	n := len(hashes)
+	b := min(bits.Len(uint(n-1)), bucketSortBits) // 2^b >= n buckets, up to 2^bucketSortBits
+	shift := 64 - b
+	var counts [1<<bucketSortBits + 1]uint32
+	c := counts[:1<<b+1]
+	for _, h := range hashes {
+		c[h>>shift+1]++
+	}
+	for i := 1; i < len(c); i++ {
+		c[i] += c[i-1]
+	}
+	for _, h := range hashes {
+		k := h >> shift
+		dst[c[k]] = uint32(h >> 32)
+		c[k]++
+	}
+	budget := 4*n + 64
+	for i := 1; i < n; i++ {
+		v := dst[i]
+		j := i
+		for j > 0 && dst[j-1] > v {
+			dst[j] = dst[j-1]
+			j--
+		}
+		dst[j] = v
+		if budget -= i - j; budget < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Similarity returns the Jaccard similarity of a and b and the containment of a in b. fullA and fullB say

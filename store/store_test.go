@@ -953,3 +953,75 @@ func BenchmarkSetCodec(b *testing.B) {
 		})
 	}
 }
+
+// TestMakeSet compares MakeSet with its definition (the distinct high 32 bits of the hashes, sorted) on uniform
+// hashes of every size around the bucket sort's bounds, and on inputs that defeat it: all equal, clustered in
+// one bucket, sorted backwards, and repeats.
+func TestMakeSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	want := func(hashes []uint64) Set {
+		s := make(Set, 0, len(hashes))
+		for _, h := range hashes {
+			s = append(s, uint32(h>>32))
+		}
+		slices.Sort(s)
+		return slices.Compact(s)
+	}
+	check := func(name string, hashes []uint64) {
+		t.Helper()
+		if got, w := MakeSet(nil, hashes), want(hashes); !slices.Equal(got, w) {
+			t.Fatalf("%s (%d hashes): MakeSet differs from its definition", name, len(hashes))
+		}
+		dst := make(Set, 3, len(hashes)+5) // reused, with values in it
+		if got := MakeSet(dst, hashes); !slices.Equal(got, want(hashes)) {
+			t.Fatalf("%s (%d hashes), reusing dst: MakeSet differs", name, len(hashes))
+		}
+	}
+	for _, n := range []int{0, 1, 2, 31, 32, 33, 150, 1000, 1024, 1025, 5000, 8192, 8193, 20000} {
+		h := make([]uint64, n)
+		for i := range h {
+			h[i] = rng.Uint64()
+		}
+		check("uniform", h)
+		check("repeated", append(slices.Clone(h), h...))
+		clustered := make([]uint64, n) // one bucket: the top 20 bits equal
+		for i := range clustered {
+			clustered[i] = 0xabcde<<44 | rng.Uint64()>>20
+		}
+		check("clustered", clustered)
+		slices.Sort(h)
+		slices.Reverse(h)
+		check("backwards", h)
+		same := make([]uint64, n)
+		for i := range same {
+			same[i] = 42 << 32
+		}
+		check("equal", same)
+	}
+	h := make([]uint64, 150)
+	for i := range h {
+		h[i] = rng.Uint64()
+	}
+	dst := make(Set, 0, len(h))
+	if allocs := testing.AllocsPerRun(100, func() { dst = MakeSet(dst, h) }); allocs != 0 {
+		t.Errorf("MakeSet into a large enough dst: %.0f allocations", allocs)
+	}
+}
+
+// BenchmarkMakeSet: an article's 150 shingle hashes and a long article's 3,000, into a reused set.
+func BenchmarkMakeSet(b *testing.B) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{150, 3000} {
+		h := make([]uint64, n)
+		for i := range h {
+			h[i] = rng.Uint64()
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			dst := make(Set, 0, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				dst = MakeSet(dst, h)
+			}
+		})
+	}
+}
