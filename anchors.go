@@ -25,45 +25,53 @@ const DefaultAnchorWindow = 40
 const probeAll = 256
 
 // winnow appends to dst the anchors of a text's shingle hashes in order (their top 32 bits, the values a
-// store.Set holds) for window w, and returns them sorted without repeats. q is a scratch buffer.
-func winnow(dst []uint32, q []int32, hashes []uint64, w int) ([]uint32, []int32) {
+// store.Set holds) for window w, and returns them sorted without repeats, with scratch (a buffer it grows and
+// returns for reuse). The anchors are the distinct minima of the windows: which of equal values a window picks
+// changes nothing. The minima come from van Herk and Gil-Werman's blocks: the running minimum of each block of
+// w values from its start (pre) and from its end (suf), so that the window from i is min(suf[i],
+// pre[i+w-1]), three passes without a data-dependent branch; the deque that keeps the candidates of the window
+// costs a mispredicted branch about every other value (TestWinnowMatchesDeque keeps it as the reference).
+func winnow(dst []uint32, scratch []uint32, hashes []uint64, w int) ([]uint32, []uint32) {
 	n := len(hashes)
 	if n == 0 || w <= 0 {
-		return dst, q
+		return dst, scratch
 	}
-	v := func(i int32) uint32 { return uint32(hashes[i] >> 32) }
 	start := len(dst)
 	if n <= w {
-		best := int32(0)
-		for i := int32(1); i < int32(n); i++ {
-			if v(i) <= v(best) {
-				best = i
-			}
+		m := uint32(hashes[0] >> 32)
+		for _, h := range hashes[1:] {
+			m = min(m, uint32(h>>32))
 		}
-		return append(dst, v(best)), q
+		return append(dst, m), scratch
 	}
-	q = q[:0]
-	head, last := 0, int32(-1)
-	for i := int32(0); i < int32(n); i++ {
-		for len(q) > head && v(q[len(q)-1]) >= v(i) {
-			q = q[:len(q)-1]
+	if cap(scratch) < 2*n {
+		scratch = make([]uint32, 2*n)
+	}
+	pre, suf := scratch[:n], scratch[n:2*n]
+	for b := 0; b < n; b += w {
+		e := min(b+w, n)
+		m := uint32(hashes[b] >> 32)
+		for i := b; i < e; i++ {
+			m = min(m, uint32(hashes[i]>>32))
+			pre[i] = m
 		}
-		q = append(q, i)
-		if q[head] <= i-int32(w) {
-			head++
+		m = uint32(hashes[e-1] >> 32)
+		for i := e - 1; i >= b; i-- {
+			m = min(m, uint32(hashes[i]>>32))
+			suf[i] = m
 		}
-		if i >= int32(w-1) && q[head] != last {
-			last = q[head]
-			dst = append(dst, v(last))
-		}
-		if head > 1024 { // keep the buffer from growing with the text
-			q = append(q[:0], q[head:]...)
-			head = 0
+	}
+	last := min(suf[0], pre[w-1])
+	dst = append(dst, last)
+	for i := 1; i+w <= n; i++ {
+		if m := min(suf[i], pre[i+w-1]); m != last {
+			dst = append(dst, m)
+			last = m
 		}
 	}
 	out := dst[start:]
 	slices.Sort(out)
-	return append(dst[:start], slices.Compact(out)...), q
+	return append(dst[:start], slices.Compact(out)...), scratch
 }
 
 // probe returns the values a containment query of an article looks up, and the least number of them an

@@ -21,7 +21,7 @@ type worker struct {
 	psig   minhash.Signature
 	pass   []shingle.Passage
 	phash  []uint64
-	deque  []int32
+	winnow []uint32 // winnow's scratch
 }
 
 func (ix *Index) newWorker() (*worker, error) {
@@ -154,7 +154,7 @@ func (ix *Index) hash(w *worker, d *Doc) *store.Article {
 		a.Bands = ix.lsh.AppendBandKeys(make([]uint64, 0, ix.lsh.Bands), w.sig)
 	}
 	if ix.p.Anchors > 0 {
-		a.Anchors, w.deque = winnow(nil, w.deque, w.hashes, ix.p.Anchors)
+		a.Anchors, w.winnow = winnow(nil, w.winnow, w.hashes, ix.p.Anchors)
 	}
 	if ix.p.PassageK > 0 && ix.unit == shingle.Words {
 		w.toks = units // word tokens: the shingle units themselves
