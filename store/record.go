@@ -61,34 +61,22 @@ type Passage struct {
 // before is written in the oldest version that holds it: version 1 ends at the content key, version 2 adds the
 // anchors, version 3 the text's place; so an index of an older format stays readable by the builds that wrote it.
 // Version 4 (format 5) is version 3 with the sets packed (set.go) and the text's place only when flags bit 1 says
-// there is one. Version 5 (format 6) is version 4 with each band key in the 5 bytes its postings keep
-// (Params.bandBytes), the content key only when flags bit 2 says there is one, and the anchors packed as a set.
+// there is one. Version 5 (format 6) is version 4 with each band key in the keptBandBytes its postings keep
+// (all a delete or a verify needs), the content key only when flags bit 2 says there is one, and the anchors packed as a set.
 const recordVersion = 5
-
-// recordBandBytes is how many bytes of each band key a record of version 5 keeps: the last 5, all a b posting
-// holds, which is all a delete needs (Batch.unpost) and all verify checks.
-const recordBandBytes = 5
 
 func appendString(dst []byte, s string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
 	return append(dst, s...)
 }
 
-func appendKeys(dst []byte, keys []uint64) []byte {
+// appendKeys appends keys as a uvarint count and the last w bytes of each, little-endian (w is 8, or
+// keptBandBytes for the band keys of a record of version 5); decoder.keys reads them back.
+func appendKeys(dst []byte, keys []uint64, w int) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(keys)))
 	for _, k := range keys {
-		dst = binary.LittleEndian.AppendUint64(dst, k)
-	}
-	return dst
-}
-
-// appendShortKeys appends keys as a uvarint count and the last recordBandBytes bytes of each, little-endian.
-func appendShortKeys(dst []byte, keys []uint64) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(keys)))
-	for _, k := range keys {
-		var b [8]byte
-		binary.LittleEndian.PutUint64(b[:], k)
-		dst = append(dst, b[:recordBandBytes]...)
+		n := len(dst)
+		dst = binary.LittleEndian.AppendUint64(dst, k)[:n+w]
 	}
 	return dst
 }
@@ -144,16 +132,16 @@ func (a *Article) encode(dst []byte) []byte {
 		set = appendPackedSet
 	}
 	dst = set(dst, a.Set)
+	bandW := 8
 	if version >= 5 {
-		dst = appendShortKeys(dst, a.Bands)
-	} else {
-		dst = appendKeys(dst, a.Bands)
+		bandW = keptBandBytes
 	}
+	dst = appendKeys(dst, a.Bands, bandW)
 	dst = binary.AppendUvarint(dst, uint64(len(a.Passages)))
 	for _, p := range a.Passages {
 		dst = binary.AppendUvarint(dst, uint64(p.Start))
 		dst = binary.AppendUvarint(dst, uint64(p.End-p.Start))
-		dst = appendKeys(dst, p.Bands)
+		dst = appendKeys(dst, p.Bands, 8)
 		dst = set(dst, p.Set)
 	}
 	if hasContent {
@@ -225,7 +213,7 @@ func (d *decoder) bytes(n uint64) []byte {
 
 func (d *decoder) string() string { return string(d.bytes(d.uvarint())) }
 
-// keys reads a count and that many keys of w bytes each, little-endian (w is 8, or recordBandBytes).
+// keys reads a count and that many keys of w bytes each, little-endian, as appendKeys writes them.
 func (d *decoder) keys(w int) []uint64 {
 	n := d.uvarint()
 	if d.err != nil || n > uint64(len(d.b))/uint64(w) {
@@ -305,7 +293,7 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 	}
 	bandW := 8
 	if version >= 5 {
-		bandW = recordBandBytes
+		bandW = keptBandBytes
 	}
 	a.Bands = d.keys(bandW)
 	np := d.uvarint()

@@ -161,10 +161,13 @@ func docKey(dst []byte, n uint64) []byte {
 // probability 1.5·10⁻⁴, a candidate verified and dropped), all 8 before.
 func (p Params) bandBytes() int {
 	if p.Format >= 5 {
-		return 5
+		return keptBandBytes
 	}
 	return 8
 }
+
+// keptBandBytes is how many bytes of a band key a b posting keeps from format 5, and a record from version 5.
+const keptBandBytes = 5
 
 // recordVersion is the record version an index of these parameters writes: 5 from format 6, 4 (packed sets) in
 // format 5, and 0 before, for the oldest version that holds each article (record.go).

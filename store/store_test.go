@@ -518,9 +518,9 @@ func checkModel(t *testing.T, s *Store, model map[string]*Article) {
 	postings := 0
 	for id, want := range model {
 		got, err := s.Get(id)
-		kept := make([]uint64, len(want.Bands)) // a record keeps the last recordBandBytes bytes of a band key
+		kept := make([]uint64, len(want.Bands)) // a record keeps the last keptBandBytes bytes of a band key
 		for i, key := range want.Bands {
-			kept[i] = key & (1<<(8*recordBandBytes) - 1)
+			kept[i] = key & (1<<(8*keptBandBytes) - 1)
 		}
 		if err != nil || got.Digest != want.Digest || !slices.Equal(got.Bands, kept) {
 			t.Fatalf("get %s: %v %+v, want digest %d", id, err, got, want.Digest)
