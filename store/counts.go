@@ -84,6 +84,10 @@ type countState struct {
 	valid bool // c is known (read, counted, or maintained since)
 	// stale is set when a commit failed: the stored counts may be off until they are counted afresh.
 	stale bool
+	// seq is the commit sequence number (Store.commits) of the counts c came from: Badger runs the callbacks of
+	// a batch's commits on goroutines of their own, so they may finish out of order, and only a later commit's
+	// counts may replace c.
+	seq uint64
 }
 
 func (cs *countState) get() (Counts, bool) {
@@ -95,6 +99,15 @@ func (cs *countState) get() (Counts, bool) {
 func (cs *countState) set(c Counts, valid bool) {
 	cs.mu.Lock()
 	cs.c, cs.valid = c, valid
+	cs.mu.Unlock()
+}
+
+// committed records the counts after the commit numbered seq, unless a later commit's are already recorded.
+func (cs *countState) committed(seq uint64, c Counts) {
+	cs.mu.Lock()
+	if seq > cs.seq {
+		cs.c, cs.valid, cs.seq = c, true, seq
+	}
 	cs.mu.Unlock()
 }
 

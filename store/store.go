@@ -104,6 +104,8 @@ type Store struct {
 	counts countState
 	// generation counts the commits applied since Open (Generation).
 	generation atomic.Uint64
+	// commits numbers the batch commits in the order they are made, for countState.committed.
+	commits atomic.Uint64
 	// known holds the docnums that may be present, loaded on the first write: a Put of a docnum outside it skips
 	// the read of an old record, which on a large index costs a probe of every LSM level. Entries that expired
 	// or were deleted by retention linger, as do the filter's false positives; they only cost that read.

@@ -174,12 +174,12 @@ func (b *Batch) commitLoop() {
 			b.s.countsLost()
 			g.done <- err
 		} else {
-			totals := b.totals
+			totals, seq := b.totals, b.s.commits.Add(1)
 			txn.CommitWith(func(err error) {
 				if err != nil {
 					b.s.countsLost()
 				} else {
-					b.s.counts.set(totals, true)
+					b.s.counts.committed(seq, totals)
 				}
 				b.s.generation.Add(1)
 				g.done <- err
