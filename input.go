@@ -145,6 +145,14 @@ func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputE
 
 // ParseDoc parses one JSON article.
 func ParseDoc(line []byte) (*Doc, error) {
+	if d, ok := parseDocFast(line); ok {
+		return d, nil
+	}
+	return parseDoc(line)
+}
+
+// parseDoc is ParseDoc's general path: any JSON object, every error with its reason.
+func parseDoc(line []byte) (*Doc, error) {
 	if !utf8.Valid(line) {
 		// An id with invalid bytes would become another id once they are replaced: refuse it rather than merge
 		// two articles.

@@ -1,7 +1,10 @@
 package neardup
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -49,5 +52,119 @@ func TestParseDocExtraAndID(t *testing.T) {
 	}
 	if _, err := ParseDoc([]byte(`{"id": " ", "text": "y"}`)); err == nil || !strings.Contains(err.Error(), "empty") {
 		t.Errorf("blank id: %v", err)
+	}
+}
+
+// fastTaken are lines the fast path of ParseDoc takes; fastDeclined are lines it must leave to the general path
+// (which accepts some and rejects the others).
+var fastTaken = []string{
+	`{"id":"a1","text":"plain text"}`,
+	`{"id": "a1", "title": "T", "url": "https://x.test/a?b=1&c=2", "date": "2026-01-01", "source": "wire", "text": "one\n\ntwo \"q\" \\ \/ \u00e9\ud83d\ude00"}` + "\n",
+	"\t{ \"text\" : \"t\" ,\r\n \"id\" : \"x\" }  ",
+	`{"id":"x","text":"t","zeta":"z","alpha":"a<b>&","mid":"m\u0041"}`,
+	`{"id":"x","text":"t","ke<y>":"v"}`,
+	`{"id":"x","text":"t","":"empty key"}`,
+	`{"id":"x","text":""}`,
+	`{"id":"x","text":"a\"b\\\"c\\\\"}`,
+	`{"id":"x" , "text":"t" }`,
+	`{"id":"x","text":"lone \ud800 surrogate"}`,
+}
+
+var fastDeclined = []string{
+	`{"id":"x","text":"t","lang":"en","topics":["a","b"]}`,
+	`{"id":42,"text":"t"}`,
+	`{"id":"x","text":"t","id":"y"}`,
+	`{"id":"x","text":"t","k":"1","k":"2"}`,
+	`{"i\u0064":"x","text":"t"}`,
+	`{"id":"x","text":"t"} trailing`,
+	`{"id":"x","text":"t",}`,
+	`{"id":"x","text":"t"`,
+	`{"id":"x","text":"line` + "\n" + `break"}`,
+	`{"id":"x","text":"bad \x escape"}`,
+	`{"id":"x","text":"bad \u12 escape"}`,
+	`{"id":"x","text":"ends in backslash\"}`,
+	`{"id":" ","text":"t"}`,
+	`{"id":"x"}`,
+	`{"text":"t"}`,
+	`{}`,
+	`{"id":"x","text":"t"}{"id":"y","text":"u"}`,
+	`[{"id":"x","text":"t"}]`,
+	`{"id":"x","text":"caf` + "\xe9" + `"}`,
+	`{"id":"x","text":null}`,
+	`{"id":"x","text":"t","title":5}`,
+	` `,
+	``,
+}
+
+// FuzzParseDocFast: whatever the fast path accepts, the general path parses to the same article.
+func FuzzParseDocFast(f *testing.F) {
+	for _, c := range append(fastTaken, fastDeclined...) {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		fast, ok := parseDocFast(line)
+		if !ok {
+			return
+		}
+		want, err := parseDoc(line)
+		if err != nil {
+			t.Fatalf("%q: fast path accepted, general path says %v", line, err)
+		}
+		if !reflect.DeepEqual(fast, want) {
+			t.Fatalf("%q:\nfast    %+v\ngeneral %+v", line, fast, want)
+		}
+	})
+}
+
+// TestParseDocFastTaken: the fast path takes the usual lines (every line of the sample corpus, and the
+// generated ones), so that ParseDoc is not the general path with an extra scan in front.
+func TestParseDocFastTaken(t *testing.T) {
+	data, err := os.ReadFile("testdata/doj-press-releases.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	for _, c := range fastTaken {
+		lines = append(lines, []byte(c))
+	}
+	for i, line := range lines {
+		d, ok := parseDocFast(line)
+		if !ok {
+			t.Fatalf("line %d: fast path declined %.80q", i+1, line)
+		}
+		want, err := parseDoc(line)
+		if err != nil || !reflect.DeepEqual(d, want) {
+			t.Fatalf("line %d: fast %+v, general %+v, %v", i+1, d, want, err)
+		}
+	}
+	for _, c := range fastDeclined {
+		if _, ok := parseDocFast([]byte(c)); ok {
+			t.Errorf("fast path took %q, which is for the general path", c)
+		}
+	}
+}
+
+// BenchmarkParseDoc parses the sample corpus's lines with ParseDoc and with its general path alone.
+func BenchmarkParseDoc(b *testing.B) {
+	data, err := os.ReadFile("testdata/doj-press-releases.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	for _, p := range []struct {
+		name  string
+		parse func([]byte) (*Doc, error)
+	}{{"ParseDoc", ParseDoc}, {"general", parseDoc}} {
+		b.Run(p.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, l := range lines {
+					if _, err := p.parse(l); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }
