@@ -62,6 +62,8 @@ type Bulk struct {
 	spareSlab  []byte
 	spareEnts  []bulkEnt
 	spillError error
+	// sortScratch is the radix sort's second buffer, used by one run's write at a time.
+	sortScratch []bulkEnt
 	// blk is the text block being filled (format 4, text.go); blocks are the closed ones, in order, and texts
 	// marks the Puts that have a text in one, by sequence number.
 	blk    openBlock
@@ -213,7 +215,7 @@ func (b *Bulk) spillAsync() error {
 	done := make(chan error, 1)
 	b.spilling = done
 	go func() {
-		err := run.write(slab, ents)
+		err := run.write(slab, ents, &b.sortScratch)
 		b.spareSlab, b.spareEnts = slab, ents // read only after wait has received
 		done <- err
 	}()
@@ -245,7 +247,7 @@ func (b *Bulk) spill() error {
 	}
 	run := &runFile{name: b.runName()}
 	b.runs = append(b.runs, run)
-	err := run.write(b.slab, b.ents)
+	err := run.write(b.slab, b.ents, &b.sortScratch)
 	b.slab, b.ents = b.slab[:0], b.ents[:0]
 	return err
 }
@@ -269,24 +271,14 @@ func partOf(key []byte) int {
 	return int(key[0])<<2 | int(key[1]>>6)
 }
 
-// write sorts entries (by key, then sequence) and writes them to the run's file.
-func (r *runFile) write(slab []byte, ents []bulkEnt) error {
+// write sorts entries (by key, then sequence) and writes them to the run's file. scratch is sortEnts's, grown as
+// needed.
+func (r *runFile) write(slab []byte, ents []bulkEnt, scratch *[]bulkEnt) error {
 	name := r.name
 	for i := range r.starts {
 		r.starts[i] = -1
 	}
-	slices.SortFunc(ents, func(x, y bulkEnt) int {
-		if x.prefix != y.prefix {
-			if x.prefix < y.prefix {
-				return -1
-			}
-			return 1
-		}
-		if c := bytes.Compare(slab[x.k0:x.k1], slab[y.k0:y.k1]); c != 0 {
-			return c
-		}
-		return int(x.seq) - int(y.seq)
-	})
+	*scratch = sortEnts(ents, *scratch, slab)
 	f, err := os.Create(name)
 	if err != nil {
 		return fmt.Errorf("store: bulk run: %w", err)
@@ -316,6 +308,72 @@ func (r *runFile) write(slab []byte, ents []bulkEnt) error {
 		return fmt.Errorf("store: bulk run: %w", err)
 	}
 	return nil
+}
+
+// sortEnts sorts ents by key, then sequence number, and returns scratch (grown to len(ents) if it was shorter) for
+// the next call. A run holds about a million entries: a comparison sort spends most of its time in the
+// comparator, so the 8-byte key prefixes are radix sorted instead (least significant byte first, a pass for each
+// byte on which the entries differ), and only the entries that share a prefix are then compared, by the rest of
+// their keys and their sequence numbers.
+func sortEnts(ents, scratch []bulkEnt, slab []byte) []bulkEnt {
+	if len(ents) < 2 {
+		return scratch
+	}
+	if cap(scratch) < len(ents) {
+		scratch = make([]bulkEnt, len(ents))
+	}
+	scratch = scratch[:len(ents)]
+	var count [8][256]int
+	for i := range ents {
+		p := ents[i].prefix
+		for d := range 8 {
+			count[d][byte(p>>(8*d))]++
+		}
+	}
+	src, dst := ents, scratch
+	for d := range 8 {
+		c := &count[d]
+		shift := uint(8 * d)
+		if c[byte(src[0].prefix>>shift)] == len(src) {
+			continue // every entry has this byte
+		}
+		sum := 0
+		for b, n := range c {
+			c[b] = sum
+			sum += n
+		}
+		for i := range src {
+			b := byte(src[i].prefix >> shift)
+			dst[c[b]] = src[i]
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &ents[0] {
+		copy(ents, src)
+	}
+	for i := 0; i < len(ents); {
+		j := i + 1
+		for j < len(ents) && ents[j].prefix == ents[i].prefix {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(ents[i:j], func(x, y bulkEnt) int { return compareEnts(slab, x, y) })
+		}
+		i = j
+	}
+	return scratch
+}
+
+// compareEnts orders entries by key, then sequence number.
+func compareEnts(slab []byte, x, y bulkEnt) int {
+	if x.prefix != y.prefix {
+		return cmp.Compare(x.prefix, y.prefix)
+	}
+	if c := bytes.Compare(slab[x.k0:x.k1], slab[y.k0:y.k1]); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.seq, y.seq)
 }
 
 // runReader reads one run file's entries in order.
@@ -413,7 +471,7 @@ func (b *Bulk) commit() (Counts, error) {
 	if err := b.spill(); err != nil {
 		return c, err
 	}
-	b.slab, b.ents, b.spareSlab, b.spareEnts = nil, nil, nil, nil // the merge needs none of them
+	b.slab, b.ents, b.spareSlab, b.spareEnts, b.sortScratch = nil, nil, nil, nil, nil // the merge needs none of them
 	stale := b.stale()
 	b.docs = nil
 	dead := b.staleTexts(stale)

@@ -186,3 +186,90 @@ func TestBulkRefuses(t *testing.T) {
 		t.Error("a failed build left an index")
 	}
 }
+
+// TestSortEnts checks the radix sort of a run against a comparison sort by key, then sequence number: keys of
+// every length from 0 to 20 bytes (so shorter than the 8-byte prefix too), many sharing a prefix or the whole key,
+// bytes with one value for every entry (passes skipped) and bytes that differ.
+func TestSortEnts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var scratch []bulkEnt
+	for _, n := range []int{0, 1, 2, 3, 100, 5000, 60000} {
+		var slab []byte
+		var ents []bulkEnt
+		for i := range n {
+			var key []byte
+			switch rng.IntN(4) {
+			case 0: // a common prefix, then random bytes: runs of one prefix
+				key = append([]byte{'b', 3, 0, 0, 0, 0, 0, byte(rng.IntN(3))}, byte(rng.IntN(4)), byte(rng.IntN(256)))
+			case 1: // short keys, some equal to the start of others
+				key = []byte{'b', 3, 0, 0}[:rng.IntN(5)]
+			default:
+				key = make([]byte, rng.IntN(21))
+				for j := range key {
+					key[j] = byte(rng.IntN(4)) * 85
+				}
+			}
+			k0 := uint32(len(slab))
+			slab = append(slab, key...)
+			k1 := uint32(len(slab))
+			slab = append(slab, byte(i))
+			var p [8]byte
+			copy(p[:], key)
+			ents = append(ents, bulkEnt{binary.BigEndian.Uint64(p[:]), k0, k1, uint32(len(slab)), uint32(rng.IntN(n + 1)), uint64(i)})
+		}
+		want := slices.Clone(ents)
+		slices.SortStableFunc(want, func(x, y bulkEnt) int { return compareEnts(slab, x, y) })
+		scratch = sortEnts(ents, scratch, slab)
+		for i := range want {
+			if compareEnts(slab, ents[i], want[i]) != 0 {
+				t.Fatalf("n=%d: entry %d is key %x seq %d, want key %x seq %d", n, i,
+					slab[ents[i].k0:ents[i].k1], ents[i].seq, slab[want[i].k0:want[i].k1], want[i].seq)
+			}
+		}
+		if n > 0 && !slices.IsSortedFunc(ents, func(x, y bulkEnt) int { return compareEnts(slab, x, y) }) {
+			t.Fatalf("n=%d: not sorted", n)
+		}
+	}
+	// Every byte of the prefix the same for all entries: no pass at all, only the comparison of the rest.
+	slab := []byte("samesame-2samesame-1samesame-3")
+	ents := []bulkEnt{{0, 0, 10, 10, 0, 0}, {0, 10, 20, 20, 0, 0}, {0, 20, 30, 30, 0, 0}}
+	for i := range ents {
+		ents[i].prefix = binary.BigEndian.Uint64(slab[ents[i].k0:])
+	}
+	sortEnts(ents, nil, slab)
+	if got := string(slab[ents[0].k0:ents[0].k1]) + string(slab[ents[2].k0:ents[2].k1]); got != "samesame-1samesame-3" {
+		t.Errorf("same prefixes sorted to %q", got)
+	}
+}
+
+func BenchmarkSortEnts(b *testing.B) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	// A run's mix: band postings (random after a band byte), records and anchors.
+	var slab []byte
+	var ents []bulkEnt
+	for i := range 1 << 20 {
+		key := []byte{"bbbbbbdaa"[i%9], byte(rng.IntN(17))}
+		for range 5 + 4 {
+			key = append(key, byte(rng.Uint32()))
+		}
+		k0 := uint32(len(slab))
+		slab = append(slab, key...)
+		var p [8]byte
+		copy(p[:], key)
+		ents = append(ents, bulkEnt{binary.BigEndian.Uint64(p[:]), k0, uint32(len(slab)), uint32(len(slab)), uint32(i / 20), 0})
+	}
+	work := make([]bulkEnt, len(ents))
+	var scratch []bulkEnt
+	b.Run("radix", func(b *testing.B) {
+		for b.Loop() {
+			copy(work, ents)
+			scratch = sortEnts(work, scratch, slab)
+		}
+	})
+	b.Run("comparison", func(b *testing.B) {
+		for b.Loop() {
+			copy(work, ents)
+			slices.SortFunc(work, func(x, y bulkEnt) int { return compareEnts(slab, x, y) })
+		}
+	})
+}
