@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/neardup/neardup/internal/corpus"
 )
 
 // TestJSONStringMatchesStdlib checks the fast string decoder against encoding/json on tricky escapes.
@@ -68,10 +70,12 @@ var fastTaken = []string{
 	`{"id":"x","text":"a\"b\\\"c\\\\"}`,
 	`{"id":"x" , "text":"t" }`,
 	`{"id":"x","text":"lone \ud800 surrogate"}`,
+	`{"id":"x","text":"t","lang":"en","topics":["a","b"]}`,
+	`{"id":"x","text":"t","title":5}`,
+	`{"id": "r-1", "text": "t", "newid": 1, "oldid": -5544.5e+3, "topics": ["cocoa", "a\"]b"], "places": [], "f": {"a": [1, {"b": null}], "c": "}"}, "t": true, "u": false, "n": null, "date": null}`,
 }
 
 var fastDeclined = []string{
-	`{"id":"x","text":"t","lang":"en","topics":["a","b"]}`,
 	`{"id":42,"text":"t"}`,
 	`{"id":"x","text":"t","id":"y"}`,
 	`{"id":"x","text":"t","k":"1","k":"2"}`,
@@ -91,7 +95,20 @@ var fastDeclined = []string{
 	`[{"id":"x","text":"t"}]`,
 	`{"id":"x","text":"caf` + "\xe9" + `"}`,
 	`{"id":"x","text":null}`,
-	`{"id":"x","text":"t","title":5}`,
+	`{"id":"x","text":"t","a":[1,,2]}`,
+	`{"id":"x","text":"t","a":[1,2}`,
+	`{"id":"x","text":"t","a":{"b":1]}`,
+	`{"id":"x","text":"t","a":tru}`,
+	`{"id":"x","text":"t","a":nulls}`,
+	`{"id":"x","text":"t","a":01}`,
+	`{"id":"x","text":"t","a":1.}`,
+	`{"id":"x","text":"t","a":-}`,
+	`{"id":"x","text":"t","a":NaN}`,
+	`{"id":"x","text":"t","a":["x` + "\n" + `"]}`,
+	`{"id":"x","text":"t","a":["bad \q"]}`,
+	`{"id":"x","text":"t","a":[[[[`,
+	`{"id":"x","text":"t","date":5,"date":"d"}`,
+	`{"id":"x","text":"t","a":}`,
 	` `,
 	``,
 }
@@ -141,6 +158,28 @@ func TestParseDocFastTaken(t *testing.T) {
 		if _, ok := parseDocFast([]byte(c)); ok {
 			t.Errorf("fast path took %q, which is for the general path", c)
 		}
+	}
+}
+
+// TestParseDocFastOnCorpora: every line of the shared news corpora (ids and texts as strings, other fields
+// numbers, arrays and strings) takes the fast path and parses as the general path parses it.
+func TestParseDocFastOnCorpora(t *testing.T) {
+	for _, name := range []string{"reuters21578.jsonl", "bbc_news.jsonl", "20news_bydate_test.jsonl"} {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(corpus.Shared(t, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+				d, ok := parseDocFast(line)
+				if !ok {
+					t.Fatalf("line %d: fast path declined %.120q", i+1, line)
+				}
+				if want, err := parseDoc(line); err != nil || !reflect.DeepEqual(d, want) {
+					t.Fatalf("line %d: fast %+v, general %+v, %v", i+1, d, want, err)
+				}
+			}
+		})
 	}
 }
 
