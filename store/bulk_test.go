@@ -213,9 +213,7 @@ func TestSortEnts(t *testing.T) {
 			slab = append(slab, key...)
 			k1 := uint32(len(slab))
 			slab = append(slab, byte(i))
-			var p [8]byte
-			copy(p[:], key)
-			ents = append(ents, bulkEnt{binary.BigEndian.Uint64(p[:]), k0, k1, uint32(len(slab)), uint32(rng.IntN(n + 1)), uint64(i)})
+			ents = append(ents, bulkEnt{keyPrefix(key), k0, k1, uint32(len(slab)), uint32(rng.IntN(n + 1)), uint64(i)})
 		}
 		want := slices.Clone(ents)
 		slices.SortStableFunc(want, func(x, y bulkEnt) int { return compareEnts(slab, x, y) })
@@ -234,7 +232,7 @@ func TestSortEnts(t *testing.T) {
 	slab := []byte("samesame-2samesame-1samesame-3")
 	ents := []bulkEnt{{0, 0, 10, 10, 0, 0}, {0, 10, 20, 20, 0, 0}, {0, 20, 30, 30, 0, 0}}
 	for i := range ents {
-		ents[i].prefix = binary.BigEndian.Uint64(slab[ents[i].k0:])
+		ents[i].prefix = keyPrefix(slab[ents[i].k0:ents[i].k1])
 	}
 	sortEnts(ents, nil, slab)
 	if got := string(slab[ents[0].k0:ents[0].k1]) + string(slab[ents[2].k0:ents[2].k1]); got != "samesame-1samesame-3" {
@@ -254,9 +252,7 @@ func BenchmarkSortEnts(b *testing.B) {
 		}
 		k0 := uint32(len(slab))
 		slab = append(slab, key...)
-		var p [8]byte
-		copy(p[:], key)
-		ents = append(ents, bulkEnt{binary.BigEndian.Uint64(p[:]), k0, uint32(len(slab)), uint32(len(slab)), uint32(i / 20), 0})
+		ents = append(ents, bulkEnt{keyPrefix(key), k0, uint32(len(slab)), uint32(len(slab)), uint32(i / 20), 0})
 	}
 	work := make([]bulkEnt, len(ents))
 	var scratch []bulkEnt
