@@ -3,6 +3,7 @@ package neardup
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -153,6 +154,18 @@ func TestParseDocFastTaken(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(d, want) {
 			t.Fatalf("line %d: fast %+v, general %+v, %v", i+1, d, want, err)
 		}
+	}
+	// Many other fields: the general path, whose map finds repeated keys in linear time.
+	many := []byte(`{"id":"x","text":"t"`)
+	for i := range maxFastExtra + 1 {
+		many = fmt.Appendf(many, `,"k%d":%d`, i, i)
+	}
+	many = append(many, '}')
+	if _, ok := parseDocFast(many); ok {
+		t.Errorf("fast path took %d other fields", maxFastExtra+1)
+	}
+	if d, err := ParseDoc(many); err != nil || len(d.Extra) == 0 {
+		t.Errorf("%d other fields: %v", maxFastExtra+1, err)
 	}
 	for _, c := range fastDeclined {
 		if _, ok := parseDocFast([]byte(c)); ok {

@@ -81,7 +81,11 @@ func parseDocFast(line []byte) (*Doc, bool) {
 		case bit == 1 || bit == 2:
 			return nil, false // a numeric id, or a text that is not a string
 		default:
-			// Kept in Extra, a known field that is not a string too, as the general path does.
+			// Kept in Extra, a known field that is not a string too, as the general path does. Repeats are
+			// looked for pair by pair: past maxFastExtra fields the general path, with its map, takes the line.
+			if len(extra) == maxFastExtra {
+				return nil, false
+			}
 			for _, f := range extra {
 				if string(f.key) == string(key) {
 					return nil, false
@@ -129,6 +133,9 @@ func parseDocFast(line []byte) (*Doc, bool) {
 }
 
 type fastField struct{ key, raw []byte }
+
+// maxFastExtra is the most other fields parseDocFast takes.
+const maxFastExtra = 64
 
 // valueEnd returns the index after the JSON value that starts at b[i], whether it is a string, and whether that
 // string holds an escape. Numbers, literals, arrays and objects are delimited here and checked by json.Valid.
