@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"testing"
 
 	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/pb"
+	"github.com/dgraph-io/ristretto/v2/z"
 )
 
 // bulkArticles returns articles of every kind of key, with replacements (an id written twice), shared content
@@ -268,4 +271,31 @@ func BenchmarkSortEnts(b *testing.B) {
 			slices.SortFunc(work, func(x, y bulkEnt) int { return compareEnts(slab, x, y) })
 		}
 	})
+}
+
+// TestKVToBufferMatchesBadger: the hand-written encoding of a StreamWriter entry is badger.KVToBuffer's, byte for
+// byte, for empty and long keys and values, versions and expiry times of one to ten varint bytes, stream ids and
+// the stream's end marker.
+func TestKVToBufferMatchesBadger(t *testing.T) {
+	long := strings.Repeat("v", 300)
+	for _, key := range []string{"", "k", "\x00\x01band-key"} {
+		for _, val := range []string{"", "x", long} {
+			for _, version := range []uint64{0, 1, 1 << 40} {
+				for _, exp := range []uint64{0, 127, 128, 1<<64 - 1} {
+					for _, stream := range []uint32{0, 1, 300, 1<<32 - 1} {
+						for _, done := range []bool{false, true} {
+							got, want := z.NewBuffer(1<<10, "test"), z.NewBuffer(1<<10, "test")
+							kvToBuffer(got, []byte(key), []byte(val), version, exp, stream, done)
+							badger.KVToBuffer(&pb.KV{Key: []byte(key), Value: []byte(val), Version: version, ExpiresAt: exp, StreamId: stream, StreamDone: done}, want)
+							if !bytes.Equal(got.Bytes(), want.Bytes()) {
+								t.Errorf("key %q val %d bytes version %d exp %d stream %d done %v:\n got %x\nwant %x", key, len(val), version, exp, stream, done, got.Bytes(), want.Bytes())
+							}
+							got.Release()
+							want.Release()
+						}
+					}
+				}
+			}
+		}
+	}
 }
