@@ -299,3 +299,34 @@ func TestKVToBufferMatchesBadger(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkRunWrite(b *testing.B) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	// A run's mix: 12-byte postings without values, and every 20th entry a 600-byte record.
+	var slab []byte
+	var ents []bulkEnt
+	for i := range 1 << 20 {
+		key := []byte{"bbbbbbdaa"[i%9], byte(rng.IntN(17))}
+		for range 10 {
+			key = append(key, byte(rng.Uint32()))
+		}
+		k0 := uint32(len(slab))
+		slab = append(slab, key...)
+		k1 := uint32(len(slab))
+		if i%20 == 0 {
+			slab = append(slab, make([]byte, 600)...)
+		}
+		ents = append(ents, bulkEnt{keyPrefix(key), k0, k1, uint32(len(slab)), uint32(i / 20), 0})
+	}
+	work := make([]bulkEnt, len(ents))
+	var scratch []bulkEnt
+	dir := b.TempDir()
+	b.SetBytes(int64(len(slab)))
+	for b.Loop() {
+		copy(work, ents)
+		r := &runFile{name: filepath.Join(dir, "run")}
+		if err := r.write(slab, work, &scratch); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
