@@ -43,7 +43,7 @@ rejection. A missing input file, or a folder where a file is wanted, stops the r
 
 A new index from files (not stdin) is built in one pass: the articles are hashed and sorted into runs
 in a folder beside DIR (DIR.bulk), then written as the index's tables at once and renamed to DIR,
-about twice as fast as article by article at a million articles, with faster queries after. It is
+about three times as fast as article by article at a million articles, with faster queries after. It is
 all or nothing: interrupted, killed or out of disk space, it leaves no index, and the rerun starts
 over. It needs free space for about twice the index. --no-bulk builds the new index article by
 article instead, as every later run into an existing index does.
