@@ -243,20 +243,28 @@ func TestSortEnts(t *testing.T) {
 	}
 }
 
-func BenchmarkSortEnts(b *testing.B) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	// A run's mix: band postings (random after a band byte), records and anchors.
-	var slab []byte
-	var ents []bulkEnt
+// benchRun returns a run's mix of a million entries: 12-byte keys (a band posting's prefix byte, six times in nine,
+// or a record's or an anchor's, then a band byte and random bytes), every 20th with a 600-byte record as its value.
+func benchRun() (slab []byte, ents []bulkEnt) {
+	rng := rand.New(rand.NewPCG(11, 12))
 	for i := range 1 << 20 {
 		key := []byte{"bbbbbbdaa"[i%9], byte(rng.IntN(17))}
-		for range 5 + 4 {
+		for range 10 {
 			key = append(key, byte(rng.Uint32()))
 		}
 		k0 := uint32(len(slab))
 		slab = append(slab, key...)
-		ents = append(ents, bulkEnt{keyPrefix(key), k0, uint32(len(slab)), uint32(len(slab)), uint32(i / 20), 0})
+		k1 := uint32(len(slab))
+		if i%20 == 0 {
+			slab = append(slab, make([]byte, 600)...)
+		}
+		ents = append(ents, bulkEnt{keyPrefix(key), k0, k1, uint32(len(slab)), uint32(i / 20), 0})
 	}
+	return slab, ents
+}
+
+func BenchmarkSortEnts(b *testing.B) {
+	slab, ents := benchRun()
 	work := make([]bulkEnt, len(ents))
 	var scratch []bulkEnt
 	b.Run("radix", func(b *testing.B) {
@@ -300,24 +308,9 @@ func TestKVToBufferMatchesBadger(t *testing.T) {
 	}
 }
 
+// BenchmarkRunWrite sorts and writes one run of a million entries.
 func BenchmarkRunWrite(b *testing.B) {
-	rng := rand.New(rand.NewPCG(11, 12))
-	// A run's mix: 12-byte postings without values, and every 20th entry a 600-byte record.
-	var slab []byte
-	var ents []bulkEnt
-	for i := range 1 << 20 {
-		key := []byte{"bbbbbbdaa"[i%9], byte(rng.IntN(17))}
-		for range 10 {
-			key = append(key, byte(rng.Uint32()))
-		}
-		k0 := uint32(len(slab))
-		slab = append(slab, key...)
-		k1 := uint32(len(slab))
-		if i%20 == 0 {
-			slab = append(slab, make([]byte, 600)...)
-		}
-		ents = append(ents, bulkEnt{keyPrefix(key), k0, k1, uint32(len(slab)), uint32(i / 20), 0})
-	}
+	slab, ents := benchRun()
 	work := make([]bulkEnt, len(ents))
 	var scratch []bulkEnt
 	dir := b.TempDir()
