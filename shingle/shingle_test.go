@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -376,5 +377,18 @@ func TestSWARMatchesTables(t *testing.T) {
 	}
 	if got := string(lowerInto(nil, text[6:11])); got != "world" {
 		t.Errorf("lowerInto = %q", got)
+	}
+}
+
+// TestRuneClassTable: the table runeClass reads for the Basic Multilingual Plane is classify's, rune for rune,
+// and runes beyond it are classified by classify.
+func TestRuneClassTable(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r >= 1<<16 && r%97 != 0 {
+			continue // beyond the table runeClass calls classify itself: a sample is enough
+		}
+		if got, want := runeClass(r), classify(r); got != want {
+			t.Fatalf("runeClass(%U) = %d, classify says %d", r, got, want)
+		}
 	}
 }
