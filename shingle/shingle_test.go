@@ -3,6 +3,7 @@ package shingle
 import (
 	"bytes"
 	"flag"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -390,5 +391,47 @@ func TestRuneClassTable(t *testing.T) {
 		if got, want := runeClass(r), classify(r); got != want {
 			t.Fatalf("runeClass(%U) = %d, classify says %d", r, got, want)
 		}
+	}
+}
+
+// TestNormalisedWordCache: the tokens of text with accents, ideographs, marks, typographic apostrophes and
+// compatibility forms are the same with the cache of normalised words, cold and warm, as without it; the words
+// are many more than the cache holds, so entries are replaced and slots shared.
+func TestNormalisedWordCache(t *testing.T) {
+	letters := []rune("aeéèêëäöüßøåçñÅÉÖÜİıﬁ½ⅣＡ１北京新闻東京でニュースข่าวМоскваΑθήνα\u0301\u00ad'\u2019.1")
+	rng := rand.New(rand.NewPCG(13, 14))
+	var b strings.Builder
+	for range 40000 {
+		for range 1 + rng.IntN(9) {
+			b.WriteRune(letters[rng.IntN(len(letters))])
+		}
+		b.WriteString([]string{" ", ", ", " — ", "\n\n", "&eacute; "}[rng.IntN(5)])
+	}
+	// Words that agree in their first 8 bytes and their length, and differ after: the whole key must match.
+	for range 6000 {
+		b.WriteString("éabcdef")
+		for range 3 {
+			b.WriteByte("abcdefghijklmnop"[rng.IntN(16)])
+		}
+		b.WriteByte(' ')
+	}
+	text := []byte(b.String())
+	plain := NewTokenizer()
+	plain.wantText = true // no cache
+	want := plain.Tokens(nil, text)
+	cached := NewTokenizer()
+	for pass := range 2 {
+		got := cached.Tokens(nil, text)
+		if len(got) != len(want) {
+			t.Fatalf("pass %d: %d tokens with the cache, %d without", pass, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("pass %d: token %d %q: %+v with the cache, %+v without", pass, i, text[want[i].Start:want[i].End], got[i], want[i])
+			}
+		}
+	}
+	if cached.cacheU == nil {
+		t.Fatal("the cache was never used")
 	}
 }

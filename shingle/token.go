@@ -36,7 +36,23 @@ type Tokenizer struct {
 	prev   uint32  // end of the previous token, for character mode separators
 	cache  *[cacheSize]cacheEntry
 	cache2 *[cacheSize]cacheEntry2
+	// cacheU holds the token hashes of normalised words of at most 16 bytes (allocated on the first one): the
+	// normalisation is most of the cost of text with accents or ideographs, and its result depends on the raw
+	// bytes alone.
+	cacheU *[cacheUSize]cacheEntryU
+	// wantText: tokenText reads the normalised form from norm, which a cached word leaves as it was.
+	wantText bool
 }
+
+// cacheEntryU is a word's raw bytes (k0, k1, n of them, spaceless), and the hash of its normalised form (none:
+// normalised away).
+type cacheEntryU struct {
+	k0, k1 uint64
+	hash   uint64
+	key    uint32 // n | spaceless<<8 | none<<9 | 1<<10 (a filled entry)
+}
+
+const cacheUSize = 1 << 12
 
 type cacheEntry2 struct{ k0, k1, hash uint64 }
 
@@ -337,6 +353,39 @@ func (t *Tokenizer) spaceless(text []byte, i int) int {
 // emitNormalised applies NFKC, full case folding and NFKC again (the NFKC_Casefold closure), then keeps only the
 // characters a token may hold, so that normalising a normalised text changes nothing.
 func (t *Tokenizer) emitNormalised(start, end int, raw []byte, keepSpaceless bool) {
+	if t.chars || t.wantText || len(raw) > 16 {
+		t.normalise(start, end, raw, keepSpaceless)
+		return
+	}
+	var b [16]byte
+	copy(b[:], raw)
+	k0, k1 := binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+	key := uint32(len(raw)) | 1<<10
+	if keepSpaceless {
+		key |= 1 << 8
+	}
+	if t.cacheU == nil {
+		t.cacheU = new([cacheUSize]cacheEntryU)
+	}
+	e := &t.cacheU[((k0^k1*0xc2b2ae3d27d4eb4f^uint64(key))*0x9e3779b97f4a7c15)>>(64-12)]
+	if e.k0 != k0 || e.k1 != k1 || e.key&^(1<<9) != key {
+		n := len(t.units)
+		t.normalise(start, end, raw, keepSpaceless)
+		e.k0, e.k1, e.key = k0, k1, key
+		if len(t.units) > n {
+			e.hash = t.units[n].Hash
+		} else {
+			e.key |= 1 << 9
+		}
+		return
+	}
+	if e.key&(1<<9) == 0 {
+		t.units = append(t.units, Token{Start: uint32(start), End: uint32(end), Hash: e.hash})
+	}
+}
+
+// normalise is emitNormalised without the cache.
+func (t *Tokenizer) normalise(start, end int, raw []byte, keepSpaceless bool) {
 	t.tmp = norm.NFKC.Append(t.tmp[:0], raw...)
 	folded, _, err := transform.Append(t.fold, t.norm[:0], t.tmp)
 	if err != nil {
@@ -423,6 +472,8 @@ func (t *Tokenizer) tokenText(b []byte) []byte {
 	save := t.units
 	t.units = nil
 	t.chars = false
+	t.wantText = true
+	defer func() { t.wantText = false }()
 	// Re-scan the token alone; raw/norm hold its text afterwards.
 	r, _, cl := charAt(b, 0)
 	_ = r
