@@ -212,44 +212,74 @@ func parseDoc(line []byte) (*Doc, error) {
 	if len(d.Text) > MaxArticleBytes {
 		return nil, fmt.Errorf(`"text" of %d bytes (the largest article is %d)`, len(d.Text), MaxArticleBytes)
 	}
-	var extra []string
+	var extra []rawField
 	for k, v := range m {
-		var dst *string
-		switch k {
-		case "id", "text":
+		dst, field := docField(d, k)
+		if field == fieldID || field == fieldText {
 			continue
-		case "title":
-			dst = &d.Title
-		case "url":
-			dst = &d.URL
-		case "date":
-			dst = &d.Date
-		case "source":
-			dst = &d.Source
 		}
 		if dst != nil {
 			if *dst, ok = jsonString(v); ok {
 				continue
 			}
 		}
-		extra = append(extra, k)
+		extra = append(extra, rawField{[]byte(k), bytes.TrimSpace(v)})
 	}
-	if len(extra) > 0 {
-		// The other fields, as one object with sorted keys: their values are already valid JSON.
-		slices.Sort(extra)
-		b := []byte{'{'}
-		for i, k := range extra {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			kq, _ := json.Marshal(k)
-			b = append(b, kq...)
-			b = append(b, ':')
-			b = append(b, bytes.TrimSpace(m[k])...)
-		}
-		d.Extra = append(b, '}')
-	}
+	d.Extra = extraObject(extra)
 	return d, nil
+}
+
+// The fields of a JSON article that have a place of their own in Doc, one bit each.
+const (
+	fieldID uint8 = 1 << iota
+	fieldText
+	fieldTitle
+	fieldURL
+	fieldDate
+	fieldSource
+)
+
+// docField returns where the string value of the JSON field key goes in d, and its bit (0 and nil: an other
+// field, kept in Extra).
+func docField(d *Doc, key string) (*string, uint8) {
+	switch key {
+	case "id":
+		return &d.ID, fieldID
+	case "text":
+		return &d.Text, fieldText
+	case "title":
+		return &d.Title, fieldTitle
+	case "url":
+		return &d.URL, fieldURL
+	case "date":
+		return &d.Date, fieldDate
+	case "source":
+		return &d.Source, fieldSource
+	}
+	return nil, 0
+}
+
+// rawField is a JSON field as it was written: its key, and its value, valid JSON.
+type rawField struct{ key, raw []byte }
+
+// extraObject returns the other fields of an article as one JSON object with sorted keys (nil for none); fields
+// is sorted in place.
+func extraObject(fields []rawField) json.RawMessage {
+	if len(fields) == 0 {
+		return nil
+	}
+	slices.SortFunc(fields, func(a, b rawField) int { return bytes.Compare(a.key, b.key) })
+	b := []byte{'{'}
+	for i, f := range fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		kq, _ := json.Marshal(string(f.key))
+		b = append(b, kq...)
+		b = append(b, ':')
+		b = append(b, f.raw...)
+	}
+	return append(b, '}')
 }
 
 // jsonString decodes a JSON string value that the decoder has already validated, without validating it again:

@@ -1,11 +1,9 @@
 package neardup
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"math/bits"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,8 +24,8 @@ func parseDocFast(line []byte) (*Doc, bool) {
 	}
 	i = skipSpace(line, i+1)
 	d := &Doc{}
-	var seen uint8 // one bit for each field of Doc below
-	var extra []fastField
+	var seen uint8 // the fields of Doc seen, by their bits (docField)
+	var extra []rawField
 	if i < len(line) && line[i] == '}' {
 		return nil, false // no id
 	}
@@ -50,22 +48,7 @@ func parseDocFast(line []byte) (*Doc, bool) {
 			return nil, false
 		}
 		raw := line[i:vEnd]
-		var dst *string
-		var bit uint8
-		switch string(key) {
-		case "id":
-			dst, bit = &d.ID, 1
-		case "text":
-			dst, bit = &d.Text, 2
-		case "title":
-			dst, bit = &d.Title, 4
-		case "url":
-			dst, bit = &d.URL, 8
-		case "date":
-			dst, bit = &d.Date, 16
-		case "source":
-			dst, bit = &d.Source, 32
-		}
+		dst, bit := docField(d, string(key))
 		if seen&bit != 0 {
 			return nil, false
 		}
@@ -79,7 +62,7 @@ func parseDocFast(line []byte) (*Doc, bool) {
 			} else {
 				*dst = string(raw[1 : len(raw)-1])
 			}
-		case bit == 1 || bit == 2:
+		case bit == fieldID || bit == fieldText:
 			return nil, false // a numeric id, or a text that is not a string
 		default:
 			// Kept in Extra, a known field that is not a string too, as the general path does. Repeats are
@@ -97,7 +80,7 @@ func parseDocFast(line []byte) (*Doc, bool) {
 					return nil, false
 				}
 			}
-			extra = append(extra, fastField{key, raw})
+			extra = append(extra, rawField{key, raw})
 		}
 		i = skipSpace(line, vEnd)
 		if i >= len(line) {
@@ -111,29 +94,13 @@ func parseDocFast(line []byte) (*Doc, bool) {
 		}
 		i = skipSpace(line, i+1)
 	}
-	if skipSpace(line, i+1) != len(line) || seen&3 != 3 || strings.TrimSpace(d.ID) == "" ||
-		len(d.ID) > MaxIDBytes || len(d.Text) > MaxArticleBytes {
+	if skipSpace(line, i+1) != len(line) || seen&(fieldID|fieldText) != fieldID|fieldText ||
+		strings.TrimSpace(d.ID) == "" || len(d.ID) > MaxIDBytes || len(d.Text) > MaxArticleBytes {
 		return nil, false
 	}
-	if len(extra) > 0 {
-		// As the general path writes them: sorted keys, each value as it was.
-		slices.SortFunc(extra, func(a, b fastField) int { return bytes.Compare(a.key, b.key) })
-		b := []byte{'{'}
-		for i, f := range extra {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			kq, _ := json.Marshal(string(f.key))
-			b = append(b, kq...)
-			b = append(b, ':')
-			b = append(b, f.raw...)
-		}
-		d.Extra = append(b, '}')
-	}
+	d.Extra = extraObject(extra) // as the general path writes them
 	return d, true
 }
-
-type fastField struct{ key, raw []byte }
 
 // maxFastExtra is the most other fields parseDocFast takes.
 const maxFastExtra = 64
