@@ -372,13 +372,19 @@ func sortEnts(ents, scratch []bulkEnt, slab []byte) []bulkEnt {
 
 // compareEnts orders entries by key, then sequence number.
 func compareEnts(slab []byte, x, y bulkEnt) int {
-	if x.prefix != y.prefix {
-		return cmp.Compare(x.prefix, y.prefix)
+	return compareEntries(x.prefix, slab[x.k0:x.k1], x.seq, y.prefix, slab[y.k0:y.k1], y.seq)
+}
+
+// compareEntries is the order of a run's entries, in which runs are written and merged: by key (its prefix,
+// keyPrefix, first), then by sequence number.
+func compareEntries(px uint64, kx []byte, sx uint32, py uint64, ky []byte, sy uint32) int {
+	if px != py {
+		return cmp.Compare(px, py)
 	}
-	if c := bytes.Compare(slab[x.k0:x.k1], slab[y.k0:y.k1]); c != 0 {
+	if c := bytes.Compare(kx, ky); c != 0 {
 		return c
 	}
-	return cmp.Compare(x.seq, y.seq)
+	return cmp.Compare(sx, sy)
 }
 
 // runReader reads one run file's entries in order.
@@ -422,13 +428,7 @@ type runHeap []*runReader
 
 func (h runHeap) less(i, j int) bool {
 	a, b := h[i], h[j]
-	if a.prefix != b.prefix {
-		return a.prefix < b.prefix
-	}
-	if c := bytes.Compare(a.key, b.key); c != 0 {
-		return c < 0
-	}
-	return a.seq < b.seq
+	return compareEntries(a.prefix, a.key, a.seq, b.prefix, b.key, b.seq) < 0
 }
 
 // down restores the heap order below i.
