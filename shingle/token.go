@@ -44,15 +44,22 @@ type Tokenizer struct {
 	wantText bool
 }
 
-// cacheEntryU is a word's raw bytes (k0, k1, n of them, spaceless), and the hash of its normalised form (none:
-// normalised away).
+// cacheEntryU is a word's raw bytes (k0, k1, and in key their number and whether spaceless characters are
+// kept), and the hash of its normalised form, unless key says it normalises to nothing.
 type cacheEntryU struct {
 	k0, k1 uint64
 	hash   uint64
-	key    uint32 // n | spaceless<<8 | none<<9 | 1<<10 (a filled entry)
+	key    uint32 // the raw length | uSpaceless | uFilled, and uNone
 }
 
-const cacheUSize = 1 << 12
+const (
+	uSpaceless = 1 << 8  // the word is a spaceless character, kept as such (emitNormalised's keepSpaceless)
+	uNone      = 1 << 9  // the word normalises to nothing: no token
+	uFilled    = 1 << 10 // the entry holds a word
+
+	cacheUBits = 12
+	cacheUSize = 1 << cacheUBits
+)
 
 type cacheEntry2 struct{ k0, k1, hash uint64 }
 
@@ -360,26 +367,26 @@ func (t *Tokenizer) emitNormalised(start, end int, raw []byte, keepSpaceless boo
 	var b [16]byte
 	copy(b[:], raw)
 	k0, k1 := binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
-	key := uint32(len(raw)) | 1<<10
+	key := uint32(len(raw)) | uFilled
 	if keepSpaceless {
-		key |= 1 << 8
+		key |= uSpaceless
 	}
 	if t.cacheU == nil {
 		t.cacheU = new([cacheUSize]cacheEntryU)
 	}
-	e := &t.cacheU[((k0^k1*0xc2b2ae3d27d4eb4f^uint64(key))*0x9e3779b97f4a7c15)>>(64-12)]
-	if e.k0 != k0 || e.k1 != k1 || e.key&^(1<<9) != key {
+	e := &t.cacheU[((k0^k1*0xc2b2ae3d27d4eb4f^uint64(key))*0x9e3779b97f4a7c15)>>(64-cacheUBits)]
+	if e.k0 != k0 || e.k1 != k1 || e.key&^uNone != key {
 		n := len(t.units)
 		t.normalise(start, end, raw, keepSpaceless)
 		e.k0, e.k1, e.key = k0, k1, key
 		if len(t.units) > n {
 			e.hash = t.units[n].Hash
 		} else {
-			e.key |= 1 << 9
+			e.key |= uNone
 		}
 		return
 	}
-	if e.key&(1<<9) == 0 {
+	if e.key&uNone == 0 {
 		t.units = append(t.units, Token{Start: uint32(start), End: uint32(end), Hash: e.hash})
 	}
 }
