@@ -138,11 +138,17 @@ func valueEnd(b []byte, i int) (end int, str, esc, ok bool) {
 		return 0, false, false, false
 	default:
 		j := i
-		for j < len(b) && (b[j] >= '0' && b[j] <= '9' || b[j] >= 'a' && b[j] <= 'z' || b[j] == '-' || b[j] == '+' || b[j] == '.' || b[j] == 'E') {
+		for j < len(b) && literalByte(b[j]) {
 			j++
 		}
 		return j, false, false, j > i && json.Valid(b[i:j])
 	}
+}
+
+// literalByte reports whether c may be part of a number or of true, false or null: what valueEnd delimits
+// before json.Valid checks it.
+func literalByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '-' || c == '+' || c == '.' || c == 'E'
 }
 
 // skipSpace returns the index of the first byte at or after i that is not JSON whitespace.

@@ -62,7 +62,8 @@ type Passage struct {
 // anchors, version 3 the text's place; so an index of an older format stays readable by the builds that wrote it.
 // Version 4 (format 5) is version 3 with the sets packed (set.go) and the text's place only when flags bit 1 says
 // there is one. Version 5 (format 6) is version 4 with each band key in the keptBandBytes its postings keep
-// (all a delete or a verify needs), the content key only when flags bit 2 says there is one, and the anchors packed as a set.
+// (all a delete or a verify needs), the content key only when flags bit 2 says there is one, and the anchors
+// packed as a set.
 const recordVersion = 5
 
 func appendString(dst []byte, s string) []byte {
