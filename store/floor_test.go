@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/pb"
 	"github.com/dgraph-io/ristretto/v2/z"
 )
 
@@ -161,6 +162,53 @@ func BenchmarkFloor(b *testing.B) {
 		}
 		b.ReportMetric(float64(floorArticles)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
 	})
+
+	// loader, loader-sorted: the same groups written without transactions, through Badger's KVLoader (its
+	// restore path, which hands entries to the memtable in the order given), each group as it comes or sorted by
+	// key: what an ordered write batch in Badger would give the incremental path.
+	for _, sortGroups := range []bool{false, true} {
+		name := "loader"
+		if sortGroups {
+			name = "loader-sorted"
+		}
+		b.Run(name, func(b *testing.B) {
+			groupSize := 0
+			for b.Loop() {
+				b.StopTimer()
+				db := openFloor(b)
+				if groupSize == 0 {
+					groupSize = int(db.MaxBatchCount()/2) / perArticle * perArticle
+				}
+				var groups []*floorEntries
+				for lo := 0; lo < len(es.ents); lo += groupSize {
+					g := &floorEntries{slab: es.slab, ents: es.ents[lo:min(lo+groupSize, len(es.ents))]}
+					if sortGroups {
+						g = g.sorted()
+					}
+					groups = append(groups, g)
+				}
+				b.StartTimer()
+				for _, g := range groups {
+					l := db.NewKVLoader(1)
+					for i := range g.ents {
+						key, val := g.kv(i)
+						if err := l.Set(&pb.KV{Key: key, Value: val, Version: 1}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if err := l.Finish(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				if err := db.Close(); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(floorArticles)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+		})
+	}
 
 	// stream: the same entries, sorted beforehand, written by Badger's StreamWriter into an empty index in streams
 	// of consecutive key ranges on every core (as Bulk's merge does), encoded with kvToBuffer; timed to Flush.

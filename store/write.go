@@ -7,6 +7,7 @@ import (
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/pb"
 )
 
 // Result says what a Put did.
@@ -69,8 +70,10 @@ type group struct {
 	n     int64               // entries, as reserved
 	size  int64               // bytes, as reserved
 	done  chan error          // the commit's result
-	bents []badger.Entry      // reused by the committer
 	delta Counts              // what the group changes in the counts
+	// order is ents sorted by key (sort, ordered.go), with the radix sort's scratch; kvs is the committer's.
+	order, scratch []bulkEnt
+	kvs            []pb.KV
 }
 
 type pending struct {
@@ -154,60 +157,53 @@ func (s *Store) NewBatch() (*Batch, error) {
 	return b, nil
 }
 
-// commitLoop commits the groups handed to it, in order. The next transaction is opened before the current one
-// is committed: Badger makes a new transaction wait until every earlier commit is applied, and opening it first
-// lets the committer fill it while Badger applies the current one. Transactions here only write (conflict
-// detection is off), so the earlier read timestamp does not matter.
+// commitLoop commits the groups handed to it, in order, each in key order (ordered.go). After a failed commit it
+// writes nothing more: every later group gets the same error.
 func (b *Batch) commitLoop() {
 	defer close(b.exited)
-	txn := b.s.db.NewTransaction(true)
+	var failed error
 	for g := range b.queue {
-		err := g.fill(txn)
-		if err == nil {
-			// The counts after this transaction, in it.
-			b.totals = b.totals.add(g.delta)
-			err = txn.Set(countsKey, b.totals.encode())
-		}
-		next := b.s.db.NewTransaction(true)
-		if err != nil {
-			txn.Discard()
+		if failed == nil {
+			failed = b.commit(g)
+			if failed == nil {
+				continue
+			}
 			b.s.countsLost()
-			g.done <- err
-		} else {
-			totals, seq := b.totals, b.s.commits.Add(1)
-			txn.CommitWith(func(err error) {
-				if err != nil {
-					b.s.countsLost()
-				} else {
-					b.s.counts.committed(seq, totals)
-				}
-				b.s.generation.Add(1)
-				g.done <- err
-			})
 		}
-		txn = next
+		g.done <- failed
 	}
-	txn.Discard()
 }
 
-func (g *group) fill(txn *badger.Txn) error {
-	if cap(g.bents) < len(g.ents) {
-		g.bents = make([]badger.Entry, len(g.ents))
+// commit writes g sorted at the next commit timestamp and commits the transaction that makes it visible; the
+// transaction's callback reports g done.
+func (b *Batch) commit(g *group) error {
+	// Opened first: Badger makes a new transaction wait until every earlier commit is applied, so its read
+	// timestamp is the last commit's, and its commit timestamp will be the next (the store's writer lock keeps
+	// every other writer out).
+	txn := b.s.db.NewTransaction(true)
+	ts := txn.ReadTs() + 1
+	totals := b.totals.add(g.delta)
+	counts := totals.encode()
+	if err := g.load(b.s.db, ts, counts); err != nil {
+		txn.Discard()
+		return fmt.Errorf("store: write: %w", err)
 	}
-	g.bents = g.bents[:len(g.ents)]
-	for i, p := range g.ents {
-		key := g.slab[p.k0:p.k1:p.k1]
-		var err error
-		if p.del {
-			err = txn.Delete(key)
-		} else {
-			g.bents[i] = badger.Entry{Key: key, Value: g.slab[p.v0:p.v1:p.v1], ExpiresAt: p.exp}
-			err = txn.SetEntry(&g.bents[i])
-		}
+	// The counts again: the transaction needs a write to take a commit timestamp.
+	if err := txn.Set(countsKey, counts); err != nil {
+		txn.Discard()
+		return fmt.Errorf("store: write: %w", err)
+	}
+	b.totals = totals
+	seq := b.s.commits.Add(1)
+	txn.CommitWith(func(err error) {
 		if err != nil {
-			return fmt.Errorf("store: write: %w", err)
+			b.s.countsLost()
+		} else {
+			b.s.counts.committed(seq, totals)
 		}
-	}
+		b.s.generation.Add(1)
+		g.done <- err
+	})
 	return nil
 }
 
@@ -267,6 +263,7 @@ func (b *Batch) flush() error {
 	if err := b.s.space.check(b.cur.size); err != nil {
 		return err
 	}
+	b.cur.sort()
 	b.queue <- b.cur
 	b.inflight = append(b.inflight, b.cur)
 	if n := len(b.free); n > 0 {
