@@ -25,7 +25,7 @@
 // # Guarantees
 //
 // Every article's record, postings and content key are written in one Badger transaction, with the index's
-// counts: after a crash an article is wholly present or absent, and rerunning the same input converges to the
+// counts (in key order, ordered.go): after a crash an article is wholly present or absent, and rerunning the same input converges to the
 // index a clean run builds. A write is refused with ErrDiskFull, before Badger sees it, when the file system
 // lacks room for it and a margin (space.go); committed articles are kept. Table blocks and value-log entries are
 // checked against their checksums when read, and whole-index scans compare what they read with the stored counts

@@ -26,10 +26,10 @@ func (r Result) String() string {
 // Batch groups writes into few Badger transactions. Every article's entries (record and postings) are committed
 // in one transaction, so after a crash an article is either wholly present or absent.
 //
-// Writes are pipelined: Put appends an article's entries to a group in memory; Flush hands the group to a
-// committer goroutine, which fills a Badger transaction with it while Badger is still applying the previous one,
-// and Put goes on building the next group meanwhile. A Put or Delete that must read an id written in a group not
-// yet applied first waits for it. A commit error is returned by a later Put, Flush or Commit.
+// Writes are pipelined: Put appends an article's entries to a group in memory; Flush sorts the group by key and
+// hands it to a committer goroutine, which writes it to Badger in that order as one transaction (ordered.go), and
+// Put goes on building the next group meanwhile. A Put or Delete that must read an id written in a group not yet
+// applied first waits for it. A commit error is returned by a later Put, Flush or Commit.
 //
 // A Batch holds the store's writer lock from NewBatch until Commit or Discard; queries keep running meanwhile.
 // A Batch is not safe for concurrent use.
