@@ -86,6 +86,15 @@ func (g *group) load(db *badger.DB, ts uint64, counts []byte) error {
 	if err := g.check(db.Opts().ValueLogFileSize); err != nil {
 		return err
 	}
+	// One write request, or the marker would end only its last part: the KVLoader starts a new request at
+	// Badger's batch limits, which Batch.reserve keeps groups well within.
+	size := int64(len(countsKey) + len(counts) + len(badgerTxnKey) + 20 + 2*entryCost)
+	for _, p := range g.ents {
+		size += int64(p.k1-p.k0) + int64(p.v1-p.v0) + entryCost
+	}
+	if int64(len(g.ents)+3) >= db.MaxBatchCount() || size >= db.MaxBatchSize() {
+		return fmt.Errorf("store: a group of %d entries, %d bytes, exceeds one write request", len(g.ents), size)
+	}
 	l := db.NewKVLoader(1)
 	n := len(g.order) + 2
 	if cap(g.kvs) < n {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -185,6 +186,20 @@ func TestOrderedGroupRefused(t *testing.T) {
 		if _, ok := getValue(t, db, "ok"); ok {
 			t.Errorf("%s key: the rest of the group was written", name)
 		}
+	}
+	// A group that would not fit in one write request (Batch.reserve never makes one).
+	g := testGroup("ok")
+	for i := range db.MaxBatchCount() {
+		g.set([]byte(fmt.Sprintf("k%09d", i)), nil, 0)
+	}
+	g.sort()
+	txn := db.NewTransaction(true)
+	defer txn.Discard()
+	if err := g.load(db, txn.ReadTs()+1, nil); err == nil {
+		t.Error("a group beyond Badger's batch limits: loaded")
+	}
+	if _, ok := getValue(t, db, "ok"); ok {
+		t.Error("a group beyond Badger's batch limits: written")
 	}
 }
 

@@ -144,8 +144,8 @@ func (s *Store) NewBatch() (*Batch, error) {
 		s:   s,
 		cur: newGroup(),
 		// Stay at half of Badger's limits, so that an article never straddles two transactions.
-		maxN:   s.db.MaxBatchCount() / 2,
-		maxB:   s.db.MaxBatchSize() / 2,
+		maxN:   s.db.MaxBatchCount() * 3 / 4,
+		maxB:   s.db.MaxBatchSize() * 3 / 4,
 		now:    time.Now,
 		queue:  make(chan *group, 1),
 		exited: make(chan struct{}),
@@ -231,8 +231,9 @@ func (b *Batch) reap(wait bool) error {
 	return b.err
 }
 
-// entryCost is a conservative estimate of Badger's per-entry transaction size beyond key and value.
-const entryCost = 64
+// entryCost is a conservative estimate of the size Badger counts for an entry of a write request beyond its key and
+// value (the version, 8 bytes, and two bytes of metadata: Entry.estimateSizeAndSetThreshold).
+const entryCost = 16
 
 // reserve hands the current group to the committer if the next n entries of b bytes might not fit in it.
 func (b *Batch) reserve(n, size int64) error {
