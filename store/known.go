@@ -61,12 +61,17 @@ func (f *docFilter) add(num uint64) {
 		f.grow(2 * l.limit)
 		l = &f.layers[len(f.layers)-1]
 	}
+	l.set(num)
+	l.n++
+}
+
+// set sets the bits of num in l, and only in its block.
+func (l *bloomLayer) set(num uint64) {
 	b, h := l.block(num)
 	for range bloomProbes {
 		b[h>>6&7] |= 1 << (h & 63)
 		h >>= 9
 	}
-	l.n++
 }
 
 // has reports whether num may have been added (never false for a docnum that was).

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -80,4 +81,54 @@ func BenchmarkDocFilter(b *testing.B) {
 			b.Errorf("%d of %d random docnums held", held, b.N)
 		}
 	})
+}
+
+// TestKnownAfterReopen: the filter loaded from an index (both halves of the docnum space, read apart) holds
+// every docnum in it: each id written again is a replacement, not a second article.
+func TestKnownAfterReopen(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir, nil)
+	const n = 3000
+	b, err := s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	halves := [2]int{}
+	for i := range n {
+		id := fmt.Sprintf("id-%d", i)
+		halves[DocNum(id)>>63]++
+		if _, err := b.Put(article(id, Set{uint32(i)}, uint64(i), 1, 2, 3)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if halves[0] == 0 || halves[1] == 0 {
+		t.Fatalf("docnums in one half only: %v", halves)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openTest(t, dir, nil)
+	b, err = s.NewBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Discard()
+	for i := range n {
+		id := fmt.Sprintf("id-%d", i)
+		if r, err := b.Put(article(id, Set{uint32(i), uint32(n + i)}, uint64(i), 4, 5, 6)); err != nil || r != Replaced {
+			t.Fatalf("%s written again: %v %v", id, r, err)
+		}
+	}
+	if r, err := b.Put(article("new", Set{9}, 9, 9, 9, 9)); err != nil || r != Added {
+		t.Fatalf("a new id: %v %v", r, err)
+	}
+	if err := b.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.Counts(); err != nil || c.Articles != n+1 {
+		t.Errorf("counts %+v %v, want %d articles", c, err, n+1)
+	}
 }

@@ -653,14 +653,43 @@ func (s *Store) Count() (int, error) {
 }
 
 // loadKnown reads every docnum, key only, into the filter of docnums that may be present, sized for twice the
-// index's articles (the filter grows past it).
+// index's articles (the filter grows past it). The two halves of the docnum space are read on two goroutines:
+// they fill the two halves of the filter's blocks (a docnum's block is chosen by its top bits), apart.
 func (s *Store) loadKnown() error {
 	c, err := s.Counts()
 	if err != nil {
 		return err
 	}
 	known := newDocFilter(2 * int(c.Articles))
-	if err := s.eachDocNum(known.add); err != nil {
+	l := &known.layers[0]
+	err = s.db.View(func(txn *badger.Txn) error {
+		var seen [2]int64
+		var wg sync.WaitGroup
+		for half := range uint64(2) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				it := keyIterator(txn, prefixDoc)
+				defer it.Close()
+				for it.Seek(docKey(nil, half<<63)); it.Valid(); it.Next() {
+					k := it.Item().Key()
+					if len(k) != 9 {
+						continue
+					}
+					num := binary.BigEndian.Uint64(k[1:])
+					if num>>63 != half {
+						break
+					}
+					l.set(num)
+					seen[half]++
+				}
+			}()
+		}
+		wg.Wait()
+		l.n = int(seen[0] + seen[1])
+		return s.checkScan(txn, scanned{"articles", seen[0] + seen[1], articlesOf})
+	})
+	if err != nil {
 		return fmt.Errorf("store: load docnums: %w", err)
 	}
 	s.known = known
