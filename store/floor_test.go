@@ -102,6 +102,19 @@ func openFloor(b *testing.B) *badger.DB {
 	return db
 }
 
+// closeFloor closes db, untimed.
+func closeFloor(b *testing.B, db *badger.DB) {
+	b.StopTimer()
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.StartTimer()
+}
+
+func reportFloor(b *testing.B) {
+	b.ReportMetric(float64(floorArticles)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+}
+
 func BenchmarkFloor(b *testing.B) {
 	es := makeFloorEntries(floorArticles)
 	perArticle := len(es.ents) / floorArticles
@@ -151,21 +164,17 @@ func BenchmarkFloor(b *testing.B) {
 			commit()
 			wg.Wait()
 			txn.Discard()
-			b.StopTimer()
 			if commitErr != nil {
 				b.Fatal(commitErr)
 			}
-			if err := db.Close(); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
+			closeFloor(b, db)
 		}
-		b.ReportMetric(float64(floorArticles)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+		reportFloor(b)
 	})
 
 	// loader, loader-sorted: the same groups written without transactions, through Badger's KVLoader (its
-	// restore path, which hands entries to the memtable in the order given), each group as it comes or sorted by
-	// key: what an ordered write batch in Badger would give the incremental path.
+	// restore path, which hands entries to the memtable in the order given), a group at a time as Batch writes
+	// them (ordered.go), each group as it comes or sorted by key.
 	for _, sortGroups := range []bool{false, true} {
 		name := "loader"
 		if sortGroups {
@@ -200,13 +209,9 @@ func BenchmarkFloor(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				b.StopTimer()
-				if err := db.Close(); err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
+				closeFloor(b, db)
 			}
-			b.ReportMetric(float64(floorArticles)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+			reportFloor(b)
 		})
 	}
 
@@ -257,12 +262,8 @@ func BenchmarkFloor(b *testing.B) {
 			if err := sw.Flush(); err != nil {
 				b.Fatal(err)
 			}
-			b.StopTimer()
-			if err := db.Close(); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
+			closeFloor(b, db)
 		}
-		b.ReportMetric(float64(floorArticles)*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+		reportFloor(b)
 	})
 }
