@@ -16,7 +16,7 @@ import (
 // single write goroutine, and that bounds the incremental path (BenchmarkFloor/transactions: Badger alone, with
 // nothing else running, writes about as many articles a second as a Batch does). Inserted in key order,
 // successive searches share most of their path: the same groups sorted and written through Badger's KVLoader,
-// which keeps the order given, run at 1.8 times the rate (BenchmarkFloor/loader-sorted).
+// which keeps the order given, run at about twice the rate (BenchmarkFloor/loader-sorted).
 //
 // So a group is written the way Badger writes a transaction, in key order: every entry at the version its
 // transaction will commit at and marked as part of a transaction, then the end-of-transaction marker, in one
