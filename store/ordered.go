@@ -13,9 +13,9 @@ import (
 //
 // A Badger transaction hands its entries to the memtable in the order of a Go map, a random one: each of an
 // article's two dozen keys then costs a skiplist search that misses the cache at nearly every level, on Badger's
-// single write goroutine, and that bounds the incremental path (BenchmarkFloor/transactions: Badger alone, with
-// nothing else running, writes about as many articles a second as a Batch does). Inserted in key order,
-// successive searches share most of their path: the same groups sorted and written through Badger's KVLoader,
+// single write goroutine, and that bounded the incremental path (BenchmarkFloor/transactions: Badger alone, with
+// nothing else running, wrote about as many articles a second as a Batch did through transactions). Inserted in
+// key order, successive searches share most of their path: the same groups sorted and written through Badger's KVLoader,
 // which keeps the order given, run at about twice the rate (BenchmarkFloor/loader-sorted).
 //
 // So a group is written the way Badger writes a transaction, in key order: every entry at the version its
@@ -52,7 +52,9 @@ func (g *group) sort() {
 			v1 = p.k1
 		}
 		key := g.slab[p.k0:p.k1]
-		g.order = append(g.order, bulkEnt{prefix: keyPrefix(key), k0: uint32(p.k0), k1: uint32(p.k1), v1: uint32(v1), seq: uint32(i), exp: p.exp})
+		g.order = append(g.order, bulkEnt{
+			prefix: keyPrefix(key), k0: uint32(p.k0), k1: uint32(p.k1), v1: uint32(v1), seq: uint32(i), exp: p.exp,
+		})
 	}
 	g.scratch = sortEnts(g.order, g.scratch, g.slab)
 }
