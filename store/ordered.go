@@ -15,8 +15,8 @@ import (
 // article's two dozen keys then costs a skiplist search that misses the cache at nearly every level, on Badger's
 // single write goroutine, and that bounded the incremental path (BenchmarkFloor/transactions: Badger alone, with
 // nothing else running, wrote about as many articles a second as a Batch did through transactions). Inserted in
-// key order, successive searches share most of their path: the same groups sorted and written through Badger's KVLoader,
-// which keeps the order given, run at about twice the rate (BenchmarkFloor/loader-sorted).
+// key order, successive searches share most of their path: the same groups sorted and written through Badger's
+// KVLoader, which keeps the order given, run at about twice the rate (BenchmarkFloor/loader-sorted).
 //
 // So a group is written the way Badger writes a transaction, in key order: every entry at the version its
 // transaction will commit at and marked as part of a transaction, then the end-of-transaction marker, in one
