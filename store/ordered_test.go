@@ -174,7 +174,8 @@ func TestOrderedGroupRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for name, key := range map[string]string{"empty": "", "badger's": "!badger!x", "long": string(make([]byte, maxKeySize+1))} {
+	refused := map[string]string{"empty": "", "badger's": "!badger!x", "long": string(make([]byte, maxKeySize+1))}
+	for name, key := range refused {
 		g := testGroup("ok")
 		g.set([]byte(key), nil, 0)
 		g.sort()
