@@ -8,7 +8,7 @@ import (
 var sinkSig Signature
 
 func BenchmarkSum(b *testing.B) {
-	for _, n := range []int{10, 100, 1000, 10000} {
+	for _, n := range []int{10, 30, 100, 300, 1000, 10000} {
 		for _, k := range []int{64, 128, 256} {
 			b.Run(fmt.Sprintf("n=%d/k=%d", n, k), func(b *testing.B) {
 				h, _ := New(k, 1)

@@ -91,9 +91,7 @@ func mix(x uint64) uint64 {
 func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
 	k := h.k
 	start := len(dst)
-	for range k {
-		dst = append(dst, Empty)
-	}
+	dst = append(dst, empties[:k]...)
 	sig := dst[start : start+k : start+k]
 	if len(shingles) == 0 {
 		return dst
@@ -105,14 +103,40 @@ func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
 	if k&(k-1) == 0 {
 		shift = uint(64 - bits.TrailingZeros(uint(k)))
 	}
-	filled := 0
-	for i := range k {
-		if shift != 0 {
-			filled += roundShift(sig, shingles, keys[i], uint64(i)<<32, shift)
-		} else {
+	// The first rounds update every shingle's slot, until at most k/openShare slots are empty; the rounds after
+	// can change only those, so they test a bitmap of them, a branch that is rarely taken.
+	want := k - k/openShare
+	i, filled := 0, 0
+	if shift != 0 {
+		i, filled = fullRounds(sig, shingles, keys, shift, want)
+	} else {
+		for ; i < k && filled < want; i++ {
 			filled += roundMul(sig, shingles, keys[i], uint64(i)<<32)
 		}
-		if filled == k {
+	}
+	if filled == k {
+		return dst
+	}
+	if i < k {
+		var open [MaxK / 64]uint64
+		for w := range (k + 63) / 64 {
+			m := uint64(0)
+			for j, v := range sig[w*64 : min(w*64+64, k)] {
+				m |= (v >> 63) << (j & 63)
+			}
+			open[w] = m
+		}
+		if shift != 0 {
+			i = openRounds(sig, shingles, keys, i, shift, &open)
+		} else {
+			for ; i < k; i++ {
+				openMul(sig, shingles, keys[i], uint64(i)<<32, &open)
+				if !stillOpen(sig, &open) {
+					return dst
+				}
+			}
+		}
+		if i < k {
 			return dst
 		}
 	}
@@ -130,10 +154,10 @@ func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
 	return dst
 }
 
-// roundMul and roundShift run one of the first k rounds of Sum: every shingle goes to its slot (as slot computes
-// it) with value round|r, the slot keeping the smaller, and they return how many slots they filled that were
-// empty. They are the hot loop, kept apart so that their few live values stay in registers; an empty slot is told
-// by its top bit (no value Sum writes has it set), without a branch. They are not inlined: inlined into Sum, the
+// roundMul runs one of the first k rounds of Sum: every shingle goes to its slot (as slot computes it) with value
+// round|r, the slot keeping the smaller, and it returns how many slots it filled that were empty. It is the hot
+// loop for k not a power of two, kept apart so that its few live values stay in registers; an empty slot is told
+// by its top bit (no value Sum writes has it set), without a branch. It is not inlined: inlined into Sum, the
 // loop shares registers with Sum's and spills, a third slower (BenchmarkSum).
 //
 //go:noinline
@@ -149,10 +173,21 @@ func roundMul(sig Signature, shingles []uint64, key, round uint64) int {
 	return filled
 }
 
-// roundShift is roundMul for a signature of 2^(64-shift) slots.
+// fullRoundsGo runs rounds 0, 1, ... of a signature of k = 2^(64-shift) slots as roundMul does, with a shift in
+// place of the slot's multiplication, until want slots are filled or k rounds have run, and returns the number of
+// rounds run and of slots filled. fullRounds is it, or the same loops in assembly.
+func fullRoundsGo(sig Signature, shingles []uint64, keys []uint64, shift uint, want int) (int, int) {
+	i, filled := 0, 0
+	for k := len(sig); i < k && filled < want; i++ {
+		filled += roundShiftGo(sig, shingles, keys[i], uint64(i)<<32, shift)
+	}
+	return i, filled
+}
+
+// roundShiftGo is one round of fullRoundsGo.
 //
 //go:noinline
-func roundShift(sig Signature, shingles []uint64, key, round uint64, shift uint) int {
+func roundShiftGo(sig Signature, shingles []uint64, key, round uint64, shift uint) int {
 	filled := 0
 	for _, x := range shingles {
 		h := fold(x ^ key)
@@ -162,6 +197,74 @@ func roundShift(sig Signature, shingles []uint64, key, round uint64, shift uint)
 		sig[b] = min(s, round|uint64(uint32(h)))
 	}
 	return filled
+}
+
+// empties is the value of an empty signature, Sum's start.
+var empties = func() (e [MaxK]uint64) {
+	for i := range e {
+		e[i] = Empty
+	}
+	return e
+}()
+
+// openShare: Sum stops updating every shingle's slot once no more than k/openShare slots are empty.
+const openShare = 16
+
+// openRoundsGo runs rounds i, i+1, ... < k of a signature of k = 2^(64-shift) slots, where open holds the bits
+// of the slots still empty, as roundShiftGo but only for those slots (the others were filled by an earlier round
+// and keep their value); it clears the bits of the slots a round fills and stops after the round that fills the
+// last. It returns the round it stopped after plus one, or k; openRounds is it, or the same loops in assembly.
+func openRoundsGo(sig Signature, shingles []uint64, keys []uint64, i int, shift uint, open *[MaxK / 64]uint64) int {
+	for k := len(sig); i < k; {
+		openShiftGo(sig, shingles, keys[i], uint64(i)<<32, shift, open)
+		i++
+		if !stillOpen(sig, open) {
+			break
+		}
+	}
+	return i
+}
+
+// openShiftGo is one round of openRoundsGo.
+//
+//go:noinline
+func openShiftGo(sig Signature, shingles []uint64, key, round uint64, shift uint, open *[MaxK / 64]uint64) {
+	for _, x := range shingles {
+		h := fold(x ^ key)
+		b := h >> (shift & 63)
+		if open[(b>>6)&(MaxK/64-1)]&(1<<(b&63)) != 0 {
+			sig[b] = min(sig[b], round|uint64(uint32(h)))
+		}
+	}
+}
+
+// openMul is roundMul for the slots whose bit is set in open.
+//
+//go:noinline
+func openMul(sig Signature, shingles []uint64, key, round uint64, open *[MaxK / 64]uint64) {
+	k := len(sig)
+	for _, x := range shingles {
+		b, r := slot(x^key, k)
+		if open[(b>>6)&(MaxK/64-1)]&(1<<(b&63)) != 0 {
+			sig[b] = min(sig[b], round|r)
+		}
+	}
+}
+
+// stillOpen clears the bits of open whose slots the last round filled and reports whether any is left.
+func stillOpen(sig Signature, open *[MaxK / 64]uint64) bool {
+	left := uint64(0)
+	for w := range (len(sig) + 63) / 64 {
+		m := open[w]
+		for rest := m; rest != 0; rest &= rest - 1 {
+			if j := w<<6 | bits.TrailingZeros64(rest); sig[j] != Empty {
+				m &^= 1 << (j & 63)
+			}
+		}
+		open[w] = m
+		left |= m
+	}
+	return left != 0
 }
 
 // slot hashes a shingle xored with a round key to a slot below k and a 32-bit value. The hash folds the 128-bit
