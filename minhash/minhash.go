@@ -119,12 +119,10 @@ func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
 	}
 	if i < k {
 		var open [MaxK / 64]uint64
-		for w := range (k + 63) / 64 {
-			m := uint64(0)
-			for j, v := range sig[w*64 : min(w*64+64, k)] {
-				m |= (v >> 63) << (j & 63)
+		for j, v := range sig {
+			if v == Empty { // rarely: at most k/openShare slots
+				open[(j>>6)&(MaxK/64-1)] |= 1 << (j & 63)
 			}
-			open[w] = m
 		}
 		if shift != 0 {
 			i = openRounds(sig, shingles, keys, i, shift, &open)

@@ -34,9 +34,8 @@ floop:
 	MOVL    AX, AX
 	ORQ     R10, AX                 // round | uint32(h)
 	MOVQ    (R8)(DX*8), BX          // s = sig[b]
-	MOVQ    BX, R12
-	SHRQ    $63, R12
-	ADDQ    R12, R11                // filled += s >> 63
+	BTQ     $63, BX
+	ADCQ    $0, R11                 // filled += s >> 63
 	CMPQ    BX, AX
 	CMOVQHI AX, BX
 	MOVQ    BX, (R8)(DX*8)          // sig[b] = min(s, round | uint32(h))

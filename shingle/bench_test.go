@@ -62,3 +62,25 @@ func BenchmarkCorpus(b *testing.B) {
 	}
 	sink = dst
 }
+
+// BenchmarkAppendHashes measures the shingle hashes alone, from the tokens of the corpus named by
+// NEARDUP_BENCH_CORPUS made beforehand; SetBytes counts the text, so the MB/s compare with BenchmarkCorpus.
+func BenchmarkAppendHashes(b *testing.B) {
+	docs := corpus.Bench(b)
+	tok := shingle.NewTokenizer()
+	units := make([][]shingle.Token, len(docs))
+	var total int64
+	for i, d := range docs {
+		units[i] = tok.Tokens(nil, []byte(d.Text))
+		total += int64(len(d.Text))
+	}
+	dst := make([]uint64, 0, 1<<16)
+	b.SetBytes(total)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, u := range units {
+			dst = shingle.AppendHashes(dst[:0], u, shingle.DefaultSize)
+		}
+	}
+	sink = dst
+}
