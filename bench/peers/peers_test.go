@@ -4,12 +4,15 @@
 //	cd bench/peers
 //	NEARDUP_BENCH_CORPUS=$PWD/../../../shared/data/reuters21578.jsonl go test -bench . -count 6 -cpu 1 | tee peers.txt
 //	benchstat -col /lib peers.txt
+//
+// BenchmarkInterleaved gives the ratios on a machine whose speed drifts while it runs.
 package peers
 
 import (
 	"encoding/binary"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/cespare/xxhash/v2"
 	minwise "github.com/dgryski/go-minhash"
@@ -118,6 +121,58 @@ func BenchmarkShinglesToSignature(b *testing.B) {
 					sink = sign(set)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkInterleaved runs the race in turns: the corpus in chunks of 256 articles, each chunk through every
+// library in an order that rotates, each timed apart. On a machine whose speed changes from second to second (a
+// shared virtual machine), the libraries' separate runs above meet different speeds; here every library meets
+// the same ones, and the ratios (x-dgryski: dgryski/go-minhash's time over neardup's; x-ekzhu) are the figures to
+// read. text: text → shingles → signature, each library with neardup's shingler; shingles: the signature alone.
+func BenchmarkInterleaved(b *testing.B) {
+	texts, total := load(b)
+	s, _ := shingle.New(shingle.Options{})
+	sets := make([][]uint64, len(texts))
+	for i, t := range texts {
+		sets[i] = s.Hashes(nil, t)
+	}
+	const chunk = 256
+	for _, fromText := range []bool{true, false} {
+		name := "shingles"
+		if fromText {
+			name = "text"
+		}
+		b.Run(name, func(b *testing.B) {
+			signers := make([]signer, len(libs))
+			for i, lib := range libs {
+				signers[i] = lib.make()
+			}
+			hashes := make([]uint64, 0, 1<<16)
+			spent := make([]time.Duration, len(libs))
+			turn := 0
+			for b.Loop() {
+				for lo := 0; lo < len(texts); lo += chunk {
+					hi := min(lo+chunk, len(texts))
+					for j := range libs {
+						l := (turn + j) % len(libs)
+						start := time.Now()
+						for i := lo; i < hi; i++ {
+							set := sets[i]
+							if fromText {
+								hashes = s.Hashes(hashes[:0], texts[i])
+								set = hashes
+							}
+							sink = signers[l](set)
+						}
+						spent[l] += time.Since(start)
+					}
+					turn++
+				}
+			}
+			b.ReportMetric(float64(total)*float64(b.N)/spent[0].Seconds()/1e6, "neardup-MB/s")
+			b.ReportMetric(float64(spent[1])/float64(spent[0]), "x-dgryski")
+			b.ReportMetric(float64(spent[2])/float64(spent[0]), "x-ekzhu")
 		})
 	}
 }
