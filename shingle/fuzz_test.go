@@ -16,6 +16,17 @@ func FuzzTokens(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text []byte) {
 		tk := NewTokenizer()
 		toks := tk.Tokens(nil, text)
+		slow := NewTokenizer()
+		slow.slow = true
+		if want := slow.Tokens(nil, text); len(want) != len(toks) {
+			t.Fatalf("%d tokens, %d without fastWords", len(toks), len(want))
+		} else {
+			for i := range want {
+				if toks[i] != want[i] {
+					t.Fatalf("token %d %+v, %+v without fastWords", i, toks[i], want[i])
+				}
+			}
+		}
 		prev := uint32(0)
 		for i, tok := range toks {
 			if tok.Start >= tok.End || int(tok.End) > len(text) || tok.Start < prev {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/neardup/neardup/internal/corpus"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -434,4 +436,67 @@ func TestNormalisedWordCache(t *testing.T) {
 	if cached.cacheU == nil {
 		t.Fatal("the cache was never used")
 	}
+}
+
+// TestFastWordsMatchScan: the tokens of fastWords and of scan's own paths are the same, span for span and hash for
+// hash, on real articles (the DOJ sample, Reuters-21578 when ../shared/data holds it, the golden inputs) and on
+// random texts built from the bytes at which fastWords hands over: joiners, entities, non-ASCII letters, words
+// across the 8- and 16-byte loads, and text ends.
+func TestFastWordsMatchScan(t *testing.T) {
+	var texts [][]byte
+	docs, err := corpus.Load(corpus.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := filepath.Join(corpus.Root(), "..", "shared", "data", "reuters21578.jsonl"); fileExists(p) {
+		more, err := corpus.Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, more...)
+	} else {
+		t.Log("../shared/data/reuters21578.jsonl is absent: DOJ sample, golden inputs and random texts only")
+	}
+	for _, d := range docs {
+		texts = append(texts, []byte(d.Text))
+	}
+	inputs, _ := filepath.Glob("testdata/*.input")
+	for _, in := range inputs {
+		b, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, b)
+	}
+	pieces := []string{"a", "Ab", "said", "Reuters", "abcdefg", "abcdefgh", "ABCDEFGHI", "abcdefghijklmno",
+		"abcdefghijklmnop", "abcdefghijklmnopq", "1", "1987", "3.5", "1,000", "6-1/4", "U.S.", "don't", "it's",
+		"caf&eacute;", "&amp;", "&#70;", "&", "café", "naïve", "北京", "\u2019", "'", ".", ",", "/", " ", "  ", "\n",
+		"-", "(", ")", "\"", "\xff", "\u00ad"}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 20000 {
+		var b []byte
+		for range rng.IntN(12) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		texts = append(texts, b)
+	}
+	fast, slow := NewTokenizer(), NewTokenizer()
+	slow.slow = true
+	for i, text := range texts {
+		got, want := fast.Tokens(nil, text), slow.Tokens(nil, text)
+		if len(got) != len(want) {
+			t.Fatalf("text %d %q: %d tokens, scan's paths give %d", i, text, len(got), len(want))
+		}
+		for j := range got {
+			if got[j] != want[j] {
+				t.Fatalf("text %d %q: token %d %+v (%q), scan's paths give %+v (%q)", i, text, j, got[j],
+					text[got[j].Start:got[j].End], want[j], text[want[j].Start:want[j].End])
+			}
+		}
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

@@ -42,6 +42,8 @@ type Tokenizer struct {
 	cacheU *[cacheUSize]cacheEntryU
 	// wantText: tokenText reads the normalised form from norm, which a cached word leaves as it was.
 	wantText bool
+	// slow turns fastWords off, so that tests can compare it with scan's own paths.
+	slow bool
 }
 
 // cacheEntryU is a word's raw bytes (k0, k1, and in key their number and whether spaceless characters are
@@ -176,6 +178,11 @@ func (t *Tokenizer) scan(text []byte) {
 	raw := t.raw[:0]
 	units := t.units
 	for i < n {
+		if !t.chars && !t.slow {
+			if i, units = fastWords(text, i, units, t.cache, t.cache2); i >= n {
+				break
+			}
+		}
 		c := text[i]
 		if c < utf8.RuneSelf && c != '&' {
 			if lowerWord[c] == 0 {
@@ -258,6 +265,77 @@ func (t *Tokenizer) scan(text []byte) {
 		}
 	}
 	t.raw, t.units = raw, units
+}
+
+// fastWords tokenises text from i as scan does, for as long as it meets only ASCII separators and ASCII words of at
+// most 16 bytes that go on neither into a join nor into an entity or a non-ASCII letter (most news text): a loop
+// with few live values, which the compiler keeps in registers where scan's many paths make it move them through
+// memory. It returns where it stopped, at a byte it leaves to scan, and units with the tokens appended.
+func fastWords(text []byte, i int, units []Token, cache *[cacheSize]cacheEntry, cache2 *[cacheSize]cacheEntry2) (
+	int, []Token) {
+	for i+16 <= len(text) {
+		c := text[i]
+		if lowerWord[c] == 0 {
+			if c >= utf8.RuneSelf || c == '&' {
+				return i, units
+			}
+			i++
+			continue
+		}
+		start := i
+		w := binary.LittleEndian.Uint64(text[start:])
+		m := alnumMask(w)
+		var hash uint64
+		if stop := ^m & hiBits; stop != 0 {
+			l := bits.TrailingZeros64(stop) >> 3
+			i = start + l
+			if mayJoin[joinIndex(text, i)] {
+				return start, units
+			}
+			key := lower8(w, m) & shortMask[l]
+			e := &cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+			if e.key != key {
+				var b [8]byte
+				binary.LittleEndian.PutUint64(b[:], key)
+				e.key, e.hash = key, xxhash.Sum64(b[:l])
+			}
+			hash = e.hash
+		} else {
+			w1 := binary.LittleEndian.Uint64(text[start+8:])
+			m1 := alnumMask(w1)
+			stop1 := ^m1 & hiBits
+			if stop1 == 0 {
+				return start, units // 16 bytes or more
+			}
+			l := 8 + bits.TrailingZeros64(stop1)>>3
+			i = start + l
+			if mayJoin[joinIndex(text, i)] {
+				return start, units
+			}
+			k0 := lower8(w, m)
+			if l == 8 {
+				e := &cache[(k0*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+				if e.key != k0 {
+					var b [8]byte
+					binary.LittleEndian.PutUint64(b[:], k0)
+					e.key, e.hash = k0, xxhash.Sum64(b[:])
+				}
+				hash = e.hash
+			} else {
+				k1 := lower8(w1, m1) & shortMask[l-8]
+				e := &cache2[((k0^k1*0xc2b2ae3d27d4eb4f)*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+				if e.k0 != k0 || e.k1 != k1 {
+					var b [16]byte
+					binary.LittleEndian.PutUint64(b[:], k0)
+					binary.LittleEndian.PutUint64(b[8:], k1)
+					e.k0, e.k1, e.hash = k0, k1, xxhash.Sum64(b[:l])
+				}
+				hash = e.hash
+			}
+		}
+		units = append(units, Token{Start: uint32(start), End: uint32(i), Hash: hash})
+	}
+	return i, units
 }
 
 // mayContinue reports whether the ASCII word run ending before text[i] might continue past it: text[i] is
