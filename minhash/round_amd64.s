@@ -2,6 +2,28 @@
 
 #include "textflag.h"
 
+// Both functions keep the slots in R8, the shift in CX, fold's constant in R13, the round's key in R9 and the
+// round << 32 in R10, and walk the shingles from SI to DI.
+
+// ROUND_START loads round AX's key and value and points SI and DI at the shingles.
+#define ROUND_START \
+	MOVQ keys+24(FP), BX \
+	MOVQ (BX)(AX*8), R9  \
+	MOVQ AX, R10         \
+	SHLQ $32, R10        \
+	MOVQ shingles+8(FP), SI \
+	MOVQ n+16(FP), DI    \
+	LEAQ (SI)(DI*8), DI
+
+// SLOT hashes the shingle at SI: h = fold(x ^ key) in AX, its slot b = h >> shift in DX.
+#define SLOT \
+	MOVQ (SI), AX \
+	XORQ R9, AX   \
+	MULQ R13      \
+	XORQ DX, AX   \
+	MOVQ AX, DX   \
+	SHRQ CX, DX
+
 // func fullRoundsAsm(sig *uint64, shingles *uint64, n int, keys *uint64, k int, shift uint, want int) (int, int)
 TEXT ·fullRoundsAsm(SB), NOSPLIT, $8-72
 	MOVQ $0, r-8(SP)                // the round
@@ -16,21 +38,10 @@ fround:
 	JGE  fdone
 	CMPQ R11, want+48(FP)
 	JGE  fdone
-	MOVQ keys+24(FP), BX
-	MOVQ (BX)(AX*8), R9             // key
-	MOVQ AX, R10
-	SHLQ $32, R10                   // round << 32
-	MOVQ shingles+8(FP), SI
-	MOVQ n+16(FP), DI
-	LEAQ (SI)(DI*8), DI
+	ROUND_START
 
 floop:
-	MOVQ    (SI), AX
-	XORQ    R9, AX
-	MULQ    R13
-	XORQ    DX, AX                  // h = fold(x ^ key)
-	MOVQ    AX, DX
-	SHRQ    CX, DX                  // b = h >> shift
+	SLOT
 	MOVL    AX, AX
 	ORQ     R10, AX                 // round | uint32(h)
 	MOVQ    (R8)(DX*8), BX          // s = sig[b]
@@ -65,21 +76,10 @@ round:
 	MOVQ r-8(SP), AX
 	CMPQ AX, k+40(FP)
 	JGE  finished
-	MOVQ keys+24(FP), BX
-	MOVQ (BX)(AX*8), R9             // key
-	MOVQ AX, R10
-	SHLQ $32, R10                   // round << 32
-	MOVQ shingles+8(FP), SI
-	MOVQ n+16(FP), DI
-	LEAQ (SI)(DI*8), DI
+	ROUND_START
 
 oloop:
-	MOVQ    (SI), AX
-	XORQ    R9, AX
-	MULQ    R13
-	XORQ    DX, AX                  // h = fold(x ^ key)
-	MOVQ    AX, DX
-	SHRQ    CX, DX                  // b = h >> shift
+	SLOT
 	MOVQ    DX, BX
 	SHRQ    $6, BX
 	MOVQ    (R11)(BX*8), BX         // open[b/64]
