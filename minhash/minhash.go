@@ -89,6 +89,11 @@ func mix(x uint64) uint64 {
 // to slot j. A slot holds the smallest value it was sent, so slot j of two sets agrees exactly when the first
 // shingle of their union to reach slot j lies in both: P[agree] = Jaccard, as for k-permutation MinHash.
 func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
+	return h.sum(dst, shingles, haveAsm)
+}
+
+// sum is Sum with the rounds for k a power of two in assembly (asm, where the build has them) or in Go.
+func (h *Hasher) sum(dst Signature, shingles []uint64, asm bool) Signature {
 	k := h.k
 	start := len(dst)
 	dst = append(dst, empties[:k]...)
@@ -99,44 +104,19 @@ func (h *Hasher) Sum(dst Signature, shingles []uint64) Signature {
 	keys := h.keys[:2*k]
 	// For k a power of two, (h>>32)·k>>32 is h>>(64-log2 k): a shift in place of a multiplication and a shift in
 	// the hot loop, the same slot.
-	shift := uint(0)
-	if k&(k-1) == 0 {
-		shift = uint(64 - bits.TrailingZeros(uint(k)))
-	}
-	// The first rounds update every shingle's slot, until at most k/openShare slots are empty; the rounds after
-	// can change only those, so they test a bitmap of them, a branch that is rarely taken.
-	want := k - k/openShare
-	i, filled := 0, 0
-	if shift != 0 {
-		i, filled = fullRounds(sig, shingles, keys, shift, want)
-	} else {
-		for ; i < k && filled < want; i++ {
+	filled := 0
+	switch {
+	case k&(k-1) != 0:
+		for i := 0; i < k && filled < k; i++ {
 			filled += roundMul(sig, shingles, keys[i], uint64(i)<<32)
 		}
+	case asm:
+		filled = fullRounds(sig, shingles, keys, uint(64-bits.TrailingZeros(uint(k))))
+	default:
+		filled = fullRoundsGo(sig, shingles, keys, uint(64-bits.TrailingZeros(uint(k))))
 	}
 	if filled == k {
 		return dst
-	}
-	if i < k {
-		var open [MaxK / 64]uint64
-		for j, v := range sig {
-			if v == Empty { // rarely: at most k/openShare slots
-				open[(j>>6)&(MaxK/64-1)] |= 1 << (j & 63)
-			}
-		}
-		if shift != 0 {
-			i = openRounds(sig, shingles, keys, i, shift, &open)
-		} else {
-			for ; i < k; i++ {
-				openMul(sig, shingles, keys[i], uint64(i)<<32, &open)
-				if !stillOpen(sig, &open) {
-					return dst
-				}
-			}
-		}
-		if i < k {
-			return dst
-		}
 	}
 	for j := range k {
 		if sig[j] != Empty {
@@ -172,14 +152,14 @@ func roundMul(sig Signature, shingles []uint64, key, round uint64) int {
 }
 
 // fullRoundsGo runs rounds 0, 1, ... of a signature of k = 2^(64-shift) slots as roundMul does, with a shift in
-// place of the slot's multiplication, until want slots are filled or k rounds have run, and returns the number of
-// rounds run and of slots filled. fullRounds is it, or the same loops in assembly.
-func fullRoundsGo(sig Signature, shingles []uint64, keys []uint64, shift uint, want int) (int, int) {
-	i, filled := 0, 0
-	for k := len(sig); i < k && filled < want; i++ {
+// place of the slot's multiplication, until every slot is filled or k rounds have run, and returns the number of
+// slots filled. fullRounds is it, or the same loops in assembly.
+func fullRoundsGo(sig Signature, shingles []uint64, keys []uint64, shift uint) int {
+	filled := 0
+	for i, k := 0, len(sig); i < k && filled < k; i++ {
 		filled += roundShiftGo(sig, shingles, keys[i], uint64(i)<<32, shift)
 	}
-	return i, filled
+	return filled
 }
 
 // roundShiftGo is one round of fullRoundsGo.
@@ -204,66 +184,6 @@ var empties = func() (e [MaxK]uint64) {
 	}
 	return e
 }()
-
-// openShare: Sum stops updating every shingle's slot once no more than k/openShare slots are empty.
-const openShare = 16
-
-// openRoundsGo runs rounds i, i+1, ... < k of a signature of k = 2^(64-shift) slots, where open holds the bits
-// of the slots still empty, as roundShiftGo but only for those slots (the others were filled by an earlier round
-// and keep their value); it clears the bits of the slots a round fills and stops after the round that fills the
-// last. It returns the round it stopped after plus one, or k; openRounds is it, or the same loops in assembly.
-func openRoundsGo(sig Signature, shingles []uint64, keys []uint64, i int, shift uint, open *[MaxK / 64]uint64) int {
-	for k := len(sig); i < k; {
-		openShiftGo(sig, shingles, keys[i], uint64(i)<<32, shift, open)
-		i++
-		if !stillOpen(sig, open) {
-			break
-		}
-	}
-	return i
-}
-
-// openShiftGo is one round of openRoundsGo.
-//
-//go:noinline
-func openShiftGo(sig Signature, shingles []uint64, key, round uint64, shift uint, open *[MaxK / 64]uint64) {
-	for _, x := range shingles {
-		h := fold(x ^ key)
-		b := h >> (shift & 63)
-		if open[(b>>6)&(MaxK/64-1)]&(1<<(b&63)) != 0 {
-			sig[b] = min(sig[b], round|uint64(uint32(h)))
-		}
-	}
-}
-
-// openMul is roundMul for the slots whose bit is set in open.
-//
-//go:noinline
-func openMul(sig Signature, shingles []uint64, key, round uint64, open *[MaxK / 64]uint64) {
-	k := len(sig)
-	for _, x := range shingles {
-		b, r := slot(x^key, k)
-		if open[(b>>6)&(MaxK/64-1)]&(1<<(b&63)) != 0 {
-			sig[b] = min(sig[b], round|r)
-		}
-	}
-}
-
-// stillOpen clears the bits of open whose slots the last round filled and reports whether any is left.
-func stillOpen(sig Signature, open *[MaxK / 64]uint64) bool {
-	left := uint64(0)
-	for w := range (len(sig) + 63) / 64 {
-		m := open[w]
-		for rest := m; rest != 0; rest &= rest - 1 {
-			if j := w<<6 | bits.TrailingZeros64(rest); sig[j] != Empty {
-				m &^= 1 << (j & 63)
-			}
-		}
-		open[w] = m
-		left |= m
-	}
-	return left != 0
-}
 
 // slot hashes a shingle xored with a round key to a slot below k and a 32-bit value. The hash folds the 128-bit
 // product with an odd constant onto 64 bits (hi ^ lo, the "mum" step of wyhash): one multiplication, enough for

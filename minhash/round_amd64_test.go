@@ -6,10 +6,14 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/neardup/neardup/internal/corpus"
+	"github.com/neardup/neardup/shingle"
 )
 
-// TestRoundsAssembly: the assembly rounds leave the signature, the open bitmap and the counts the Go rounds leave,
-// for every power-of-two k, sets smaller and larger than k, and every switch point between the two phases.
+// TestRoundsAssembly: the assembly rounds leave the signature and the count the Go rounds leave, for every
+// power-of-two k and sets smaller and larger than k, and Sum with either gives the same signatures.
 func TestRoundsAssembly(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for k := MinK; k <= MaxK; k *= 2 {
@@ -24,31 +28,53 @@ func TestRoundsAssembly(t *testing.T) {
 				set[i] = rng.Uint64()
 			}
 			set[n-1] = set[0] // a repeated shingle
-			for _, share := range []int{1, 2, 4, 16, k} {
-				want := k - k/share
-				sigGo, sigAsm := slices.Clone(empties[:k]), slices.Clone(empties[:k])
-				iGo, fGo := fullRoundsGo(sigGo, set, h.keys, shift, want)
-				iAsm, fAsm := fullRounds(sigAsm, set, h.keys, shift, want)
-				if iGo != iAsm || fGo != fAsm || !slices.Equal(sigGo, sigAsm) {
-					t.Fatalf("k=%d n=%d want=%d: full rounds: asm (%d, %d), go (%d, %d), signatures equal %v",
-						k, n, want, iAsm, fAsm, iGo, fGo, slices.Equal(sigGo, sigAsm))
-				}
-				if iGo >= k || fGo == k {
-					continue
-				}
-				var openGo, openAsm [MaxK / 64]uint64
-				for j, v := range sigGo {
-					openGo[j>>6] |= (v >> 63) << (j & 63)
-				}
-				openAsm = openGo
-				jGo := openRoundsGo(sigGo, set, h.keys, iGo, shift, &openGo)
-				jAsm := openRounds(sigAsm, set, h.keys, iGo, shift, &openAsm)
-				if jGo != jAsm || openGo != openAsm || !slices.Equal(sigGo, sigAsm) {
-					t.Fatalf("k=%d n=%d from round %d: open rounds: asm stopped after %d, go after %d; bitmaps "+
-						"equal %v, signatures equal %v", k, n, iGo, jAsm, jGo, openGo == openAsm,
-						slices.Equal(sigGo, sigAsm))
-				}
+			sigGo, sigAsm := slices.Clone(empties[:k]), slices.Clone(empties[:k])
+			fGo := fullRoundsGo(sigGo, set, h.keys, shift)
+			fAsm := fullRounds(sigAsm, set, h.keys, shift)
+			if fGo != fAsm || !slices.Equal(sigGo, sigAsm) {
+				t.Fatalf("k=%d n=%d: asm filled %d, go %d; signatures equal %v", k, n, fAsm, fGo,
+					slices.Equal(sigGo, sigAsm))
+			}
+			if got, want := h.sum(nil, set, true), h.sum(nil, set, false); !slices.Equal(got, want) {
+				t.Fatalf("k=%d n=%d: Sum with the assembly rounds differs from Sum with the Go rounds", k, n)
 			}
 		}
 	}
+}
+
+// BenchmarkSumInTurns times Sum with the assembly rounds and with the Go rounds (as Sum was before them), in turns
+// over chunks of 256 articles' shingle sets (word 5-shingles of the corpus named by NEARDUP_BENCH_CORPUS), k =
+// 128, and reports go/asm, the ratio of their times, which holds on a machine whose speed drifts while it runs.
+//
+//	go test ./minhash -run '^$' -bench SumInTurns -cpu 1 -count 6 -benchtime 5x
+func BenchmarkSumInTurns(b *testing.B) {
+	docs := corpus.Bench(b)
+	sh, _ := shingle.New(shingle.Options{})
+	sets := make([][]uint64, len(docs))
+	for i, d := range docs {
+		sets[i] = sh.Hashes(nil, []byte(d.Text))
+	}
+	h, _ := New(DefaultK, 1)
+	sig := make(Signature, 0, DefaultK)
+	var spent [2]time.Duration
+	turn := 0
+	for b.Loop() {
+		for lo := 0; lo < len(sets); lo += 256 {
+			hi := min(lo+256, len(sets))
+			for j := range 2 {
+				asm := (turn+j)%2 == 0
+				start := time.Now()
+				for _, set := range sets[lo:hi] {
+					sig = h.sum(sig[:0], set, asm)
+				}
+				if asm {
+					spent[0] += time.Since(start)
+				} else {
+					spent[1] += time.Since(start)
+				}
+			}
+			turn++
+		}
+	}
+	b.ReportMetric(float64(spent[1])/float64(spent[0]), "go/asm")
 }

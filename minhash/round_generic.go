@@ -2,10 +2,9 @@
 
 package minhash
 
-func fullRounds(sig Signature, shingles []uint64, keys []uint64, shift uint, want int) (int, int) {
-	return fullRoundsGo(sig, shingles, keys, shift, want)
-}
+// haveAsm: this build has no assembly rounds.
+const haveAsm = false
 
-func openRounds(sig Signature, shingles []uint64, keys []uint64, i int, shift uint, open *[MaxK / 64]uint64) int {
-	return openRoundsGo(sig, shingles, keys, i, shift, open)
+func fullRounds(sig Signature, shingles []uint64, keys []uint64, shift uint) int {
+	return fullRoundsGo(sig, shingles, keys, shift)
 }
