@@ -334,6 +334,7 @@ func fastWords(text []byte, i int, units []Token, cache *[cacheSize]cacheEntry, 
 			}
 		}
 		units = append(units, Token{Start: uint32(start), End: uint32(i), Hash: hash})
+		i++ // text[i] ends the word and joins nothing: an ASCII separator other than '&', which scan skips
 	}
 	return i, units
 }
