@@ -632,17 +632,30 @@ func (s *Store) verifyBlocks(uses map[uint64]int, note func(string, ...any)) err
 // eachDocNum calls fn with every article's docnum, reading keys only.
 func (s *Store) eachDocNum(fn func(num uint64)) error {
 	return s.db.View(func(txn *badger.Txn) error {
-		it := keyIterator(txn, prefixDoc)
-		defer it.Close()
-		var seen int64
-		for it.Rewind(); it.Valid(); it.Next() {
-			if k := it.Item().Key(); len(k) == 9 {
-				fn(binary.BigEndian.Uint64(k[1:]))
-				seen++
-			}
-		}
+		seen := docNums(txn, 0, fn) + docNums(txn, 1, fn)
 		return s.checkScan(txn, scanned{"articles", seen, articlesOf})
 	})
+}
+
+// docNums calls fn, in ascending order, with the docnums of txn's articles whose top bit is half, reading keys
+// only, and returns how many there were.
+func docNums(txn *badger.Txn, half uint64, fn func(num uint64)) int64 {
+	it := keyIterator(txn, prefixDoc)
+	defer it.Close()
+	var seen int64
+	for it.Seek(docKey(nil, half<<63)); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		if len(k) != 9 {
+			continue
+		}
+		num := binary.BigEndian.Uint64(k[1:])
+		if num>>63 != half {
+			break
+		}
+		fn(num)
+		seen++
+	}
+	return seen
 }
 
 // Count returns the number of articles, from a key scan.
@@ -666,24 +679,7 @@ func (s *Store) loadKnown() error {
 		var seen [2]int64
 		var wg sync.WaitGroup
 		for half := range uint64(2) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				it := keyIterator(txn, prefixDoc)
-				defer it.Close()
-				for it.Seek(docKey(nil, half<<63)); it.Valid(); it.Next() {
-					k := it.Item().Key()
-					if len(k) != 9 {
-						continue
-					}
-					num := binary.BigEndian.Uint64(k[1:])
-					if num>>63 != half {
-						break
-					}
-					l.set(num)
-					seen[half]++
-				}
-			}()
+			wg.Go(func() { seen[half] = docNums(txn, half, l.set) })
 		}
 		wg.Wait()
 		l.n = int(seen[0] + seen[1])

@@ -143,7 +143,7 @@ func (s *Store) NewBatch() (*Batch, error) {
 	b := &Batch{
 		s:   s,
 		cur: newGroup(),
-		// Stay at half of Badger's limits, so that an article never straddles two transactions.
+		// Stay at three quarters of Badger's limits, so that an article never straddles two write requests.
 		maxN:   s.db.MaxBatchCount() * 3 / 4,
 		maxB:   s.db.MaxBatchSize() * 3 / 4,
 		now:    time.Now,
