@@ -104,16 +104,16 @@ func (h *Hasher) sum(dst Signature, shingles []uint64, asm bool) Signature {
 	keys := h.keys[:2*k]
 	// For k a power of two, (h>>32)·k>>32 is h>>(64-log2 k): a shift in place of a multiplication and a shift in
 	// the hot loop, the same slot.
-	filled := 0
+	filled, shift := 0, uint(64-bits.TrailingZeros(uint(k)))
 	switch {
 	case k&(k-1) != 0:
 		for i := 0; i < k && filled < k; i++ {
 			filled += roundMul(sig, shingles, keys[i], uint64(i)<<32)
 		}
 	case asm:
-		filled = fullRounds(sig, shingles, keys, uint(64-bits.TrailingZeros(uint(k))))
+		filled = fullRounds(sig, shingles, keys, shift)
 	default:
-		filled = fullRoundsGo(sig, shingles, keys, uint(64-bits.TrailingZeros(uint(k))))
+		filled = fullRoundsGo(sig, shingles, keys, shift)
 	}
 	if filled == k {
 		return dst
