@@ -448,7 +448,7 @@ func TestFastWordsMatchScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := filepath.Join(corpus.Root(), "..", "shared", "data", "reuters21578.jsonl"); fileExists(p) {
+	if p, err := corpus.SharedPath("reuters21578.jsonl"); err == nil {
 		more, err := corpus.Load(p)
 		if err != nil {
 			t.Fatal(err)
@@ -494,9 +494,4 @@ func TestFastWordsMatchScan(t *testing.T) {
 			}
 		}
 	}
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }

@@ -61,11 +61,19 @@ func Root() string {
 // with a clear message when it is absent.
 func Shared(tb testing.TB, name string) string {
 	tb.Helper()
-	p := filepath.Join(Root(), "..", "shared", "data", name)
-	if _, err := os.Stat(p); err != nil {
+	p, err := SharedPath(name)
+	if err != nil {
 		tb.Skipf("shared corpus %s not found (expected beside the repository at ../shared/data): %v", name, err)
 	}
 	return p
+}
+
+// SharedPath returns the path of a file under ../shared/data beside the repository, and an error when it is
+// absent, for tests that use the file when it is there and go on without it.
+func SharedPath(name string) (string, error) {
+	p := filepath.Join(Root(), "..", "shared", "data", name)
+	_, err := os.Stat(p)
+	return p, err
 }
 
 // Sample is the public-domain DOJ sample shipped in testdata/.
