@@ -110,13 +110,38 @@ func (t *Tokenizer) hashToken(raw []byte) uint64 {
 		return xxhash.Sum64(raw)
 	}
 	key := binary.LittleEndian.Uint64(raw[:8:cap(raw)]) & shortMask[len(raw)]
-	e := &t.cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
-	if e.key == key {
-		return e.hash
+	e := shortEntry(t.cache, key)
+	if e.key != key {
+		fillShort(e, key)
 	}
-	h := xxhash.Sum64(raw)
-	e.key, e.hash = key, h
-	return h
+	return e.hash
+}
+
+// shortEntry is the cache entry of a token of at most 8 bytes packed into key (little-endian, zero above them: a
+// token holds no zero byte, so key gives its length). The entry holds the token's xxhash64 when its key is key;
+// fillShort fills it otherwise. Callers test the key themselves, so that the probe is inlined into the hot loops
+// and only a miss costs a call.
+func shortEntry(cache *[cacheSize]cacheEntry, key uint64) *cacheEntry {
+	return &cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+}
+
+// midEntry is shortEntry for a token of 9 to 16 bytes packed into k0 and k1, in cache2; fillMid fills it.
+func midEntry(cache2 *[cacheSize]cacheEntry2, k0, k1 uint64) *cacheEntry2 {
+	return &cache2[((k0^k1*0xc2b2ae3d27d4eb4f)*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+}
+
+// fillShort and fillMid fill a cache entry on a miss.
+func fillShort(e *cacheEntry, key uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], key)
+	e.key, e.hash = key, xxhash.Sum64(b[:(bits.Len64(key)+7)/8])
+}
+
+func fillMid(e *cacheEntry2, k0, k1 uint64) {
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:], k0)
+	binary.LittleEndian.PutUint64(b[8:], k1)
+	e.k0, e.k1, e.hash = k0, k1, xxhash.Sum64(b[:8+(bits.Len64(k1)+7)/8])
 }
 
 // NewTokenizer returns a Tokenizer.
@@ -215,11 +240,9 @@ func (t *Tokenizer) scan(text []byte) {
 			if l := i - start; l <= 8 && short {
 				// A short word: look its hash up by its lower-cased bytes, packed into a uint64.
 				key := lower8(w, m) & shortMask[l]
-				e := &t.cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+				e := shortEntry(t.cache, key)
 				if e.key != key {
-					raw = raw[:8]
-					binary.LittleEndian.PutUint64(raw, key)
-					e.key, e.hash = key, xxhash.Sum64(raw[:l])
+					fillShort(e, key)
 				}
 				units = append(units, Token{Start: uint32(start), End: uint32(i), Hash: e.hash})
 				continue
@@ -230,12 +253,9 @@ func (t *Tokenizer) scan(text []byte) {
 				w1 := binary.LittleEndian.Uint64(text[start+8:])
 				k0 := lower8(w0, alnumMask(w0))
 				k1 := lower8(w1, alnumMask(w1)) & shortMask[l-8]
-				e := &t.cache2[((k0^k1*0xc2b2ae3d27d4eb4f)*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+				e := midEntry(t.cache2, k0, k1)
 				if e.k0 != k0 || e.k1 != k1 {
-					raw = raw[:16]
-					binary.LittleEndian.PutUint64(raw, k0)
-					binary.LittleEndian.PutUint64(raw[8:], k1)
-					e.k0, e.k1, e.hash = k0, k1, xxhash.Sum64(raw[:l])
+					fillMid(e, k0, k1)
 				}
 				units = append(units, Token{Start: uint32(start), End: uint32(i), Hash: e.hash})
 				continue
@@ -293,11 +313,9 @@ func fastWords(text []byte, i int, units []Token, cache *[cacheSize]cacheEntry, 
 				return start, units
 			}
 			key := lower8(w, m) & shortMask[l]
-			e := &cache[(key*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+			e := shortEntry(cache, key)
 			if e.key != key {
-				var b [8]byte
-				binary.LittleEndian.PutUint64(b[:], key)
-				e.key, e.hash = key, xxhash.Sum64(b[:l])
+				fillShort(e, key)
 			}
 			hash = e.hash
 		} else {
@@ -314,21 +332,16 @@ func fastWords(text []byte, i int, units []Token, cache *[cacheSize]cacheEntry, 
 			}
 			k0 := lower8(w, m)
 			if l == 8 {
-				e := &cache[(k0*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+				e := shortEntry(cache, k0)
 				if e.key != k0 {
-					var b [8]byte
-					binary.LittleEndian.PutUint64(b[:], k0)
-					e.key, e.hash = k0, xxhash.Sum64(b[:])
+					fillShort(e, k0)
 				}
 				hash = e.hash
 			} else {
 				k1 := lower8(w1, m1) & shortMask[l-8]
-				e := &cache2[((k0^k1*0xc2b2ae3d27d4eb4f)*0x9e3779b97f4a7c15)>>(64-cacheBits)]
+				e := midEntry(cache2, k0, k1)
 				if e.k0 != k0 || e.k1 != k1 {
-					var b [16]byte
-					binary.LittleEndian.PutUint64(b[:], k0)
-					binary.LittleEndian.PutUint64(b[8:], k1)
-					e.k0, e.k1, e.hash = k0, k1, xxhash.Sum64(b[:l])
+					fillMid(e, k0, k1)
 				}
 				hash = e.hash
 			}
