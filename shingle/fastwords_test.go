@@ -19,43 +19,42 @@ import (
 //
 //	go test ./shingle -run '^$' -bench FastWordsInTurns -cpu 1 -count 6 -benchtime 5x
 func BenchmarkFastWordsInTurns(b *testing.B) {
+	fast, slow := NewTokenizer(), NewTokenizer()
+	dst := make([]Token, 0, 1<<16)
+	var h []uint64
+	tSlow, tFast := inTurns(b,
+		func(t []byte) { dst = slow.tokensBefore(dst[:0], t); h = AppendHashes(h[:0], dst, 5) },
+		func(t []byte) { dst = fast.Tokens(dst[:0], t); h = AppendHashes(h[:0], dst, 5) })
+	b.ReportMetric(float64(tSlow)/float64(tFast), "slow/fast")
+}
+
+// inTurns runs two ways of handling a text over the corpus named by NEARDUP_BENCH_CORPUS, chunk by chunk of 256
+// articles, in an order that alternates, and returns the time each spent: their ratio holds on a machine whose
+// speed drifts while it runs.
+func inTurns(b *testing.B, first, second func(text []byte)) (time.Duration, time.Duration) {
 	docs := corpus.Bench(b)
 	texts := make([][]byte, len(docs))
 	for i, d := range docs {
 		texts[i] = []byte(d.Text)
 	}
-	fast, slow := NewTokenizer(), NewTokenizer()
-	var tf, ts time.Duration
-	dst := make([]Token, 0, 1<<16)
-	var h []uint64
+	sides := [2]func([]byte){first, second}
+	var spent [2]time.Duration
 	turn := 0
 	for b.Loop() {
 		for lo := 0; lo < len(texts); lo += 256 {
 			hi := min(lo+256, len(texts))
 			for j := range 2 {
-				tk := fast
-				if (turn+j)%2 == 1 {
-					tk = slow
-				}
+				side := (turn + j) % 2
 				st := time.Now()
 				for _, t := range texts[lo:hi] {
-					if tk == fast {
-						dst = tk.Tokens(dst[:0], t)
-					} else {
-						dst = tk.tokensBefore(dst[:0], t)
-					}
-					h = AppendHashes(h[:0], dst, 5)
+					sides[side](t)
 				}
-				if tk == fast {
-					tf += time.Since(st)
-				} else {
-					ts += time.Since(st)
-				}
+				spent[side] += time.Since(st)
 			}
 			turn++
 		}
 	}
-	b.ReportMetric(float64(ts)/float64(tf), "slow/fast")
+	return spent[0], spent[1]
 }
 
 // tokensBefore is Tokens with scan as it was before fastWords (scanBefore), the baseline of

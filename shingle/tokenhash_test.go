@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/neardup/neardup/internal/corpus"
@@ -20,36 +19,13 @@ import (
 //	NEARDUP_BENCH_CORPUS=../shared/data/reuters21578.jsonl \
 //	go test ./shingle -run '^$' -bench TokenHashInTurns -cpu 1 -count 6 -benchtime 5x
 func BenchmarkTokenHashInTurns(b *testing.B) {
-	docs := corpus.Bench(b)
-	texts := make([][]byte, len(docs))
-	for i, d := range docs {
-		texts[i] = []byte(d.Text)
-	}
 	tk := NewTokenizer()
-	var tc, tm time.Duration
 	dst := make([]Token, 0, 1<<16)
 	var h []uint64
-	turn := 0
-	for b.Loop() {
-		for lo := 0; lo < len(texts); lo += 256 {
-			hi := min(lo+256, len(texts))
-			for j := range 2 {
-				mixed := (turn+j)%2 == 1
-				st := time.Now()
-				for _, t := range texts[lo:hi] {
-					dst = plainWords(tk, dst[:0], t, mixed)
-					h = AppendHashes(h[:0], dst, 5)
-				}
-				if mixed {
-					tm += time.Since(st)
-				} else {
-					tc += time.Since(st)
-				}
-			}
-			turn++
-		}
-	}
-	b.ReportMetric(float64(tc)/float64(tm), "cached/mixed")
+	cached, mixed := inTurns(b,
+		func(t []byte) { dst = plainWords(tk, dst[:0], t, false); h = AppendHashes(h[:0], dst, 5) },
+		func(t []byte) { dst = plainWords(tk, dst[:0], t, true); h = AppendHashes(h[:0], dst, 5) })
+	b.ReportMetric(float64(cached)/float64(mixed), "cached/mixed")
 }
 
 // plainWords tokenises text with fastWords, or fastWordsMixed, skipping what they hand over to scan.
