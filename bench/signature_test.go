@@ -11,21 +11,11 @@ import (
 
 var sink minhash.Signature
 
-func texts(docs []corpus.Doc) ([][]byte, int64) {
-	out := make([][]byte, len(docs))
-	var n int64
-	for i, d := range docs {
-		out[i] = []byte(d.Text)
-		n += int64(len(d.Text))
-	}
-	return out, n
-}
-
 // BenchmarkTextToSignature measures text → normalised tokens → word 5-shingles → signature on one core, over the
 // corpus named by NEARDUP_BENCH_CORPUS.
 func BenchmarkTextToSignature(b *testing.B) {
 	docs := corpus.Bench(b)
-	ts, total := texts(docs)
+	ts, total := corpus.Texts(docs)
 	for _, k := range []int{64, 128, 256} {
 		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
 			s, _ := shingle.New(shingle.Options{})
@@ -49,7 +39,7 @@ func BenchmarkTextToSignature(b *testing.B) {
 // text the shingles came from, so the MB/s compare with BenchmarkTextToSignature.
 func BenchmarkShinglesToSignature(b *testing.B) {
 	docs := corpus.Bench(b)
-	ts, total := texts(docs)
+	ts, total := corpus.Texts(docs)
 	s, _ := shingle.New(shingle.Options{})
 	sets := make([][]uint64, len(ts))
 	for i, t := range ts {

@@ -13,7 +13,7 @@ import (
 // the corpus named by NEARDUP_BENCH_CORPUS, on one core: MB/s of text and the ratio (compressed / raw, with 16
 // bytes an article for the record's reference and the block's member list in the block rows).
 func BenchmarkTextCompression(b *testing.B) {
-	ts, total := texts(corpus.Bench(b))
+	ts, total := corpus.Texts(corpus.Bench(b))
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		b.Fatal(err)

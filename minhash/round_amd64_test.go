@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/neardup/neardup/internal/corpus"
 	"github.com/neardup/neardup/shingle"
@@ -56,25 +55,13 @@ func BenchmarkSumInTurns(b *testing.B) {
 	}
 	h, _ := New(DefaultK, 1)
 	sig := make(Signature, 0, DefaultK)
-	var spent [2]time.Duration
-	turn := 0
-	for b.Loop() {
-		for lo := 0; lo < len(sets); lo += 256 {
-			hi := min(lo+256, len(sets))
-			for j := range 2 {
-				asm := (turn+j)%2 == 0
-				start := time.Now()
-				for _, set := range sets[lo:hi] {
-					sig = h.sum(sig[:0], set, asm)
-				}
-				if asm {
-					spent[0] += time.Since(start)
-				} else {
-					spent[1] += time.Since(start)
-				}
+	rounds := func(asm bool) func(lo, hi int) {
+		return func(lo, hi int) {
+			for _, set := range sets[lo:hi] {
+				sig = h.sum(sig[:0], set, asm)
 			}
-			turn++
 		}
 	}
+	spent := corpus.InTurns(b, len(sets), rounds(true), rounds(false))
 	b.ReportMetric(float64(spent[1])/float64(spent[0]), "go/asm")
 }

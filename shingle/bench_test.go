@@ -44,13 +44,7 @@ func BenchmarkHashes(b *testing.B) {
 
 // BenchmarkCorpus runs normalise + tokenise + shingle-hash over the corpus named by NEARDUP_BENCH_CORPUS.
 func BenchmarkCorpus(b *testing.B) {
-	docs := corpus.Bench(b)
-	texts := make([][]byte, len(docs))
-	var total int64
-	for i, d := range docs {
-		texts[i] = []byte(d.Text)
-		total += int64(len(d.Text))
-	}
+	texts, total := corpus.Texts(corpus.Bench(b))
 	s, _ := shingle.New(shingle.Options{})
 	dst := make([]uint64, 0, 1<<16)
 	b.SetBytes(total)

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
@@ -19,42 +18,24 @@ import (
 //
 //	go test ./shingle -run '^$' -bench FastWordsInTurns -cpu 1 -count 6 -benchtime 5x
 func BenchmarkFastWordsInTurns(b *testing.B) {
+	texts, _ := corpus.Texts(corpus.Bench(b))
 	fast, slow := NewTokenizer(), NewTokenizer()
 	dst := make([]Token, 0, 1<<16)
 	var h []uint64
-	tSlow, tFast := inTurns(b,
-		func(t []byte) { dst = slow.tokensBefore(dst[:0], t); h = AppendHashes(h[:0], dst, 5) },
-		func(t []byte) { dst = fast.Tokens(dst[:0], t); h = AppendHashes(h[:0], dst, 5) })
-	b.ReportMetric(float64(tSlow)/float64(tFast), "slow/fast")
-}
-
-// inTurns runs two ways of handling a text over the corpus named by NEARDUP_BENCH_CORPUS, chunk by chunk of 256
-// articles, in an order that alternates, and returns the time each spent: their ratio holds on a machine whose
-// speed drifts while it runs.
-func inTurns(b *testing.B, first, second func(text []byte)) (time.Duration, time.Duration) {
-	docs := corpus.Bench(b)
-	texts := make([][]byte, len(docs))
-	for i, d := range docs {
-		texts[i] = []byte(d.Text)
-	}
-	sides := [2]func([]byte){first, second}
-	var spent [2]time.Duration
-	turn := 0
-	for b.Loop() {
-		for lo := 0; lo < len(texts); lo += 256 {
-			hi := min(lo+256, len(texts))
-			for j := range 2 {
-				side := (turn + j) % 2
-				st := time.Now()
-				for _, t := range texts[lo:hi] {
-					sides[side](t)
-				}
-				spent[side] += time.Since(st)
+	spent := corpus.InTurns(b, len(texts),
+		func(lo, hi int) {
+			for _, t := range texts[lo:hi] {
+				dst = slow.tokensBefore(dst[:0], t)
+				h = AppendHashes(h[:0], dst, 5)
 			}
-			turn++
-		}
-	}
-	return spent[0], spent[1]
+		},
+		func(lo, hi int) {
+			for _, t := range texts[lo:hi] {
+				dst = fast.Tokens(dst[:0], t)
+				h = AppendHashes(h[:0], dst, 5)
+			}
+		})
+	b.ReportMetric(float64(spent[0])/float64(spent[1]), "slow/fast")
 }
 
 // tokensBefore is Tokens with scan as it was before fastWords (scanBefore), the baseline of

@@ -19,13 +19,20 @@ import (
 //	NEARDUP_BENCH_CORPUS=../shared/data/reuters21578.jsonl \
 //	go test ./shingle -run '^$' -bench TokenHashInTurns -cpu 1 -count 6 -benchtime 5x
 func BenchmarkTokenHashInTurns(b *testing.B) {
+	texts, _ := corpus.Texts(corpus.Bench(b))
 	tk := NewTokenizer()
 	dst := make([]Token, 0, 1<<16)
 	var h []uint64
-	cached, mixed := inTurns(b,
-		func(t []byte) { dst = plainWords(tk, dst[:0], t, false); h = AppendHashes(h[:0], dst, 5) },
-		func(t []byte) { dst = plainWords(tk, dst[:0], t, true); h = AppendHashes(h[:0], dst, 5) })
-	b.ReportMetric(float64(cached)/float64(mixed), "cached/mixed")
+	words := func(mixed bool) func(lo, hi int) {
+		return func(lo, hi int) {
+			for _, t := range texts[lo:hi] {
+				dst = plainWords(tk, dst[:0], t, mixed)
+				h = AppendHashes(h[:0], dst, 5)
+			}
+		}
+	}
+	spent := corpus.InTurns(b, len(texts), words(false), words(true))
+	b.ReportMetric(float64(spent[0])/float64(spent[1]), "cached/mixed")
 }
 
 // plainWords tokenises text with fastWords, or fastWordsMixed, skipping what they hand over to scan.

@@ -12,7 +12,6 @@ import (
 	"encoding/binary"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/cespare/xxhash/v2"
 	minwise "github.com/dgryski/go-minhash"
@@ -30,14 +29,7 @@ func load(b *testing.B) ([][]byte, int64) {
 	if os.Getenv("NEARDUP_BENCH_CORPUS") == "" {
 		os.Setenv("NEARDUP_BENCH_CORPUS", corpus.Sample())
 	}
-	docs := corpus.Bench(b)
-	out := make([][]byte, len(docs))
-	var n int64
-	for i, d := range docs {
-		out[i] = []byte(d.Text)
-		n += int64(len(d.Text))
-	}
-	return out, n
+	return corpus.Texts(corpus.Bench(b))
 }
 
 // signer computes one signature from shingle hashes.
@@ -137,39 +129,28 @@ func BenchmarkInterleaved(b *testing.B) {
 	for i, t := range texts {
 		sets[i] = s.Hashes(nil, t)
 	}
-	const chunk = 256
 	for _, fromText := range []bool{true, false} {
 		name := "shingles"
 		if fromText {
 			name = "text"
 		}
 		b.Run(name, func(b *testing.B) {
-			signers := make([]signer, len(libs))
-			for i, lib := range libs {
-				signers[i] = lib.make()
-			}
 			hashes := make([]uint64, 0, 1<<16)
-			spent := make([]time.Duration, len(libs))
-			turn := 0
-			for b.Loop() {
-				for lo := 0; lo < len(texts); lo += chunk {
-					hi := min(lo+chunk, len(texts))
-					for j := range libs {
-						l := (turn + j) % len(libs)
-						start := time.Now()
-						for i := lo; i < hi; i++ {
-							set := sets[i]
-							if fromText {
-								hashes = s.Hashes(hashes[:0], texts[i])
-								set = hashes
-							}
-							sink = signers[l](set)
+			sides := make([]func(lo, hi int), len(libs))
+			for l, lib := range libs {
+				sign := lib.make()
+				sides[l] = func(lo, hi int) {
+					for i := lo; i < hi; i++ {
+						set := sets[i]
+						if fromText {
+							hashes = s.Hashes(hashes[:0], texts[i])
+							set = hashes
 						}
-						spent[l] += time.Since(start)
+						sink = sign(set)
 					}
-					turn++
 				}
 			}
+			spent := corpus.InTurns(b, len(texts), sides...)
 			b.ReportMetric(float64(total)*float64(b.N)/spent[0].Seconds()/1e6, "neardup-MB/s")
 			b.ReportMetric(float64(spent[1])/float64(spent[0]), "x-dgryski")
 			b.ReportMetric(float64(spent[2])/float64(spent[0]), "x-ekzhu")

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // Doc is one article of a corpus.
@@ -91,6 +92,40 @@ func Bench(tb testing.TB) []Doc {
 		tb.Fatal(err)
 	}
 	return docs
+}
+
+// Texts returns the texts of docs as byte slices, and their total length in bytes.
+func Texts(docs []Doc) ([][]byte, int64) {
+	out := make([][]byte, len(docs))
+	var n int64
+	for i, d := range docs {
+		out[i] = []byte(d.Text)
+		n += int64(len(d.Text))
+	}
+	return out, n
+}
+
+// InTurns times ways of handling items 0 to n-1 (a benchmark corpus's articles) in turns, for as long as b.Loop
+// runs: chunk by chunk of 256 items, each chunk [lo, hi) handed to every side in an order that rotates, each timed
+// apart. It returns the time each side spent. On a machine whose speed drifts from second to second, every side meets the
+// same speeds, so that the ratios of these times hold where separate runs' figures do not.
+func InTurns(b *testing.B, n int, sides ...func(lo, hi int)) []time.Duration {
+	const chunk = 256
+	spent := make([]time.Duration, len(sides))
+	turn := 0
+	for b.Loop() {
+		for lo := 0; lo < n; lo += chunk {
+			hi := min(lo+chunk, n)
+			for j := range sides {
+				s := (turn + j) % len(sides)
+				start := time.Now()
+				sides[s](lo, hi)
+				spent[s] += time.Since(start)
+			}
+			turn++
+		}
+	}
+	return spent
 }
 
 // GeneratorBase is the corpus benchmarks grow generated corpora from: Reuters-21578 from ../shared/data when it
