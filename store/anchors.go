@@ -91,6 +91,9 @@ func (s *Store) Contained(q ContainQuery) ([]Match, ContainInfo, error) {
 					bucket = append(bucket, binary.BigEndian.Uint64(k[5:]))
 				}
 			}
+			if err := it.Err(); err != nil {
+				return err
+			}
 			if len(bucket) > MaxAnchorBucket {
 				info.Common++
 				continue

@@ -44,7 +44,7 @@ func (s *Store) view(num uint64, upTo part) (*Article, error) {
 }
 
 func getDoc(txn *badger.Txn, num uint64, upTo part) (*Article, error) {
-	item, err := txn.Get(docKey(nil, num))
+	item, err := getChecked(txn, docKey(nil, num))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, ErrNotFound
 	}
@@ -96,16 +96,17 @@ func (s *Store) Candidates(bands []uint64) ([]uint64, error) {
 
 func (s *Store) candidates(txn *badger.Txn, bands []uint64, out []uint64) ([]uint64, error) {
 	w := s.params.bandBytes()
-	seekBuckets(txn, prefixBand, w, 1+w+8, bands, func(rest []byte) {
+	err := seekBuckets(txn, prefixBand, w, 1+w+8, bands, func(rest []byte) {
 		out = append(out, binary.BigEndian.Uint64(rest))
 	})
 	slices.Sort(out)
-	return slices.Compact(out), nil
+	return slices.Compact(out), err
 }
 
 // seekBuckets calls fn with the rest (after prefix and the w bytes kept of the band key) of every key of keyLen
 // bytes in the buckets of the given band keys.
-func seekBuckets(txn *badger.Txn, prefix byte, w, keyLen int, bands []uint64, fn func(rest []byte)) {
+// A bucket that ends at a block that cannot be read is an ErrCorrupt error, not a short bucket.
+func seekBuckets(txn *badger.Txn, prefix byte, w, keyLen int, bands []uint64, fn func(rest []byte)) error {
 	it := keyIterator(txn, 0)
 	defer it.Close()
 	p := make([]byte, 9)
@@ -117,7 +118,11 @@ func seekBuckets(txn *badger.Txn, prefix byte, w, keyLen int, bands []uint64, fn
 				fn(k[1+w:])
 			}
 		}
+		if err := it.Err(); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // Query returns the indexed articles whose verified Jaccard similarity to q is at least q.Threshold, best first
@@ -190,10 +195,9 @@ type PassageHit struct {
 func (s *Store) PassageCandidates(bands []uint64) ([]PassageHit, error) {
 	var out []PassageHit
 	err := s.db.View(func(txn *badger.Txn) error {
-		seekBuckets(txn, prefixPassage, 8, 21, bands, func(rest []byte) {
+		return seekBuckets(txn, prefixPassage, 8, 21, bands, func(rest []byte) {
 			out = append(out, PassageHit{binary.BigEndian.Uint64(rest), int(binary.BigEndian.Uint32(rest[8:]))})
 		})
-		return nil
 	})
 	slices.SortFunc(out, func(a, b PassageHit) int {
 		if a.Doc != b.Doc {
@@ -251,13 +255,14 @@ func (s *Store) scanBuckets(prefix byte, w, keyLen, parts int, fn func(part int,
 var errScanStopped = errors.New("store: scan stopped")
 
 // keyIterator returns an iterator over the keys under prefix (every key for 0), reading values only when asked.
-func keyIterator(txn *badger.Txn, prefix byte) *badger.Iterator {
+// Its Err says whether a scan met a block it could not read (badger.go).
+func keyIterator(txn *badger.Txn, prefix byte) *checkedIter {
 	opt := badger.DefaultIteratorOptions
 	opt.PrefetchValues = false
 	if prefix != 0 {
 		opt.Prefix = []byte{prefix}
 	}
-	return txn.NewIterator(opt)
+	return newIter(txn, opt)
 }
 
 // scanPart streams the groups of the keys under prefix whose band key is in [lo, hi) (to the end with last)
@@ -294,6 +299,9 @@ func scanPart(txn *badger.Txn, prefix byte, w, keyLen int, lo, hi uint64, last b
 		start := len(buf)
 		buf = append(buf, k[1+w:]...)
 		rests = append(rests, buf[start:len(buf):len(buf)])
+	}
+	if err := it.Err(); err != nil {
+		return seen, err
 	}
 	if len(rests) > 0 {
 		if err := fn(rests); err != nil {
@@ -337,7 +345,7 @@ func (s *Store) Each(meta bool, fn func(num uint64, a *Article) error) error {
 func (s *Store) each(txn *badger.Txn, meta bool, fn func(num uint64, a *Article) error) error {
 	opt := badger.DefaultIteratorOptions
 	opt.Prefix = []byte{prefixDoc}
-	it := txn.NewIterator(opt)
+	it := newIter(txn, opt)
 	defer it.Close()
 	var seen int64
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -362,6 +370,9 @@ func (s *Store) each(txn *badger.Txn, meta bool, fn func(num uint64, a *Article)
 		if err := fn(binary.BigEndian.Uint64(k[1:]), a); err != nil {
 			return err
 		}
+	}
+	if err := it.Err(); err != nil {
+		return err
 	}
 	return s.checkScan(txn, scanned{"articles", seen, articlesOf})
 }
@@ -433,6 +444,9 @@ func (s *Store) keyCounts(check bool) (Counts, error) {
 			case prefixAnchor:
 				c.Anchors++
 			}
+		}
+		if err := it.Err(); err != nil {
+			return err
 		}
 		if !check {
 			return nil
@@ -582,7 +596,7 @@ func (s *Store) verifyBlocks(uses map[uint64]int, note func(string, ...any)) err
 				blocks[binary.BigEndian.Uint64(k[1:])] = true
 			}
 		}
-		return nil
+		return it.Err()
 	})
 	if err != nil {
 		return err
@@ -590,7 +604,7 @@ func (s *Store) verifyBlocks(uses map[uint64]int, note func(string, ...any)) err
 	err = s.db.View(func(txn *badger.Txn) error {
 		opt := badger.DefaultIteratorOptions
 		opt.Prefix = []byte{prefixUse}
-		it := txn.NewIterator(opt)
+		it := newIter(txn, opt)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			k := it.Item().Key()
@@ -615,7 +629,7 @@ func (s *Store) verifyBlocks(uses map[uint64]int, note func(string, ...any)) err
 			delete(blocks, block)
 			delete(uses, block)
 		}
-		return nil
+		return it.Err()
 	})
 	if err != nil {
 		return err
@@ -632,14 +646,21 @@ func (s *Store) verifyBlocks(uses map[uint64]int, note func(string, ...any)) err
 // eachDocNum calls fn with every article's docnum, reading keys only.
 func (s *Store) eachDocNum(fn func(num uint64)) error {
 	return s.db.View(func(txn *badger.Txn) error {
-		seen := docNums(txn, 0, fn) + docNums(txn, 1, fn)
-		return s.checkScan(txn, scanned{"articles", seen, articlesOf})
+		lo, err := docNums(txn, 0, fn)
+		if err != nil {
+			return err
+		}
+		hi, err := docNums(txn, 1, fn)
+		if err != nil {
+			return err
+		}
+		return s.checkScan(txn, scanned{"articles", lo + hi, articlesOf})
 	})
 }
 
 // docNums calls fn, in ascending order, with the docnums of txn's articles whose top bit is half, reading keys
 // only, and returns how many there were.
-func docNums(txn *badger.Txn, half uint64, fn func(num uint64)) int64 {
+func docNums(txn *badger.Txn, half uint64, fn func(num uint64)) (int64, error) {
 	it := keyIterator(txn, prefixDoc)
 	defer it.Close()
 	var seen int64
@@ -655,7 +676,7 @@ func docNums(txn *badger.Txn, half uint64, fn func(num uint64)) int64 {
 		fn(num)
 		seen++
 	}
-	return seen
+	return seen, it.Err()
 }
 
 // Count returns the number of articles, from a key scan.
@@ -677,11 +698,15 @@ func (s *Store) loadKnown() error {
 	l := &known.layers[0]
 	err = s.db.View(func(txn *badger.Txn) error {
 		var seen [2]int64
+		var errs [2]error
 		var wg sync.WaitGroup
 		for half := range uint64(2) {
-			wg.Go(func() { seen[half] = docNums(txn, half, l.set) })
+			wg.Go(func() { seen[half], errs[half] = docNums(txn, half, l.set) })
 		}
 		wg.Wait()
+		if err := errors.Join(errs[:]...); err != nil {
+			return err
+		}
 		l.n = int(seen[0] + seen[1])
 		return s.checkScan(txn, scanned{"articles", seen[0] + seen[1], articlesOf})
 	})
@@ -728,7 +753,7 @@ func (s *Store) ByContent(key uint64) (*Article, error) {
 
 // contentOwner returns the docnum the content key names, or ErrNotFound.
 func contentOwner(txn *badger.Txn, key uint64) (uint64, error) {
-	item, err := txn.Get(contentKey(nil, key))
+	item, err := getChecked(txn, contentKey(nil, key))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return 0, ErrNotFound
 	}

@@ -189,7 +189,7 @@ func decodeUse(v []byte) (int, error) {
 
 // readUse returns the use count of block n and its expiry, or ErrNotFound.
 func readUse(txn *badger.Txn, n uint64) (int, uint64, error) {
-	item, err := txn.Get(useKey(nil, n))
+	item, err := getChecked(txn, useKey(nil, n))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return 0, 0, ErrNotFound
 	}
@@ -205,26 +205,27 @@ func readUse(txn *badger.Txn, n uint64) (int, uint64, error) {
 }
 
 // lastBlock returns the largest block number in the index (0 for none).
-func lastBlock(txn *badger.Txn) uint64 {
+func lastBlock(txn *badger.Txn) (uint64, error) {
 	opt := badger.DefaultIteratorOptions
 	opt.PrefetchValues = false
 	opt.Reverse = true
-	it := txn.NewIterator(opt)
+	it := newIter(txn, opt)
 	defer it.Close()
 	it.Seek([]byte{prefixBlock, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	var last uint64
 	if it.Valid() {
 		if k := it.Item().Key(); len(k) == 9 && k[0] == prefixBlock {
-			return binary.BigEndian.Uint64(k[1:])
+			last = binary.BigEndian.Uint64(k[1:])
 		}
 	}
-	return 0
+	return last, it.Err()
 }
 
 // textOf returns the text of the article a (read in txn, num its docnum), appended to dst, or ErrNotFound when
 // the index keeps none of it.
 func textOf(txn *badger.Txn, num uint64, a *Article, dst []byte) ([]byte, error) {
 	if a.ref.block == 0 {
-		item, err := txn.Get(textKey(nil, num))
+		item, err := getChecked(txn, textKey(nil, num))
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil, ErrNotFound
 		}
@@ -338,6 +339,9 @@ func (s *Store) EachText(fn func(num uint64, a *Article, text []byte) error) err
 					return err
 				}
 			}
+		}
+		if err := it.Err(); err != nil {
+			return err
 		}
 		named := 0
 		err := s.each(txn, true, func(num uint64, a *Article) error {

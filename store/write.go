@@ -135,7 +135,13 @@ func (s *Store) NewBatch() (*Batch, error) {
 		return nil, err
 	}
 	if s.params.blocks() && s.nextBlock == 0 {
-		if err := s.db.View(func(txn *badger.Txn) error { s.nextBlock = lastBlock(txn) + 1; return nil }); err != nil {
+		if err := s.db.View(func(txn *badger.Txn) error {
+			last, err := lastBlock(txn)
+			if err == nil {
+				s.nextBlock = last + 1
+			}
+			return err
+		}); err != nil {
 			s.mu.Unlock()
 			return nil, err
 		}

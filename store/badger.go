@@ -1,0 +1,154 @@
+package store
+
+// Badger's private layout.
+//
+// This file holds the store's assumptions about Badger internals that its public API does not give, each pinned
+// by a test in badger_test.go against the Badger version in go.mod: an upgrade of Badger means rereading this file
+// and running those tests. (ordered.go and bulk.go still hold the transaction markers and the StreamWriter's
+// encoding; they move here with the store's layout work.)
+//
+// Table block errors. Badger checks every table block's checksum when it reads it (Options.ChecksumVerificationMode
+// OnBlockRead), but an iterator that meets a block it cannot read ends that table silently: the table iterator
+// keeps the error in an unexported field and reports itself exhausted, the merge of the levels goes on with the
+// other tables, and badger.Iterator has no Err method. A prefix scan then takes the damage for the end of its
+// postings, and a query answers short with no error. txn.Get does the same (it seeks a table iterator of its own
+// and takes its end for "not found").
+//
+// checkedIter therefore walks the iterator tree badger.Txn.NewIterator built (a merge of the memtables' skiplist
+// iterators, one table iterator per level-0 table and one concatenation per other level) once, keeping the
+// table iterators and concatenations it holds, and Err reads their error fields: a few pointer loads per table,
+// made after every scan (BenchmarkCheckedScan measures it against a bare iterator). A table iterator's io.EOF is
+// its ordinary end; any other error is a block that failed its checksum or could not be read or decompressed.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"unsafe"
+
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/table"
+	"github.com/dgraph-io/badger/v4/y"
+)
+
+// badgerLayout holds the offsets of the unexported fields checkedIter reads, found by name at start-up; ok is
+// false when one is missing or of another type (a Badger version whose layout differs), and Err then reports
+// errLayout rather than guess.
+var badgerLayout = func() (l struct {
+	iitr, left, right, nodeIter, concatIters, tableErr uintptr
+	ok                                                 bool
+}) {
+	yIter := reflect.TypeFor[y.Iterator]()
+	field := func(t reflect.Type, name string, want reflect.Type, off *uintptr) bool {
+		f, found := t.FieldByName(name)
+		if !found || f.Type != want || len(f.Index) != 1 {
+			return false
+		}
+		*off = f.Offset
+		return true
+	}
+	merge := reflect.TypeFor[table.MergeIterator]()
+	left, _ := merge.FieldByName("left")
+	l.ok = field(reflect.TypeFor[badger.Iterator](), "iitr", yIter, &l.iitr) &&
+		left.Type != nil &&
+		field(merge, "left", left.Type, &l.left) &&
+		field(merge, "right", left.Type, &l.right) &&
+		field(left.Type, "iter", yIter, &l.nodeIter) &&
+		field(reflect.TypeFor[table.ConcatIterator](), "iters", reflect.TypeFor[[]*table.Iterator](), &l.concatIters) &&
+		field(reflect.TypeFor[table.Iterator](), "err", reflect.TypeFor[error](), &l.tableErr)
+	return l
+}()
+
+// errLayout says that this build's Badger keeps its iterators in another layout than checkedIter reads.
+var errLayout = errors.New("store: Badger's iterator layout is not the one this build reads (see store/badger.go)")
+
+// checkedIter is a Badger iterator whose table block errors are seen: Err after a scan.
+type checkedIter struct {
+	*badger.Iterator
+	tables  []*table.Iterator       // level-0 tables' iterators
+	concats []*table.ConcatIterator // other levels', each creating its tables' iterators as it reaches them
+}
+
+// newIter returns txn.NewIterator(opt) with its table iterators found.
+func newIter(txn *badger.Txn, opt badger.IteratorOptions) *checkedIter {
+	return checked(txn.NewIterator(opt))
+}
+
+func checked(bit *badger.Iterator) *checkedIter {
+	it := &checkedIter{Iterator: bit}
+	if badgerLayout.ok {
+		it.walk(*(*y.Iterator)(unsafe.Add(unsafe.Pointer(it.Iterator), badgerLayout.iitr)))
+	}
+	return it
+}
+
+func (it *checkedIter) walk(n y.Iterator) {
+	switch v := n.(type) {
+	case *table.MergeIterator:
+		p := unsafe.Pointer(v)
+		it.walk(*(*y.Iterator)(unsafe.Add(p, badgerLayout.left+badgerLayout.nodeIter)))
+		it.walk(*(*y.Iterator)(unsafe.Add(p, badgerLayout.right+badgerLayout.nodeIter)))
+	case *table.ConcatIterator:
+		it.concats = append(it.concats, v)
+	case *table.Iterator:
+		it.tables = append(it.tables, v)
+	}
+}
+
+// Err returns an error wrapping ErrCorrupt when a table iterator of it met a block it could not read since its
+// last seek. Call it after a scan ends (and before the next Seek, which clears a table's error).
+func (it *checkedIter) Err() error {
+	if !badgerLayout.ok {
+		return errLayout
+	}
+	for _, t := range it.tables {
+		if err := tableErr(t); err != nil {
+			return err
+		}
+	}
+	for _, c := range it.concats {
+		for _, t := range *(*[]*table.Iterator)(unsafe.Add(unsafe.Pointer(c), badgerLayout.concatIters)) {
+			if t == nil {
+				continue // not reached
+			}
+			if err := tableErr(t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func tableErr(t *table.Iterator) error {
+	err := *(*error)(unsafe.Add(unsafe.Pointer(t), badgerLayout.tableErr))
+	if err == nil || err == io.EOF {
+		return nil
+	}
+	return fmt.Errorf("%w: a table block cannot be read (%v)", ErrCorrupt, err)
+}
+
+// getChecked is txn.Get that does not take a block it cannot read for a missing key: a miss is confirmed by a
+// checked seek (a miss is rare on the read paths: a posting's article, an id asked for), which turns an unreadable
+// block into ErrCorrupt.
+func getChecked(txn *badger.Txn, key []byte) (*badger.Item, error) {
+	item, err := txn.Get(key)
+	if !errors.Is(err, badger.ErrKeyNotFound) {
+		return item, err
+	}
+	opt := badger.DefaultIteratorOptions
+	opt.PrefetchValues = false
+	// A key iterator: only the tables whose range and bloom filter may hold the key (the filter is kept apart
+	// from the blocks, so a damaged block's table is still picked). It shows every version, newest first.
+	it := checked(txn.NewKeyIterator(key, opt))
+	defer it.Close()
+	it.Seek(key)
+	found := it.Valid() && string(it.Item().Key()) == string(key) && !it.Item().IsDeletedOrExpired()
+	if err := it.Err(); err != nil {
+		return nil, err
+	}
+	if found {
+		return nil, fmt.Errorf("%w: a key the index holds was not found by a read", ErrCorrupt)
+	}
+	return nil, badger.ErrKeyNotFound
+}

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"testing"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// badgerVersion is the Badger release whose private layout badger.go was read against. A go.mod that names
+// another fails TestBadgerPinned: reread badger.go against it, then change this line.
+const badgerVersion = "v4.9.6"
+
+// TestBadgerPinned: the Badger this build links is the one badger.go was read against, and the fields it reads
+// are where it expects them.
+func TestBadgerPinned(t *testing.T) {
+	mod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*github\.com/dgraph-io/badger/v4 (\S+)`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod names no github.com/dgraph-io/badger/v4")
+	}
+	if string(m[1]) != badgerVersion {
+		t.Fatalf("go.mod names Badger %s, badger.go was read against %s: reread it", m[1], badgerVersion)
+	}
+	if !badgerLayout.ok {
+		t.Fatal("Badger's iterator fields are not where badger.go reads them")
+	}
+}
+
+// TestCheckedIterWalk: the walk finds a table iterator or concatenation for the tables of every level, so that
+// Err sees them all.
+func TestCheckedIterWalk(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir, &Options{Params: testParams, MemTableSize: 1 << 20})
+	fill(t, s, 3000)
+	s.Close()
+	s = openTest(t, dir, &Options{ReadOnly: true})
+	levels := map[int]bool{}
+	for _, ti := range s.db.Tables() {
+		levels[ti.Level] = true
+	}
+	if len(levels) == 0 {
+		t.Fatal("no tables written")
+	}
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := keyIterator(txn, 0)
+		defer it.Close()
+		want := 0
+		for l := range levels {
+			if l != 0 {
+				want++
+			}
+		}
+		if len(it.concats) != want {
+			return fmt.Errorf("%d concatenations for %d levels past 0", len(it.concats), want)
+		}
+		if levels[0] && len(it.tables) == 0 {
+			return errors.New("no table iterator for level 0")
+		}
+		for it.Rewind(); it.Valid(); it.Next() {
+		}
+		return it.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCorruptBucketDetected: a flipped byte in a table makes the band lookups that reach the damaged block fail
+// with ErrCorrupt; every other lookup answers in full. Without the check the damaged buckets come back short.
+func TestCorruptBucketDetected(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir, &Options{Params: testParams, MemTableSize: 1 << 20})
+	const n = 3000
+	fill(t, s, n)
+	s.Close()
+	flipSST(t, dir)
+	s, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	corrupt, whole := 0, 0
+	for i := range n {
+		key := uint64(i)*1000003 + 7919 + 1 // band 1 of article i (fill)
+		c, err := s.Candidates([]uint64{key})
+		switch {
+		case errors.Is(err, ErrCorrupt):
+			corrupt++
+		case err != nil:
+			t.Fatalf("article %d: %v", i, err)
+		case !slices.Contains(c, DocNum(fmt.Sprintf("article-%06d", i))):
+			t.Fatalf("article %d is missing from its bucket without an error", i)
+		default:
+			whole++
+		}
+	}
+	if corrupt == 0 {
+		t.Fatalf("no lookup reported the damaged block (%d whole)", whole)
+	}
+	t.Logf("%d lookups ErrCorrupt, %d whole", corrupt, whole)
+}
