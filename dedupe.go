@@ -1,10 +1,8 @@
 package neardup
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"runtime"
 	"slices"
@@ -24,7 +22,8 @@ type Member struct {
 	Title   string  `json:"title,omitempty"`
 	URL     string  `json:"url,omitempty"`
 	Date    string  `json:"date,omitempty"`
-	// WARC and WARCOffset point back at the record an article came from, for WARC input.
+	// WARC and WARCOffset point back at the record an article came from, for WARC input (its provenance: the
+	// file's absolute path).
 	WARC       string `json:"warc,omitempty"`
 	WARCOffset *int64 `json:"warc_offset,omitempty"`
 }
@@ -32,14 +31,8 @@ type Member struct {
 // member makes the Member for an article.
 func member(a *store.Article, j float64) Member {
 	m := Member{ID: a.ID, Jaccard: j, Title: a.Title, URL: a.URL, Date: a.Date}
-	if len(a.Extra) > 0 && bytes.Contains(a.Extra, []byte(`"warc"`)) {
-		var loc struct {
-			WARC   string `json:"warc"`
-			Offset *int64 `json:"warc_offset"`
-		}
-		if json.Unmarshal(a.Extra, &loc) == nil {
-			m.WARC, m.WARCOffset = loc.WARC, loc.Offset
-		}
+	if p := a.Provenance; p != nil && p.Format == store.ProvenanceWARC {
+		m.WARC, m.WARCOffset = p.File, &p.Offset
 	}
 	return m
 }

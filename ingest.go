@@ -16,7 +16,14 @@ type AddStats struct {
 	Unchanged int   `json:"unchanged"`
 	Rejected  int   `json:"rejected"`
 	Bytes     int64 `json:"bytes"`
+	// Undated counts the articles indexed with a date that could not be understood (ParseDate): they are not
+	// placed in time. UndatedFirst holds the first few, as "id: date".
+	Undated      int      `json:"undated"`
+	UndatedFirst []string `json:"undated_first,omitempty"`
 }
+
+// undatedShown is how many undated articles AddStats names.
+const undatedShown = 5
 
 // Rejection is an article the index refused, with the reason (an error matching ErrRejected).
 type Rejection struct {
@@ -150,6 +157,12 @@ func (ix *Index) Add(ctx context.Context, docs <-chan *Doc, o *AddOptions) (AddS
 			return err
 		}
 		st.Bytes += int64(a.TextLen)
+		if a.Date != "" && a.DateUnix == 0 {
+			st.Undated++
+			if len(st.UndatedFirst) < undatedShown {
+				st.UndatedFirst = append(st.UndatedFirst, ShortID(a.ID)+": "+a.Date)
+			}
+		}
 		switch r {
 		case store.Added:
 			st.Added++

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/itlightning/dateparse"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -27,6 +28,9 @@ type Doc struct {
 	Text   string
 	// Extra holds the input's other fields as a JSON object (may be nil).
 	Extra json.RawMessage
+	// Provenance is where a crawled page was read from (nil for other articles). Only neardup's own readers set
+	// it, from what they read; an input's fields never do (a "file" field is metadata like any other).
+	Provenance *Provenance `json:"-"`
 	// ContentKey, when set, names the article's source bytes exactly (a WARC payload digest): an article with the
 	// key of one already indexed is an exact copy of it and is indexed from it without hashing its text (which
 	// may then be left empty).
@@ -36,6 +40,15 @@ type Doc struct {
 	// read. Without Full such a copy is then rejected (ErrCopyGone) rather than indexed empty.
 	Full func() (*Doc, error) `json:"-"`
 }
+
+// Provenance says where a crawled article was read from: the saved page or the WARC record (store.Provenance).
+type Provenance = store.Provenance
+
+// The sources a crawled article is read from.
+const (
+	ProvenanceHTML = store.ProvenanceHTML
+	ProvenanceWARC = store.ProvenanceWARC
+)
 
 // ErrCopyGone rejects an exact copy given without its text (see Doc.ContentKey) whose indexed source is gone.
 var ErrCopyGone = errors.New("neardup: exact copy of a payload no longer indexed, given without its text")
@@ -335,7 +348,7 @@ var ErrThreshold = errors.New("neardup: threshold must be in (0, 1]")
 
 // Date layouts, by family: ISO dates have a '-' after a four-digit year; none of the others does. parseDate tries
 // only the family (and, for a bare date, the layout) that can match, in this order: time.Parse allocates an error
-// for every layout that fails.
+// for every layout that fails. These are the forms most news corpora use; others go to dateparse.
 var (
 	isoLayouts   = []string{time.RFC3339Nano, time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
 	otherLayouts = []string{
@@ -344,8 +357,37 @@ var (
 	}
 )
 
-// parseDate understands the date forms found in news corpora; it returns 0 when it cannot parse s.
+// parseDate understands the date forms found in news corpora, feeds and pages; it returns 0 when it cannot parse
+// s. The common forms are tried first, by layout (no allocation for a bare ISO date); then, with anything after
+// a tab, a control character or an HTML entity cut off (Reuters' "27-MAR-1987 07:16:49.94&#9;&#9;F"), the
+// layouts again and github.com/itlightning/dateparse, which reads the rest: numeric zones without a colon,
+// "Dec 6, 2026", "2026/12/06", "2026-12-06 10:00", epoch seconds (10 digits) and milliseconds (13), and
+// numeric dates with slashes. Those are read month first (06/12/2026 is June 12, as US wire feeds write it)
+// unless the first number cannot be a month (25/12/2026 is December 25). A date without a zone is UTC. A bare
+// year, or a year outside 1800-2200, is not a date.
 func parseDate(s string) int64 {
+	if t := parseLayouts(s); t != 0 {
+		return t
+	}
+	s = strings.TrimSpace(s)
+	if i := strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == '&' || r == 0x7f }); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+		if t := parseLayouts(s); t != 0 {
+			return t
+		}
+	}
+	if s == "" || len(s) <= 4 { // a bare year is no date to place an article by
+		return 0
+	}
+	t, err := dateparse.ParseIn(s, time.UTC, dateparse.PreferMonthFirst(true), dateparse.RetryAmbiguousDateWithSwap(true))
+	if err != nil || t.Year() < 1800 || t.Year() > 2200 {
+		return 0
+	}
+	return t.Unix()
+}
+
+// parseLayouts parses s with the layouts of its family, 0 when none fits.
+func parseLayouts(s string) int64 {
 	s = strings.TrimSpace(s)
 	layouts := otherLayouts
 	switch {

@@ -2,6 +2,7 @@ package neardup
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/neardup/neardup/minhash"
@@ -60,6 +61,12 @@ func digest(d *Doc) uint64 {
 		x.WriteString(s)
 		x.Write([]byte{0})
 	}
+	if p := d.Provenance; p != nil { // none for articles other than crawled pages: their digest is as it was
+		for _, s := range []string{string(p.Format), p.File, strconv.FormatInt(p.Offset, 10), p.Site, p.Digest, p.Charset, p.Captured} {
+			x.WriteString(s)
+			x.Write([]byte{0})
+		}
+	}
 	return x.Sum64()
 }
 
@@ -106,7 +113,7 @@ func (ix *Index) prepare(w *worker, d *Doc) (*store.Article, error) {
 			a := &store.Article{
 				ID: d.ID, Title: d.Title, URL: d.URL, Source: d.Source, Date: d.Date, DateUnix: parseDate(d.Date),
 				TextLen: src.TextLen, Digest: digest(d), Set: src.Set, Full: src.Full, Size: src.Size,
-				Bands: src.Bands, Passages: src.Passages, Anchors: src.Anchors, ContentKey: key,
+				Bands: src.Bands, Passages: src.Passages, Anchors: src.Anchors, ContentKey: key, Provenance: d.Provenance,
 			}
 			if ix.p.Text {
 				// The copy's text is its source's: the same bytes, extracted the same way.
@@ -139,7 +146,7 @@ func (ix *Index) hash(w *worker, d *Doc) *store.Article {
 	w.hashes = shingle.AppendHashes(w.hashes[:0], units, ix.p.ShingleSize)
 	a := &store.Article{
 		ID: d.ID, Title: d.Title, URL: d.URL, Source: d.Source, Date: d.Date, DateUnix: parseDate(d.Date),
-		TextLen: len(d.Text), Digest: digest(d), Full: true,
+		TextLen: len(d.Text), Digest: digest(d), Full: true, Provenance: d.Provenance,
 	}
 	if len(d.Extra) > 0 && string(d.Extra) != "{}" && string(d.Extra) != "null" {
 		a.Extra = d.Extra

@@ -22,6 +22,8 @@ type Match struct {
 	Date        string  `json:"date,omitempty"`
 	// Meta holds the article's other input fields (for WARC input: the file and record offset it came from).
 	Meta json.RawMessage `json:"meta,omitempty"`
+	// Provenance is where a crawled article was read from (omitted for others).
+	Provenance *Provenance `json:"provenance,omitempty"`
 }
 
 // QueryResult is the answer to a duplicate query: the queried article's id and its matches, best first.
@@ -40,7 +42,7 @@ func (ix *Index) checkThreshold(t float64) error {
 func toMatches(ms []store.Match) []Match {
 	out := make([]Match, len(ms))
 	for i, m := range ms {
-		out[i] = Match{ID: m.Article.ID, Jaccard: round4(m.Jaccard), Containment: round4(m.Containment), Title: m.Article.Title, URL: m.Article.URL, Date: m.Article.Date, Meta: m.Article.Extra}
+		out[i] = Match{ID: m.Article.ID, Jaccard: round4(m.Jaccard), Containment: round4(m.Containment), Title: m.Article.Title, URL: m.Article.URL, Date: m.Article.Date, Meta: m.Article.Extra, Provenance: m.Article.Provenance}
 	}
 	return out
 }

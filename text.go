@@ -24,7 +24,9 @@ type Article struct {
 	Date  string `json:"date,omitempty"`
 	// Meta holds the input's other fields.
 	Meta []byte `json:"-"`
-	Text string `json:"text"`
+	// Provenance is where a crawled article was read from (nil for others).
+	Provenance *Provenance `json:"-"`
+	Text       string      `json:"text"`
 }
 
 // Get returns the indexed article with the id, with its stored text; the error wraps ErrNoText (the article is
@@ -34,7 +36,7 @@ func (ix *Index) Get(id string) (*Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Article{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Extra}
+	out := &Article{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Extra, Provenance: a.Provenance}
 	raw, err := ix.st.Text(store.DocNum(id))
 	if errors.Is(err, store.ErrNotFound) {
 		return out, fmt.Errorf("%w for %q", ErrNoText, id)
@@ -61,6 +63,6 @@ func (ix *Index) Docs(ctx context.Context, fn func(*Doc) error) error {
 		if text == nil {
 			return fmt.Errorf("%w for %q", ErrNoText, a.ID)
 		}
-		return fn(&Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Source: a.Source, Extra: a.Extra, Text: string(text)})
+		return fn(&Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Source: a.Source, Extra: a.Extra, Provenance: a.Provenance, Text: string(text)})
 	})
 }

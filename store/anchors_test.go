@@ -117,7 +117,7 @@ func TestContainedNeedsAnchors(t *testing.T) {
 }
 
 // TestKeyLayoutGolden pins the keys of one article, every kind (format 5 and later: the b keys keep a band key's
-// last 5 bytes; format 4 all 8), its record (version 5; version 4 as format 5 writes it, version 3 as format 4
+// last 5 bytes; format 4 all 8), its record (version 6; version 5 as format 6 writes it, version 4 as format 5 writes it, version 3 as format 4
 // does, and version 2 as written without a text block) and its text block.
 func TestKeyLayoutGolden(t *testing.T) {
 	s := openTest(t, t.TempDir(), nil)
@@ -157,8 +157,14 @@ func TestKeyLayoutGolden(t *testing.T) {
 	if got := hexs(bandKey(nil, 8, 0x1122334455667788, 1)); got != "6211223344556677880000000000000001" {
 		t.Errorf("format 4 band posting: %s", got)
 	}
+	const record6 = "0601780374207800000000000000030f010000000000000701000403ff0301a80201b10000000001000501c10000000000000001ff03d10000000000000002ff04a802"
+	if got := hexs(a.encode(nil)); got != record6 {
+		t.Errorf("record (version 6) changed:\n got %s\nwant %s", got, record6)
+	}
+	v5 := *a
+	v5.version = 5
 	const record5 = "05017803742078000000000000030f010000000000000701000403ff0301a80201b10000000001000501c10000000000000001ff03d10000000000000002ff04a802"
-	if got := hexs(a.encode(nil)); got != record5 {
+	if got := hexs(v5.encode(nil)); got != record5 {
 		t.Errorf("record (version 5) changed:\n got %s\nwant %s", got, record5)
 	}
 	back, err := decodeArticle(a.encode(nil), partAll)

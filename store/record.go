@@ -18,6 +18,9 @@ type Article struct {
 	DateUnix int64
 	// Extra holds the input's other fields, as a JSON object.
 	Extra []byte
+	// Provenance is where a crawled article was read from (nil for others). Kept from format 7: an index of an
+	// older format writes none.
+	Provenance *Provenance
 	// TextLen is the text's length in bytes.
 	TextLen int
 	// Digest identifies the article's content and metadata: re-adding an article with the same digest changes
@@ -63,8 +66,9 @@ type Passage struct {
 // Version 4 (format 5) is version 3 with the sets packed (set.go) and the text's place only when flags bit 1 says
 // there is one. Version 5 (format 6) is version 4 with each band key in the keptBandBytes its postings keep
 // (all a delete or a verify needs), the content key only when flags bit 2 says there is one, and the anchors
-// packed as a set.
-const recordVersion = 5
+// packed as a set. Version 6 (format 7) is version 5 with the article's provenance after its extra fields
+// (provenance.go).
+const recordVersion = 6
 
 func appendString(dst []byte, s string) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
@@ -105,6 +109,9 @@ func (a *Article) encode(dst []byte) []byte {
 	dst = appendString(dst, a.Date)
 	dst = binary.AppendVarint(dst, a.DateUnix)
 	dst = appendString(dst, string(a.Extra))
+	if version >= 6 {
+		dst = appendProvenance(dst, a.Provenance)
+	}
 	dst = binary.AppendUvarint(dst, uint64(a.TextLen))
 	dst = binary.AppendUvarint(dst, uint64(a.Size))
 	dst = binary.LittleEndian.AppendUint64(dst, a.Digest)
@@ -250,7 +257,7 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 	}
 	version := b[0]
 	d := &decoder{b: b[1:]}
-	a := &Article{}
+	a := &Article{version: version}
 	a.ID = d.string()
 	a.Title = d.string()
 	a.URL = d.string()
@@ -259,6 +266,9 @@ func decodeArticle(b []byte, upTo part) (*Article, error) {
 	a.DateUnix = d.varint()
 	if x := d.bytes(d.uvarint()); len(x) > 0 {
 		a.Extra = append([]byte(nil), x...)
+	}
+	if version >= 6 {
+		a.Provenance = d.provenance()
 	}
 	a.TextLen = int(d.uvarint())
 	a.Size = int(d.uvarint())

@@ -26,8 +26,9 @@ import (
 // of a frame an article; version 5 packs the shingle sets in the records (record version 4, set.go) and keeps 5
 // bytes of the band key in a b posting (Params.bandBytes); version 6 writes records of version 5, which keep those
 // 5 bytes of each band key too, the content key only when there is one and the anchors packed. Older indexes are
-// read and written as they are, without what came later.
-const FormatVersion = 6
+// read and written as they are, without what came later. Version 7 writes records of version 6, which keep a
+// crawled article's provenance, and an n key for every article whose date was given but not understood.
+const FormatVersion = 7
 
 // readsFormat reports whether this build reads an index of format v.
 func readsFormat(v int) bool { return v >= 1 && v <= FormatVersion }
@@ -126,6 +127,7 @@ type Store struct {
 //	x block(8)                      → the texts of consecutive articles, zstd-compressed (format 4, text.go)
 //	u block(8)                      → the number of records naming the text block (format 4)
 //	a anchor(4) docnum(8)           → empty: the article has this anchor shingle (format 3, Params.Anchors)
+//	n docnum(8)                     → empty: the article's date was given but not understood (format 7)
 //	m counts                        → article, band-posting and passage-posting counts (counts.go)
 //
 // docnum is xxhash64 of the article id, so a re-run of the same input writes the same keys.
@@ -139,7 +141,15 @@ const (
 	prefixAnchor  = 'a'
 	prefixBlock   = 'x'
 	prefixUse     = 'u'
+	prefixUndated = 'n'
 )
+
+func undatedKey(dst []byte, n uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(dst, prefixUndated), n)
+}
+
+// undated reports whether the article has a date the caller could not parse: a key marks it from format 7.
+func (a *Article) undated() bool { return a.version >= 6 && a.Date != "" && a.DateUnix == 0 }
 
 func textKey(dst []byte, n uint64) []byte {
 	return binary.BigEndian.AppendUint64(append(dst, prefixText), n)
@@ -175,7 +185,9 @@ const keptBandBytes = 5
 // format 5, and 0 before, for the oldest version that holds each article (record.go).
 func (p Params) recordVersion() byte {
 	switch {
-	case p.Format >= 6:
+	case p.Format >= 7:
+		return 6
+	case p.Format == 6:
 		return 5
 	case p.Format == 5:
 		return 4

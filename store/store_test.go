@@ -713,7 +713,8 @@ func TestReadsFormat1(t *testing.T) {
 	}
 }
 
-// TestOlderFormatsKeepTheirRecords: an index of format 6 writes records of version 5 (5-byte band keys) and
+// TestOlderFormatsKeepTheirRecords: an index of format 7 writes records of version 6 (provenance), one of format
+// 6 records of version 5 (5-byte band keys) and
 // postings of 5-byte band keys; one of format 5 goes on writing version 4 (packed sets, whole band keys in the
 // record) and one of format 4 version 3 and whole band keys in its postings, which the builds that wrote them
 // read. A replaced article's postings are deleted whatever version its record was written in, with band keys of
@@ -762,7 +763,7 @@ func TestOlderFormatsKeepTheirRecords(t *testing.T) {
 		}
 	}
 	put("a", big, 2)
-	if v := version("a"); v != 5 {
+	if v := version("a"); v != 6 {
 		t.Fatalf("format %d index wrote record version %d", FormatVersion, v)
 	}
 	if got, err := s.Get("a"); err != nil || !slices.Equal(got.Bands, []uint64{big & (1<<40 - 1), 2}) {
@@ -770,9 +771,19 @@ func TestOlderFormatsKeepTheirRecords(t *testing.T) {
 	}
 	found("a", big, 2)
 	put("z", big+1, 9)
-	put("z", 10, 11) // a replacement deletes the postings its version 5 record names
+	put("z", 10, 11) // a replacement deletes the postings its version 6 record names
 	gone("z", big+1, 9)
 	found("z", 10, 11)
+
+	setFormat(t, s, 6)
+	s = openTest(t, dir, &Options{})
+	put("f6", big, 14)
+	if v := version("f6"); v != 5 {
+		t.Fatalf("format 6 index wrote record version %d", v)
+	}
+	put("a", 15, 16) // a version 6 record replaced in a format 6 index
+	gone("a", big, 2)
+	found("a", 15, 16)
 
 	setFormat(t, s, 5)
 	s = openTest(t, dir, &Options{})

@@ -434,10 +434,10 @@ func (a *Article) check() error {
 
 func (a *Article) entries() int64 {
 	c := a.postings()
-	// record, content key, text (or a text block's use count) and the postings; a text block's own two
+	// record, content key, text (or a text block's use count), the undated mark and the postings; a text block's own two
 	// entries take the place of its articles' text entries, which are never fewer than them but for a block of
 	// one article, which has no content key
-	return 4 + c.Bands + c.Passages + c.Anchors
+	return 5 + c.Bands + c.Passages + c.Anchors
 }
 
 // postings returns what a counts for in the index's counts: one article and its postings.
@@ -501,6 +501,9 @@ func (a *Article) eachEntry(num uint64, w int, rec, frame []byte, set func(k, v 
 	}
 	if frame != nil {
 		set(textKey(kb[:0], num), frame)
+	}
+	if a.undated() {
+		set(undatedKey(kb[:0], num), nil)
 	}
 	set(docKey(kb[:0], num), rec)
 }
@@ -629,6 +632,9 @@ func (b *Batch) deletePostings(num uint64, old *Article) error {
 	}
 	for _, v := range old.Anchors {
 		g.delete(anchorKey(kb[:0], v, num))
+	}
+	if old.undated() {
+		g.delete(undatedKey(kb[:0], num))
 	}
 	g.nums[num] = struct{}{}
 	return nil

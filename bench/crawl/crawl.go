@@ -393,6 +393,28 @@ func render(w io.Writer, t *Template, title string, paras []string, url string) 
 		}
 		titleNode.AppendChild(&xhtml.Node{Type: xhtml.TextNode, Data: title})
 	}
+	// The page's own URL declared, in place of the template page's: a saved page is known by it.
+	var declared []*xhtml.Node // the template's canonical links and og:url metas, taken out
+	var canon *xhtml.Node
+	if head := find(t.doc, "head"); head != nil {
+		for c := head.FirstChild; c != nil; {
+			next := c.NextSibling
+			if c.Type == xhtml.ElementNode && (c.Data == "link" && strings.EqualFold(attr(c, "rel"), "canonical") ||
+				c.Data == "meta" && strings.EqualFold(attr(c, "property"), "og:url")) {
+				head.RemoveChild(c)
+				declared = append(declared, c)
+			}
+			c = next
+		}
+		canon = &xhtml.Node{Type: xhtml.ElementNode, Data: "link", Attr: []xhtml.Attribute{{Key: "rel", Val: "canonical"}, {Key: "href", Val: url}}}
+		head.AppendChild(canon)
+		defer func() {
+			head.RemoveChild(canon)
+			for _, c := range declared {
+				head.AppendChild(c)
+			}
+		}()
+	}
 	xhtml.Render(w, t.doc)
 	// Put the template back as it was.
 	for _, n := range frag {
@@ -452,4 +474,13 @@ func LoadStories(path string) ([]Story, error) {
 		out = append(out, Story{ID: d.ID, Title: d.Title, Paras: paras})
 	}
 	return out, sc.Err()
+}
+
+func attr(n *xhtml.Node, key string) string {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return a.Val
+		}
+	}
+	return ""
 }

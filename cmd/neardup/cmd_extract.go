@@ -28,8 +28,13 @@ pages *.html.gz too, JSON Lines, text) and prints, one JSON line each, exactly t
 index, without touching an index:
 
   {"id": "https://www.example.com/story", "url": "...", "title": "...", "date": "...",
-   "site": "example.com", "text": "...", "warc": "crawl.warc.gz", "warc_offset": 1234}
+   "site": "example.com", "text": "...", "warc": "/crawl/crawl.warc.gz", "warc_offset": 1234,
+   "captured": "2026-12-01T10:00:00Z"}
 
+date is the page's own published date (JSON-LD datePublished, article:published_time and the like),
+omitted when it declares none; captured is when the crawler fetched it (WARC-Date). warc and file are
+absolute paths. Indexing these lines later makes site, warc, file and the rest ordinary metadata: only
+an index run over the pages themselves records where they came from (neardup relearn reads that).
 site is the registered domain of the page's URL (for saved pages, the URL the page declares, else
 "folder:" and the folder holding the file). From HTML and WARC input the text is the page's main text
 without the site's furniture: blocks of text the site repeats on pages that tell different stories
@@ -57,6 +62,7 @@ type extracted struct {
 	File       string   `json:"file,omitempty"`
 	WARC       string   `json:"warc,omitempty"`
 	WARCOffset *int64   `json:"warc_offset,omitempty"`
+	Captured   string   `json:"captured,omitempty"`
 	Furniture  []string `json:"furniture,omitempty"`
 }
 
@@ -82,15 +88,17 @@ func runExtract(ctx context.Context, e *env, opts any, args []string) int {
 	n := 0
 	var werr error
 	send := func(d *neardup.Doc) error {
-		var m struct {
-			Site       string `json:"site"`
-			File       string `json:"file"`
-			WARC       string `json:"warc"`
-			WARCOffset *int64 `json:"warc_offset"`
+		x := extracted{ID: d.ID, URL: d.URL, Title: d.Title, Date: d.Date, Text: d.Text, Furniture: gone[d]}
+		if p := d.Provenance; p != nil {
+			x.Site, x.Captured = p.Site, p.Captured
+			switch p.Format {
+			case neardup.ProvenanceWARC:
+				x.WARC, x.WARCOffset = p.File, &p.Offset
+			case neardup.ProvenanceHTML:
+				x.File = p.File
+			}
 		}
-		json.Unmarshal(d.Extra, &m)
-		if werr = enc.Encode(extracted{ID: d.ID, URL: d.URL, Title: d.Title, Date: d.Date, Site: m.Site, Text: d.Text,
-			File: m.File, WARC: m.WARC, WARCOffset: m.WARCOffset, Furniture: gone[d]}); werr != nil {
+		if werr = enc.Encode(x); werr != nil {
 			return werr
 		}
 		n++

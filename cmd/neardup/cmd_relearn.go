@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -34,11 +33,12 @@ site are indexed before its furniture is known; relearn (a nightly job, say) mak
 single run would have made, whatever order and grouping the pages came in. "neardup help furniture"
 gives the rule.
 
-A crawled page is an article whose metadata names its site and its source: a WARC file and record
-offset, or a saved HTML file (as index and extract record them; articles indexed from neardup extract
-output count too). Each is read again from its source, with the path as recorded (relative paths are
-read from the current folder, so run relearn where index ran); a page whose source is gone or was
-read from stdin takes part with the text the index keeps (none for an index made with --no-text: such
+A crawled page is an article that an index run read itself from a WARC file or a saved HTML file: the
+index records where (its provenance: the file's absolute path and the record's offset; neardup show
+prints it). An article's own fields are never taken for a source, so indexing JSON Lines, neardup
+extract output included, makes no crawled page, whatever fields it has. Each page is read again from
+the recorded file, from whatever folder relearn runs in; a page whose source is gone or was read from
+stdin takes part with the text the index keeps (none for an index made with --no-text: such
 a page is left as it is). Only the text is relearnt: ids, titles, urls, dates and metadata stay. The
 furniture rule is applied to every crawled page, including pages an earlier run indexed with
 --keep-furniture: do not relearn an index meant to keep its furniture.
@@ -93,30 +93,30 @@ func runRelearn(ctx context.Context, e *env, opts any, args []string) int {
 
 func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int {
 	start := time.Now()
+	if f := ix.Params().Format; f < 7 {
+		e.errorf("%s is an index of format %d, which records no page sources: index the crawl again into a new index to relearn it", ix.Dir(), f)
+		return exitError
+	}
 	var pages []*crawled
 	err := ix.Store().Each(true, func(num uint64, a *store.Article) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var m struct {
-			Site   string `json:"site"`
-			WARC   string `json:"warc"`
-			Offset *int64 `json:"warc_offset"`
-			File   string `json:"file"`
-			Digest string `json:"payload_digest"`
-		}
-		if json.Unmarshal(a.Extra, &m) != nil || m.Site == "" || (m.WARC == "" || m.Offset == nil) && m.File == "" {
+		p := a.Provenance // recorded by the index run that read the page; never an article's metadata
+		if p == nil || p.Site == "" {
 			return nil // not a crawled page
 		}
-		c := &crawled{doc: &neardup.Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Source: a.Source, Extra: a.Extra}}
-		switch {
-		case m.WARC != "" && m.Offset != nil:
-			c.doc.ContentKey = m.Digest
-			if m.WARC != "-" {
-				c.src = warcSource(m.WARC, *m.Offset)
+		c := &crawled{doc: &neardup.Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Source: a.Source, Extra: a.Extra, Provenance: p}}
+		switch p.Format {
+		case neardup.ProvenanceWARC:
+			c.doc.ContentKey = p.Digest
+			if p.File != "-" {
+				c.src = warcSource(p.File, p.Offset)
 			}
+		case neardup.ProvenanceHTML:
+			c.src = htmlSource(p.File)
 		default:
-			c.src = htmlSource(m.File)
+			return nil
 		}
 		pages = append(pages, c)
 		return nil

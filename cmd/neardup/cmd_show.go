@@ -19,9 +19,11 @@ func init() {
 		short: "print one indexed article with its stored text",
 		long: `Prints the indexed article with the ID as one JSON object:
 
-  {"id": "a1", "title": "...", "url": "...", "date": "...", "meta": {...}, "text": "..."}
+  {"id": "a1", "title": "...", "url": "...", "date": "...", "meta": {...}, "provenance": {...}, "text": "..."}
 
-meta holds the input's other fields (for WARC input: the file, record offset and site). The text is the
+meta holds the input's other fields, as given. provenance, for a page an index run read itself (a WARC
+record or a saved HTML file), says where: {"format": "warc"|"html", "file": ABSOLUTE PATH, "offset": N,
+"site": "...", "payload_digest": "...", "charset": "...", "captured": WARC-Date}. The text is the
 one the index keeps (the extracted page without its site furniture, for crawled pages); an index
 created with --no-text, or before texts were kept, has none: then show prints the rest and says so on
 stderr, and exits 2.`,
@@ -50,13 +52,14 @@ stderr, and exits 2.`,
 				return fail(e, err, o.db)
 			}
 			out := struct {
-				ID    string          `json:"id"`
-				Title string          `json:"title,omitempty"`
-				URL   string          `json:"url,omitempty"`
-				Date  string          `json:"date,omitempty"`
-				Meta  json.RawMessage `json:"meta,omitempty"`
-				Text  *string         `json:"text,omitempty"`
-			}{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Meta}
+				ID    string              `json:"id"`
+				Title string              `json:"title,omitempty"`
+				URL   string              `json:"url,omitempty"`
+				Date  string              `json:"date,omitempty"`
+				Meta  json.RawMessage     `json:"meta,omitempty"`
+				Prov  *neardup.Provenance `json:"provenance,omitempty"`
+				Text  *string             `json:"text,omitempty"`
+			}{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Meta, Prov: a.Provenance}
 			if err == nil {
 				out.Text = &a.Text
 			}

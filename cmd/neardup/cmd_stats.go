@@ -20,7 +20,12 @@ func init() {
 		short: "print counts and parameters of the index",
 		long: `Prints one JSON object describing the index:
 
-  {"articles": N, "passages": N, "postings": N, "bytes": N, "params": {...}, "s_curve": [[s, p], ...]}
+  {"articles": N, "passages": N, "postings": N, "bytes": N,
+   "unread_dates": {"count": N, "first": [{"id": "...", "date": "..."}, ...]},
+   "params": {...}, "s_curve": [[s, p], ...]}
+
+unread_dates counts the articles indexed with a date neardup could not read (neardup help dates), which
+are taken for undated, with the first five (an index of format 7 or later; 0 before).
 
 params are the parameters the index was built with (shingles, k, seed, bands and rows, threshold);
 s_curve is the probability that two articles of Jaccard similarity s become candidates; bytes is the
@@ -66,12 +71,28 @@ articles holding it and one occurrence (id and byte span).`,
 					return fail(e, err, o.db)
 				}
 			}
+			undated, first, err := ix.Store().Undated(5)
+			if err != nil {
+				return fail(e, err, o.db)
+			}
+			type dated struct {
+				ID   string `json:"id"`
+				Date string `json:"date"`
+			}
+			ud := struct {
+				Count int     `json:"count"`
+				First []dated `json:"first"`
+			}{Count: undated, First: []dated{}}
+			for _, a := range first {
+				ud.First = append(ud.First, dated{a.ID, a.Date})
+			}
 			if err := writeJSON(e.stdout, struct {
 				store.Stats
+				Undated     any                   `json:"unread_dates"`
 				Params      store.Params          `json:"params"`
 				Curve       [][2]float64          `json:"s_curve"`
 				Boilerplate []neardup.Boilerplate `json:"boilerplate,omitempty"`
-			}{st, ix.Params(), curve, bp}); err != nil {
+			}{st, ud, ix.Params(), curve, bp}); err != nil {
 				e.errorf("write: %v", err)
 				return exitError
 			}

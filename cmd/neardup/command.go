@@ -181,6 +181,25 @@ file or saved page, and re-indexes what changes: the index is then what one run 
 would have made. --keep-furniture turns the rule off; neardup extract --furniture shows what each page
 lost. Measured in bench/README.md ("The crawl path").
 `,
+	"dates": `Dates. An article's "date" places it in time: dedupe keeps the earliest article of a cluster, and
+--window joins only articles dated close together. neardup reads the forms news corpora, feeds and pages
+use: RFC 3339 and ISO 8601 dates and times (2026-12-06, 2026-12-06T10:00:00+01:00, +0100 or Z, a space
+for the T, with or without seconds), RFC 1123 and RFC 850 (feeds: "Sat, 06 Dec 2026 10:00:00 +0100"),
+ANSI C, "Dec 6, 2026", "6 December 2026", 2026/12/06, 20261206, epoch seconds (10 digits) and
+milliseconds (13), and Reuters' "27-MAR-1987 07:16:49.94" (anything after a date, from a tab, a control
+character or an HTML entity on, is cut off). Numeric dates with slashes are read month first, as US wire
+feeds write them: 06/12/2026 is June 12; a first number over 12 cannot be a month, so 25/12/2026 is
+December 25. A date without a zone is UTC. A bare year, or a year outside 1800-2200, is not a date.
+(The forms past the common ones are read by github.com/itlightning/dateparse.)
+
+An article whose date cannot be read is indexed as undated: it is not placed in time (it may join any
+cluster, never stretches one, and is kept only when no member has a date). index says how many there
+were and names the first few on stderr; neardup stats counts them in the index ("unread_dates").
+
+Crawled pages: the date is the page's own published date (JSON-LD datePublished, article:published_time
+and the other meta tags readers use), none when the page declares none. When the crawler fetched the page
+(WARC-Date) is not the article's date: it is kept in the article's provenance ("captured", neardup show).
+`,
 }
 
 // dbFlag registers --db with its default from $NEARDUP_DB.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -278,6 +277,7 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 	secs := time.Since(start).Seconds()
 	fmt.Fprintf(e.stderr, "neardup: %d added, %d replaced, %d unchanged, %d rejected (%.1f MB in %.2f s)\n",
 		st.Added, st.Replaced, st.Unchanged, st.Rejected, float64(st.Bytes)/1e6, secs)
+	reportUndated(e, st.Undated, st.UndatedFirst)
 	switch {
 	case errors.Is(err, context.Canceled) && bulk:
 		e.errorf("interrupted; nothing was indexed: a new index from files is built in one pass (rerun, or use --no-bulk to build it article by article)")
@@ -342,7 +342,7 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 	}
 	if b.format == "html" {
 		files = htmlFiles(e, files, func() { rejected.Add(1) })
-		if readHTMLFiles(e, files, read, rejected, crawl, pages) != nil {
+		if readHTMLFiles(e, files, read, rejected, ws, crawl, pages) != nil {
 			return
 		}
 		files = nil
@@ -441,11 +441,20 @@ func stripFurniture(docs []*neardup.Doc, pages *crawlPages, told func(d *neardup
 	}
 }
 
-// siteOf returns the site recorded in a crawled page's metadata.
-func siteOf(d *neardup.Doc) string {
-	var m struct {
-		Site string `json:"site"`
+// reportUndated says how many articles were indexed with a date neardup could not read, and the first few: they
+// are indexed, but not placed in time (dedupe --window and the keep rule take them for undated).
+func reportUndated(e *env, n int, first []string) {
+	if n == 0 {
+		return
 	}
-	json.Unmarshal(d.Extra, &m)
-	return m.Site
+	fmt.Fprintf(e.stderr, "neardup: %d articles with a date that could not be read, indexed as undated (first: %s); neardup help dates lists the forms read\n",
+		n, strings.Join(first, "; "))
+}
+
+// siteOf returns the site a crawled page's provenance records ("" for other articles).
+func siteOf(d *neardup.Doc) string {
+	if d.Provenance == nil {
+		return ""
+	}
+	return d.Provenance.Site
 }

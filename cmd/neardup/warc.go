@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -22,6 +22,7 @@ import (
 // warcTotals add up what the WARC files of one run held.
 type warcTotals struct {
 	files    int
+	pages    int // saved HTML pages read
 	records  map[string]int
 	articles int
 	revisits int
@@ -50,7 +51,8 @@ func (w *warcTotals) read(e *env, known func(string) bool, name string, idFrom w
 		r = f
 	}
 	w.files++
-	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, name, warc.Options{IDFrom: idFrom, Known: known, Page: pages.warc(name)}, send, func(re *warc.RecordError) {
+	file := absPath(name) // what the provenance records: relearn reads it again from any folder
+	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, file, warc.Options{IDFrom: idFrom, Known: known, Page: pages.warc(file)}, send, func(re *warc.RecordError) {
 		fmt.Fprintf(e.stderr, "%s:%d: %s\n", name, re.Offset, re.Reason)
 		w.errors++
 	})
@@ -68,6 +70,9 @@ func (w *warcTotals) read(e *env, known func(string) bool, name string, idFrom w
 
 // report prints one summary line of the WARC input, if there was any.
 func (w *warcTotals) report(e *env) {
+	if w.pages > 0 {
+		fmt.Fprintf(e.stderr, "neardup: html: %d pages, %d articles; skipped: %s\n", w.pages, w.articles, counts(w.skipped))
+	}
 	if w.files == 0 {
 		return
 	}
@@ -122,8 +127,12 @@ func htmlFiles(e *env, names []string, bad func()) []string {
 }
 
 // readHTMLFiles turns saved HTML pages into articles on every core, handing them to send in file order; a page
-// without article text is reported and counted in rejected. It returns send's error.
-func readHTMLFiles(e *env, names []string, read, rejected *atomic.Int64, send func(*neardup.Doc) error, pages *crawlPages) error {
+// that cannot be read is reported and counted in rejected, one without article text is a skip, counted in w as a
+// WARC response without text is. It returns send's error.
+func readHTMLFiles(e *env, names []string, read, rejected *atomic.Int64, w *warcTotals, send func(*neardup.Doc) error, pages *crawlPages) error {
+	if w.records == nil {
+		w.records, w.skipped = map[string]int{}, map[string]int{}
+	}
 	const batch = 64
 	for len(names) > 0 {
 		n := min(batch, len(names))
@@ -132,12 +141,18 @@ func readHTMLFiles(e *env, names []string, read, rejected *atomic.Int64, send fu
 		errs := make([]error, n)
 		par.For(n, func(i int) { docs[i], found[i], errs[i] = readHTML(names[i], read, nil) })
 		for i := range n {
+			w.pages++
+			if errors.Is(errs[i], errNoText) {
+				w.skipped["no article text"]++
+				continue
+			}
 			if errs[i] != nil {
 				e.errorf("%s", trimPrefixes(errs[i].Error()))
 				rejected.Add(1)
 				continue
 			}
 			pages.html(docs[i], found[i], names[i])
+			w.articles++
 			if err := send(docs[i]); err != nil {
 				return err
 			}
@@ -148,8 +163,10 @@ func readHTMLFiles(e *env, names []string, read, rejected *atomic.Int64, send fu
 }
 
 // readHTML turns one saved HTML page (gzipped or not) into an article, taking out first the elements drop
-// reports true for (nil: none). Its site is the registered domain of the URL the page declares (canonical,
-// og:url), or else the folder holding the file.
+// reports true for (nil: none). Its id is the URL the page declares (canonical, og:url), normalised as a WARC
+// page's is, else the file's absolute, cleaned path: the same page read by any path is one article. Its site is
+// the registered domain of that URL, or else the folder holding the file. A page with no article text is
+// errNoText.
 func readHTML(name string, read *atomic.Int64, drop func(string) bool) (*neardup.Doc, *warc.Page, error) {
 	body, err := os.ReadFile(name)
 	if err != nil {
@@ -167,16 +184,36 @@ func readHTML(name string, read *atomic.Int64, drop func(string) bool) (*neardup
 			return nil, nil, fmt.Errorf("%s: %v", name, err)
 		}
 	}
-	page, err := warc.ExtractWithout(body, "", "file://"+filepath.ToSlash(name), drop)
-	if err != nil || strings.TrimSpace(page.Text) == "" {
-		return nil, nil, fmt.Errorf("%s: no article text found", name)
+	file := absPath(name)
+	page, err := warc.ExtractWithout(body, "", "file://"+filepath.ToSlash(file), drop)
+	if err != nil || strings.TrimSpace(page.Text) == "" { // as for a WARC response: no text to index, a skip
+		return nil, nil, fmt.Errorf("%s: %w", name, errNoText)
+	}
+	id := file
+	if page.URL != "" {
+		id = warc.NormalizeURL(page.URL)
 	}
 	site := warc.Site(page.URL)
 	if site == "" {
-		site = "folder:" + filepath.ToSlash(filepath.Dir(name))
+		site = "folder:" + filepath.ToSlash(filepath.Dir(file))
 	}
-	extra, _ := json.Marshal(map[string]any{"file": name, "site": site})
-	return &neardup.Doc{ID: name, Title: page.Title, URL: page.URL, Date: page.Date, Text: page.Text, Extra: extra}, page, nil
+	prov := &neardup.Provenance{Format: neardup.ProvenanceHTML, File: file, Site: site, Charset: page.Charset}
+	return &neardup.Doc{ID: id, Title: page.Title, URL: page.URL, Date: page.Date, Text: page.Text, Provenance: prov}, page, nil
+}
+
+// errNoText is a saved page in which no article text was found: a skip, counted, not a failure (as in a WARC).
+var errNoText = errors.New("no article text found")
+
+// absPath is name as an absolute, cleaned path ("-", standard input, as it is); name itself when the working
+// folder cannot be had.
+func absPath(name string) string {
+	if name == "-" {
+		return name
+	}
+	if abs, err := filepath.Abs(name); err == nil {
+		return abs
+	}
+	return filepath.Clean(name)
 }
 
 // pageSource extracts a crawled page again from where it was read, with the elements drop reports true taken

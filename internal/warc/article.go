@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"fmt"
+	"github.com/neardup/neardup"
 	"io"
 	"mime"
 	"net/textproto"
@@ -180,6 +181,7 @@ func ExtractWithout(body []byte, headerCharset, pageURL string, drop func(text s
 		return nil, err
 	}
 	declared := declaredURL(doc, u)
+	inMarkup := markupDate(doc) // before the extractor takes the page apart
 	var blocks []uint64
 	trimPage(doc)
 	if drop != nil {
@@ -200,6 +202,8 @@ func ExtractWithout(body []byte, headerCharset, pageURL string, drop func(text s
 	p.Text = dropHeadline(p.Text, p.Title)
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		p.Date = t.UTC().Format(time.RFC3339)
+	} else if t := neardup.ParseDate(inMarkup); t != 0 {
+		p.Date = time.Unix(t, 0).UTC().Format(time.RFC3339)
 	}
 	return p, nil
 }

@@ -1,7 +1,6 @@
 package warc
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"net/url"
@@ -58,7 +57,9 @@ type candidate struct {
 // batch is the number of responses whose text is extracted in parallel before they are handed on in order.
 const batch = 64
 
-// Articles reads a WARC stream and hands every HTML 200 response with text to emit as an article, in file order.
+// Articles reads a WARC stream and hands every HTML 200 response with text to emit as an article, in file order,
+// with its provenance (file names the stream: an absolute path, or "-"). An article's date is the page's own
+// published date, "" when it declares none; the capture time is Provenance.Captured.
 // Text extraction, the costly part, runs on every core. Unreadable records go to bad and reading goes on.
 // emit's error stops it.
 func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error, bad func(*RecordError)) (Stats, error) {
@@ -72,18 +73,14 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 		if idFrom == IDFromRecord || id == "" {
 			id = strings.Trim(c.rec.Header.Get("WARC-Record-ID"), "<>")
 		}
-		date := page.Date
-		if date == "" {
-			date = c.rec.Header.Get("WARC-Date")
+		// The page's own published date only: the capture time is when the crawler came, kept as such.
+		prov := &neardup.Provenance{Format: neardup.ProvenanceWARC, File: file, Offset: c.rec.Offset, Site: Site(c.target),
+			Digest: c.rec.Header.Get("WARC-Payload-Digest"), Charset: page.Charset, Captured: c.rec.Header.Get("WARC-Date")}
+		if prov.Site == "" {
+			prov.Site = Site(page.URL)
 		}
-		site := Site(c.target)
-		if site == "" {
-			site = Site(page.URL)
-		}
-		extra, _ := json.Marshal(map[string]any{"warc": file, "warc_offset": c.rec.Offset, "charset": page.Charset,
-			"payload_digest": c.rec.Header.Get("WARC-Payload-Digest"), "site": site})
-		return &neardup.Doc{ID: id, Title: page.Title, URL: c.target, Date: date, Text: page.Text, Extra: extra,
-			ContentKey: c.rec.Header.Get("WARC-Payload-Digest")}
+		return &neardup.Doc{ID: id, Title: page.Title, URL: c.target, Date: page.Date, Text: page.Text, Provenance: prov,
+			ContentKey: prov.Digest}
 	}
 	flush := func() error {
 		extractAll(pending)
@@ -223,7 +220,7 @@ func NormalizeURL(raw string) string {
 }
 
 // ExtractAt extracts again the page of the response record at offset in a WARC file (an offset Articles gave in
-// an article's "warc_offset"), with the elements drop reports true taken out first (ExtractWithout).
+// an article's Provenance.Offset), with the elements drop reports true taken out first (ExtractWithout).
 func ExtractAt(file string, offset int64, drop func(text string) bool) (*Page, error) {
 	f, err := os.Open(file)
 	if err != nil {

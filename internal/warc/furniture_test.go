@@ -3,7 +3,6 @@ package warc
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -123,11 +122,9 @@ func TestExtractAt(t *testing.T) {
 			t.Fatalf("gzip %v: %d articles, %d pages, %v", gz, len(docs), len(pages), err)
 		}
 		for i, d := range docs {
-			var m struct {
-				Offset int64 `json:"warc_offset"`
-			}
-			if err := json.Unmarshal(d.Extra, &m); err != nil {
-				t.Fatal(err)
+			m := d.Provenance
+			if m == nil || m.Format != neardup.ProvenanceWARC || m.File != name {
+				t.Fatalf("record %d provenance %+v, want the WARC file %s", i, m, name)
 			}
 			if offsets[i] != m.Offset {
 				t.Errorf("gzip %v, record %d: the page hook was told offset %d, the article records %d", gz, i, offsets[i], m.Offset)

@@ -93,3 +93,53 @@ func attr(n *html.Node, key string) string {
 	}
 	return ""
 }
+
+// markupDate returns the published date a page's markup gives where its metadata (which the extractor reads:
+// JSON-LD datePublished, article:published_time and the like) gives none: an element marked
+// itemprop="datePublished" (its content or datetime attribute), else the first <time datetime> inside an
+// <article>, or one marked pubdate. "" when there is none.
+func markupDate(doc *html.Node) string {
+	var marked, inArticle string
+	var walk func(n *html.Node, article bool)
+	walk = func(n *html.Node, article bool) {
+		if marked != "" || n == nil {
+			return
+		}
+		if n.Type == html.ElementNode {
+			if strings.EqualFold(attr(n, "itemprop"), "datePublished") {
+				if v := strings.TrimSpace(attr(n, "content")); v != "" {
+					marked = v
+				} else if v := strings.TrimSpace(attr(n, "datetime")); v != "" {
+					marked = v
+				}
+			}
+			switch n.DataAtom {
+			case atom.Article:
+				article = true
+			case atom.Time:
+				if v := strings.TrimSpace(attr(n, "datetime")); v != "" && inArticle == "" {
+					if _, pub := attrOK(n, "pubdate"); article || pub {
+						inArticle = v
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, article)
+		}
+	}
+	walk(doc, false)
+	if marked != "" {
+		return marked
+	}
+	return inArticle
+}
+
+func attrOK(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if strings.EqualFold(a.Key, key) {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
