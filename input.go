@@ -120,6 +120,11 @@ func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputE
 				break
 			}
 		}
+		if err != nil && err != io.EOF {
+			// A read error (a truncated or corrupt gzip stream) cuts the line it falls in: the file's one
+			// rejection is the error, which names that line; what came before is read.
+			return fmt.Errorf("%s:%d: %w (the file cannot be read past this line)", name, n, err)
+		}
 		switch {
 		case long > 0:
 			bad(&InputError{File: name, Line: n, Reason: fmt.Sprintf("line of %d bytes (the longest read is %d: an article of at most %d bytes)", long, MaxLineBytes, MaxArticleBytes)})
@@ -133,9 +138,6 @@ func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputE
 		}
 		if err == io.EOF {
 			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", name, n, err)
 		}
 		if cap(line) > 4<<20 {
 			line = nil // do not keep a large buffer after a large line

@@ -3,7 +3,9 @@ package neardup
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -218,5 +220,35 @@ func BenchmarkParseDoc(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// cutReader gives its bytes, then fails as a gzip stream cut short does.
+type cutReader struct{ b []byte }
+
+func (c *cutReader) Read(p []byte) (int, error) {
+	if len(c.b) == 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	n := copy(p, c.b)
+	c.b = c.b[n:]
+	return n, nil
+}
+
+// TestReadJSONLCutShort: a stream that fails part way through a line is one error naming that line; the lines
+// before it are read, and the cut line is not rejected apart (it is the same fault).
+func TestReadJSONLCutShort(t *testing.T) {
+	in := `{"id":"a","text":"first"}` + "\n" + `{"id":"b","text":"sec`
+	var ids []string
+	bad := 0
+	err := ReadJSONL(&cutReader{[]byte(in)}, "f.jsonl.gz", func(d *Doc) error {
+		ids = append(ids, d.ID)
+		return nil
+	}, func(*InputError) { bad++ })
+	if err == nil || !strings.Contains(err.Error(), "f.jsonl.gz:2: unexpected EOF") || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("error %v, want one naming line 2", err)
+	}
+	if len(ids) != 1 || ids[0] != "a" || bad != 0 {
+		t.Fatalf("read %v with %d bad lines, want [a] and none", ids, bad)
 	}
 }

@@ -4,6 +4,7 @@
 package neardup
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -297,7 +298,11 @@ var ErrBulkDiscarded = errors.New("neardup: the bulk build was discarded: nothin
 
 // Settle finishes a bulk build (Options.Bulk): it writes the index, makes it visible and opens it, after which
 // every method may be called. It does nothing for an index opened otherwise.
-func (ix *Index) Settle() error {
+func (ix *Index) Settle() error { return ix.SettleContext(context.Background()) }
+
+// SettleContext is Settle, stopped by ctx's cancellation while it writes the index: the build is then
+// discarded, nothing is indexed, and ctx's error is returned.
+func (ix *Index) SettleContext(ctx context.Context) error {
 	if ix.bulk == nil {
 		return nil
 	}
@@ -307,7 +312,7 @@ func (ix *Index) Settle() error {
 		b.Discard()
 		return ErrBulkDiscarded
 	}
-	if _, err := b.Commit(); err != nil {
+	if _, err := b.CommitContext(ctx); err != nil {
 		return err
 	}
 	st, err := store.Open(ix.dir, &ix.sopts)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -44,6 +45,8 @@ const bulkRunBytes = 64 << 20
 
 // Bulk builds a new index in one pass; see CreateBulk.
 type Bulk struct {
+	// ctx, while Commit runs, is CommitContext's: its cancellation stops the merge, and nothing is visible.
+	ctx      context.Context
 	dir, tmp string
 	opts     Options
 	now      func() time.Time
@@ -490,7 +493,13 @@ func (b *Bulk) stale() map[uint32]bool {
 
 // Commit writes the index and makes it visible at dir. It returns the index's counts. Whether it succeeds or
 // fails, the build's own files are removed.
-func (b *Bulk) Commit() (Counts, error) {
+func (b *Bulk) Commit() (Counts, error) { return b.CommitContext(context.Background()) }
+
+// CommitContext is Commit, stopped by ctx's cancellation: the merge checks it every few megabytes it writes and
+// once more before the index is made visible, and a cancelled build is discarded (ctx's error is returned; the
+// folder stays as it was, and nothing is indexed).
+func (b *Bulk) CommitContext(ctx context.Context) (Counts, error) {
+	b.ctx = ctx
 	c, err := b.commit()
 	return c, b.diskFull(err)
 }
@@ -540,6 +549,9 @@ func (b *Bulk) commit() (Counts, error) {
 	closed = true
 	if err := db.Close(); err != nil {
 		return c, fmt.Errorf("store: bulk: %w", err)
+	}
+	if err := b.ctx.Err(); err != nil {
+		return c, err // the last moment to stop: nothing is visible yet
 	}
 	if err := os.Remove(b.dir); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return c, fmt.Errorf("store: bulk: %s is not an empty folder: %w", b.dir, err)
@@ -704,6 +716,9 @@ func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool
 			stream, inStream = streams.Add(1), 0
 		}
 		if buf.LenNoPadding() >= 8<<20 {
+			if err := b.ctx.Err(); err != nil {
+				return err
+			}
 			return flush(false)
 		}
 		return nil

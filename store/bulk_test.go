@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/pb"
@@ -320,6 +322,48 @@ func BenchmarkRunWrite(b *testing.B) {
 		r := &runFile{name: filepath.Join(dir, "run")}
 		if err := r.write(slab, work, &scratch); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestBulkCommitCancelled: a commit whose context is cancelled, before it starts or while it merges, returns
+// the context's error, leaves nothing visible and no files beside the folder; a build started again commits.
+func TestBulkCommitCancelled(t *testing.T) {
+	arts := bulkArticles()
+	for _, when := range []string{"before", "during"} {
+		dir := filepath.Join(t.TempDir(), "bulk")
+		bk, err := CreateBulk(dir, &Options{Params: testParams})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bk.runBytes = 40 << 10
+		for _, a := range arts {
+			if err := bk.Put(a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		if when == "before" {
+			cancel()
+		} else {
+			// The merge checks at every 8 MiB it buffers and before the rename: a cancel that lands while it
+			// runs is seen by the last check whatever the corpus's size.
+			go func() { time.Sleep(time.Millisecond); cancel() }()
+		}
+		_, err = bk.CommitContext(ctx)
+		cancel()
+		if err == nil && when == "during" {
+			t.Log("the commit finished before the cancel landed")
+			continue
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("%s: commit of a cancelled build: %v", when, err)
+		}
+		if ok, _ := Exists(dir); ok {
+			t.Fatalf("%s: a cancelled build is visible", when)
+		}
+		if left, _ := filepath.Glob(dir + ".*"); len(left) > 0 {
+			t.Fatalf("%s: a cancelled build left %v", when, left)
 		}
 	}
 }

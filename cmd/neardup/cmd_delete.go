@@ -29,8 +29,9 @@ transparently). Deletes are committed a few hundred at a time; a summary goes to
 
   neardup: 23 deleted, 0 not found (0.01 s)
 
-An id not in the index is reported as "ID: not found" and counted; the others are deleted. Rerunning
-a list after an interrupt resumes it (ids already deleted are then reported as not found).`,
+An id not in the index (deleted already, or never indexed) is counted as not found, and the first five
+are named on stderr; that is not a failure. Rerunning a list, finished or interrupted, resumes it: the
+ids deleted before are then not found, and a finished list deletes nothing and exits 0.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &deleteOpts{}
 			dbFlag(fs, e, &o.db)
@@ -38,8 +39,8 @@ a list after an interrupt resumes it (ids already deleted are then reported as n
 			o.build.registerIndex(fs)
 			return o
 		},
-		exitNotes: map[int]string{exitRejected: "finished, but some ids were not in the index (reported on stderr as ID: not found)"},
-		run:       runDelete,
+		exits: []int{exitOK, exitError, exitInterrupted},
+		run:   runDelete,
 	})
 }
 
@@ -101,14 +102,24 @@ func runDelete(ctx context.Context, e *env, opts any, args []string) int {
 			}
 		}
 	}()
+	var absent []string
 	st, err := ix.DeleteIDs(ctx, ids, func(id string) {
-		fmt.Fprintf(e.stderr, "%s: not found\n", neardup.ShortID(id))
+		if len(absent) < 5 {
+			absent = append(absent, neardup.ShortID(id))
+		}
 	})
 	cancelRead()
 	if cerr := ix.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
 	fmt.Fprintf(e.stderr, "neardup: %d deleted, %d not found (%.2f s)\n", st.Deleted, st.NotFound, time.Since(start).Seconds())
+	if len(absent) > 0 {
+		fmt.Fprintf(e.stderr, "neardup: not in the index (deleted already, or never indexed): %s", strings.Join(absent, ", "))
+		if st.NotFound > len(absent) {
+			fmt.Fprintf(e.stderr, " and %d more", st.NotFound-len(absent))
+		}
+		fmt.Fprintln(e.stderr)
+	}
 	select {
 	case rerr := <-readErr:
 		if err == nil {
@@ -122,8 +133,6 @@ func runDelete(ctx context.Context, e *env, opts any, args []string) int {
 		return exitInterrupted
 	case err != nil:
 		return fail(e, err, o.db)
-	case st.NotFound > 0:
-		return exitRejected
 	}
 	return exitOK
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/neardup/neardup"
@@ -17,6 +18,8 @@ const (
 	exitOK          = 0   // everything was accepted
 	exitRejected    = 1   // the job finished, but some input was rejected
 	exitError       = 2   // a usage error, or the job could not run
+	exitNoIndex     = 10  // the folder holds no index
+	exitLocked      = 11  // the index is in use by another neardup process
 	exitInterrupted = 130 // interrupted (Ctrl-C, SIGTERM); committed work is kept
 )
 
@@ -50,6 +53,8 @@ var exitText = map[int]string{
 	exitOK:          "success",
 	exitRejected:    "finished, but some input was rejected (reported on stderr as FILE:LINE: reason)",
 	exitError:       "usage error, or the job could not run (one line on stderr says why)",
+	exitNoIndex:     "no index in the --db folder",
+	exitLocked:      "the index is in use by another neardup process (share a live index through neardup serve)",
 	exitInterrupted: "interrupted; work committed before the interrupt is kept, and rerunning resumes",
 }
 
@@ -63,6 +68,10 @@ func (c *command) help(w io.Writer, fs *pflag.FlagSet) {
 	exits := c.exits
 	if exits == nil {
 		exits = []int{exitOK, exitRejected, exitError, exitInterrupted}
+	}
+	if fs.Lookup("db") != nil { // a command that opens an index
+		exits = append(append([]int(nil), exits...), exitNoIndex, exitLocked)
+		slices.Sort(exits)
 	}
 	for _, x := range exits {
 		text := exitText[x]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -59,9 +60,24 @@ func trimPrefixes(s string) string {
 	return s
 }
 
-// fail reports err in one line and returns the exit status for a job that could not run.
+// fail reports err in one line and returns the exit status for a job that could not run (exitCode).
 func fail(e *env, err error, db string) int {
 	e.errorf("%s", describe(err, db))
+	return exitCode(err)
+}
+
+// exitCode is the exit status of a job that could not run because of err: statuses of their own for the
+// folder holding no index and the index in use (as restic has), so that a script can tell them apart; else
+// exitError.
+func exitCode(err error) int {
+	switch {
+	case errors.Is(err, store.ErrNoIndex):
+		return exitNoIndex
+	case errors.Is(err, store.ErrLocked):
+		return exitLocked
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
+	}
 	return exitError
 }
 

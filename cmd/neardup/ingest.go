@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -237,6 +238,11 @@ func checkInputs(e *env, cmd string, b *buildFlags, files []string) int {
 // gzip stream, a broken record) is one rejection: what was read of it is indexed, the rest reported as
 // FILE:LINE: reason (or FILE:OFFSET: reason), and the run goes on with the next file and exits 1.
 func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files []string) (neardup.AddStats, int) {
+	// The reader of the input, the index's rejections and the progress bar all report on stderr, from their
+	// own goroutines: one line at a time.
+	le := *e
+	le.stderr = &lineWriter{w: e.stderr}
+	e = &le
 	var ws warcTotals
 	var total int64
 	for _, f := range files {
@@ -249,7 +255,9 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 	docs := make(chan *neardup.Doc, 1024)
 	readCtx, cancelRead := context.WithCancel(ctx)
 	defer cancelRead()
+	readDone := make(chan struct{})
 	go func() {
+		defer close(readDone)
 		defer close(docs)
 		send := func(d *neardup.Doc) error {
 			select {
@@ -268,12 +276,22 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 		fmt.Fprintf(e.stderr, "%s: %v\n", neardup.ShortID(r.ID), r.Err)
 	}})
 	cancelRead()
+	// The reader's counts (ws, rejected) are final once it has returned. Cancelled, it returns at its next
+	// article; one blocked in a read of stdin is not waited for, and its counts are left out.
+	readerDone := true
+	select {
+	case <-readDone:
+	case <-time.After(2 * time.Second):
+		readerDone = false
+	}
 	prog.done()
 	if ix.Building() {
-		st, err = settle(e, ix, st, err)
+		st, err = settle(ctx, e, ix, st, err)
 	}
-	st.Rejected += int(rejected.Load()) + ws.errors
-	ws.report(e)
+	if readerDone {
+		st.Rejected += int(rejected.Load()) + ws.errors
+		ws.report(e)
+	}
 	secs := time.Since(start).Seconds()
 	fmt.Fprintf(e.stderr, "neardup: %d added, %d replaced, %d unchanged, %d rejected (%.1f MB in %.2f s)\n",
 		st.Added, st.Replaced, st.Unchanged, st.Rejected, float64(st.Bytes)/1e6, secs)
@@ -301,7 +319,7 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 
 // settle finishes a bulk build after its input: it writes the index (saying so when that takes a while) and
 // counts as added the articles it holds (an id given twice is one article, its last version).
-func settle(e *env, ix *neardup.Index, st neardup.AddStats, err error) (neardup.AddStats, error) {
+func settle(ctx context.Context, e *env, ix *neardup.Index, st neardup.AddStats, err error) (neardup.AddStats, error) {
 	if err != nil {
 		ix.Settle() // discards: the Add failed or was cancelled
 		return neardup.AddStats{Rejected: st.Rejected}, err
@@ -309,7 +327,7 @@ func settle(e *env, ix *neardup.Index, st neardup.AddStats, err error) (neardup.
 	if st.Added > 100000 {
 		fmt.Fprintf(e.stderr, "neardup: writing the index (%d articles, one pass)\n", st.Added)
 	}
-	if err := ix.Settle(); err != nil {
+	if err := ix.SettleContext(ctx); err != nil { // Ctrl-C here discards the build: nothing is indexed
 		return neardup.AddStats{Rejected: st.Rejected}, err
 	}
 	c, err := ix.Store().Counts()
@@ -439,6 +457,18 @@ func stripFurniture(docs []*neardup.Doc, pages *crawlPages, told func(d *neardup
 			told(d, r.Furniture)
 		}
 	}
+}
+
+// lineWriter serialises the writes of several goroutines to one writer (each of them writes whole lines).
+type lineWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // reportUndated says how many articles were indexed with a date neardup could not read, and the first few: they
