@@ -200,7 +200,16 @@ type DedupeOptions struct {
 	// cluster. An article without a date is not placed in time: it may join any article, and it never
 	// stretches a cluster's span.
 	Window time.Duration
+	// MinShingles, when positive, leaves out of every cluster the articles with fewer distinct shingles (word
+	// 5-shingles: a text of fewer than MinShingles+4 words): they stay indexed, but two pages of a few words
+	// ("Page not found") are not reported as copies of each other. 0 reports every article (the CLI's default
+	// is DefaultMinShingles).
+	MinShingles int
 }
+
+// DefaultMinShingles is the CLI's and the HTTP API's least article size for a duplicate: texts of fewer than
+// 5 word 5-shingles (about 9 words) are indexed but never reported as duplicates.
+const DefaultMinShingles = 5
 
 // edge is a verified pair of a windowed dedupe, with the articles' dates (0: none).
 type edge struct {
@@ -475,6 +484,9 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		}
 		if err != nil {
 			return err
+		}
+		if x.Size < o.MinShingles || y.Size < o.MinShingles {
+			return nil // too short to be reported a copy
 		}
 		var dt int64
 		if x.DateUnix != 0 && y.DateUnix != 0 {

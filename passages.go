@@ -53,7 +53,7 @@ type PassageReport struct {
 }
 
 // ErrNoPassages is returned when cross-article passages are asked of an index built without them.
-var ErrNoPassages = errors.New("neardup: the index has no passages (create it with Config.Passages, --passages)")
+var ErrNoPassages = errors.New("neardup: the index has no passages (it was created without them)")
 
 // PassagesDoc reports the repeated passages of a text: runs of at least MinRepeatTokens tokens repeated inside
 // it (exactly, or with a word or two changed), with tight spans on token boundaries; and, when the index holds

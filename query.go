@@ -30,6 +30,9 @@ type Match struct {
 type QueryResult struct {
 	ID      string  `json:"id"`
 	Matches []Match `json:"matches"`
+	// Warning, over HTTP, says what the CLI says on stderr of a query's options (a threshold below the
+	// index's).
+	Warning string `json:"warning,omitempty"`
 }
 
 func (ix *Index) checkThreshold(t float64) error {
@@ -63,6 +66,9 @@ type QueryOptions struct {
 	// article's, or Doc.Date). An article without a date (or a query without one) is not placed in time, so the
 	// window does not exclude it.
 	Window time.Duration
+	// MinShingles, when positive, answers nothing for a query with fewer distinct shingles and leaves out the
+	// matches with fewer (DedupeOptions.MinShingles; 0: every match).
+	MinShingles int
 }
 
 // inWindow returns the filter of a date window around ref (nil: no filter).
@@ -89,7 +95,14 @@ func (ix *Index) query(ctx context.Context, a *store.Article, exclude string, o 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if a.Size < o.MinShingles {
+		return []Match{}, nil // too short to have copies reported
+	}
 	keep := inWindow(a.DateUnix, o.Window)
+	if m := o.MinShingles; m > 0 {
+		inTime := keep
+		keep = func(c *store.Article) bool { return c.Size >= m && (inTime == nil || inTime(c)) }
+	}
 	if o.Containment > 0 {
 		probe, need := probe(a.Set, a.Anchors, ix.p.Anchors, o.Containment)
 		ms, _, err := ix.st.Contained(store.ContainQuery{Set: a.Set, Full: a.Full, Probe: probe, MinShared: need,

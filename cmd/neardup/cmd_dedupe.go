@@ -20,6 +20,7 @@ type dedupeOpts struct {
 	ignoreBP    bool
 	passageFile string
 	window      time.Duration
+	minSh       int
 	build       buildFlags
 }
 
@@ -60,6 +61,7 @@ passages with the number of articles holding each ({"kind": "boilerplate", ...})
 			dbFlag(fs, e, &o.db)
 			fs.Float64Var(&o.threshold, "threshold", neardup.DefaultThreshold, "least Jaccard similarity that joins two articles")
 			fs.StringVar(&o.dropList, "drop-list", "", "write the ids of the duplicates to drop to FILE, one per line")
+			fs.IntVar(&o.minSh, "min-shingles", neardup.DefaultMinShingles, "leave out of clusters the articles with fewer distinct word shingles (under about N+4 words: \"Page not found\"); they stay indexed (0: none left out)")
 			fs.BoolVar(&o.ignoreBP, "ignore-boilerplate", false, "leave boilerplate passages out of the similarity (index with passages)")
 			durationFlag(fs, &o.window, "window", "join only articles dated at most this far apart; no cluster spans more (e.g. 36h, 7d)")
 			fs.StringVar(&o.passageFile, "passage-report", "", "write the whole-index passage report to FILE (JSON Lines; index with passages)")
@@ -74,6 +76,9 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 	o := opts.(*dedupeOpts)
 	if !(o.threshold > 0 && o.threshold <= 1) {
 		return usageError(e, "dedupe", "--threshold must be in (0, 1]")
+	}
+	if o.minSh < 0 {
+		return usageError(e, "dedupe", "--min-shingles must be >= 0")
 	}
 	start := time.Now()
 	if !o.build.fs.Changed("index-threshold") && o.threshold < o.build.threshold {
@@ -126,7 +131,7 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 		defer dropFile.Close()
 		drop = bufio.NewWriter(dropFile)
 	}
-	st, err := ix.DedupeWith(ctx, neardup.DedupeOptions{Threshold: o.threshold, IgnoreBoilerplate: o.ignoreBP, Window: o.window}, func(c neardup.Cluster) error {
+	st, err := ix.DedupeWith(ctx, neardup.DedupeOptions{Threshold: o.threshold, IgnoreBoilerplate: o.ignoreBP, Window: o.window, MinShingles: o.minSh}, func(c neardup.Cluster) error {
 		if drop != nil {
 			for _, m := range c.Members[1:] {
 				fmt.Fprintln(drop, m.ID)

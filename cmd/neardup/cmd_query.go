@@ -19,6 +19,7 @@ type queryOpts struct {
 	window      time.Duration
 	date        string
 	top         int
+	minSh       int
 	src         source
 }
 
@@ -59,6 +60,7 @@ not placed in time, so no window leaves it out.`,
 			durationFlag(fs, &o.window, "window", "only matches dated at most this far from the query (e.g. 36h, 7d; 0: no window)")
 			fs.StringVar(&o.date, "date", "", "the date of a --file or --text query, for --window (e.g. 2024-05-01T09:00:00Z)")
 			fs.IntVar(&o.top, "top", 20, "most matches printed (0: all)")
+			fs.IntVar(&o.minSh, "min-shingles", neardup.DefaultMinShingles, "leave out articles with fewer distinct word shingles (under about N+4 words), and answer nothing for such a query (0: none left out)")
 			o.src.register(fs, "query with")
 			return o
 		},
@@ -97,7 +99,10 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	if o.window > 0 && len(args) == 0 && o.date == "" {
 		e.errorf("warning: --window without --date: the text has no date, so the window leaves nothing out")
 	}
-	qo := neardup.QueryOptions{Threshold: o.threshold, Containment: o.containment, Top: o.top, Window: o.window}
+	if o.minSh < 0 {
+		return usageError(e, "query", "--min-shingles must be >= 0")
+	}
+	qo := neardup.QueryOptions{Threshold: o.threshold, Containment: o.containment, Top: o.top, Window: o.window, MinShingles: o.minSh}
 	ix, err := openForRead(o.db)
 	if err != nil {
 		return fail(e, err, o.db)

@@ -30,12 +30,14 @@ func init() {
 		short: "serve the index over HTTP: the JSON API and review pages for a browser",
 		long: `Serves the index over HTTP, JSON in and out (the README has curl examples):
 
-  POST   /v1/articles                  add or replace one article (a JSONL line's object) or an array
+  POST   /v1/articles                  add or replace articles: one object, an array of them, or
+                                       JSON Lines (one a line, as neardup index reads them)
+  GET    /v1/articles/{id}             the article, as neardup show prints it (404 if unknown)
   DELETE /v1/articles/{id}             delete an article (204, or 404)
-  GET    /v1/articles/{id}/duplicates  ?threshold=0.8&top=20 (or ?containment=0.8), &window=36h:
-                                       the neardup query object
-  POST   /v1/query                     {"text": ..., "date"?, "containment"?, "window"?} not in the
-                                       index, the neardup query object
+  GET    /v1/articles/{id}/duplicates  ?threshold=0.8&top=20 (or ?containment=0.8), &window=36h,
+                                       &min_shingles=5: the neardup query object
+  POST   /v1/query                     {"id"?, "text": ..., "date"?, "containment"?, "window"?} not in
+                                       the index, the neardup query object (id "text" when none)
   GET    /v1/articles/{id}/passages    the neardup passages object
   POST   /v1/passages                  {"text": ...} the neardup passages object, word-tight spans
   GET    /v1/stats, /healthz, /metrics (Prometheus text format)
@@ -49,8 +51,11 @@ and review pages for a browser (read-only, the same token rules as the reads; no
 
 Reads run concurrently with writes; writes run one at a time. Bodies over --max-body get 413,
 malformed JSON 400 with a reason, unknown ids 404, and requests beyond --max-inflight 503 at once
-rather than a queue. With --token-file, writes need "Authorization: Bearer TOKEN" (reads too with
---auth-reads). SIGTERM or Ctrl-C drains in-flight requests and closes the index: every acknowledged
+rather than a queue. A query below the index's threshold is answered with "warning", as the CLI
+warns. With --token-file, writes need "Authorization: Bearer TOKEN" (the scheme in any case; reads too
+with --auth-reads). A browser cannot send that header, so with --auth-reads the review pages are for
+API clients only: to review in a browser, serve a second, read-only neardup serve without
+--auth-reads on an address only reviewers reach. SIGTERM or Ctrl-C drains in-flight requests and closes the index: every acknowledged
 article is there at the next start. The address is loopback unless told otherwise.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &serveOpts{}

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -67,6 +68,7 @@ func New(ix *neardup.Index, o Options) *Handler {
 	h := &Handler{ix: ix, o: o, mux: http.NewServeMux(), slots: make(chan struct{}, o.MaxInFlight), metrics: newMetrics()}
 	h.route("POST /v1/articles", true, h.postArticles)
 	h.route("DELETE /v1/articles/{id}", true, h.deleteArticle)
+	h.route("GET /v1/articles/{id}", false, h.getArticle)
 	h.route("GET /v1/articles/{id}/duplicates", false, h.duplicates)
 	h.route("POST /v1/query", false, h.query)
 	h.route("GET /v1/articles/{id}/passages", false, h.passages)
@@ -187,9 +189,12 @@ func notFound(id string) error {
 	return errorf(http.StatusNotFound, "no article %q", neardup.ShortID(id))
 }
 
+// authorized reports whether r carries the token: "Authorization: Bearer TOKEN", the scheme's name in any case
+// (RFC 9110 makes it case-insensitive).
 func (h *Handler) authorized(r *http.Request) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(h.o.Token)) == 1
+	scheme, got, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(h.o.Token)) == 1
 }
 
 type statusRecorder struct {
@@ -233,20 +238,29 @@ func (h *Handler) postArticles(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var raws []json.RawMessage
-	trimmed := strings.TrimSpace(string(body))
+	trimmed := bytes.TrimSpace(body)
 	switch {
-	case strings.HasPrefix(trimmed, "["):
+	case bytes.HasPrefix(trimmed, []byte("[")):
 		if err := json.Unmarshal(body, &raws); err != nil {
 			return errorf(http.StatusBadRequest, "invalid JSON array: %v", err)
 		}
-	case strings.HasPrefix(trimmed, "{"):
-		raws = []json.RawMessage{body}
+	case bytes.HasPrefix(trimmed, []byte("{")) && json.Valid(trimmed):
+		raws = []json.RawMessage{trimmed}
+	case bytes.HasPrefix(trimmed, []byte("{")):
+		// JSON Lines, as neardup index reads them: one article a line, each line judged apart (a rejection's
+		// index is its line's, from 0; blank lines count).
+		for line := range bytes.SplitSeq(trimmed, []byte("\n")) {
+			raws = append(raws, bytes.TrimSpace(line))
+		}
 	default:
-		return errorf(http.StatusBadRequest, "the body must be a JSON article object or an array of them")
+		return errorf(http.StatusBadRequest, "the body must be a JSON article object, an array of them, or JSON Lines")
 	}
 	res := AddResult{Rejected: []Rejected{}}
 	var docs []*neardup.Doc
 	for i, raw := range raws {
+		if len(raw) == 0 {
+			continue // a blank line
+		}
 		d, err := neardup.ParseDoc(raw)
 		if err != nil {
 			res.Rejected = append(res.Rejected, Rejected{Index: i, Reason: err.Error()})
@@ -292,8 +306,15 @@ func (h *Handler) deleteArticle(w http.ResponseWriter, r *http.Request) error {
 
 // params reads a query's options from the URL: threshold or containment, top, window.
 func (h *Handler) params(r *http.Request) (neardup.QueryOptions, error) {
-	o := neardup.QueryOptions{Threshold: h.o.DefaultThreshold, Top: h.o.DefaultTop}
+	o := neardup.QueryOptions{Threshold: h.o.DefaultThreshold, Top: h.o.DefaultTop, MinShingles: neardup.DefaultMinShingles}
 	q := r.URL.Query()
+	if s := q.Get("min_shingles"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 {
+			return o, errorf(http.StatusBadRequest, "min_shingles must be an integer >= 0, got %q", s)
+		}
+		o.MinShingles = v
+	}
 	if s := q.Get("threshold"); s != "" {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || !(v > 0 && v <= 1) {
@@ -359,7 +380,37 @@ func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, neardup.QueryResult{ID: id, Matches: nonNil(ms)})
+	writeJSON(w, http.StatusOK, neardup.QueryResult{ID: id, Matches: nonNil(ms), Warning: h.thresholdWarning(o)})
+	return nil
+}
+
+// thresholdWarning is the warning the CLI gives a Jaccard query below the index's threshold ("" for none).
+func (h *Handler) thresholdWarning(o neardup.QueryOptions) string {
+	if t := h.ix.Params().Threshold; o.Containment == 0 && o.Threshold < t {
+		return fmt.Sprintf("threshold %.2f is below the index's %.2f: pairs between them may be missed", o.Threshold, t)
+	}
+	return ""
+}
+
+// getArticle answers GET /v1/articles/{id}: the article as neardup show prints it.
+func (h *Handler) getArticle(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.ix.Get(r.PathValue("id"))
+	if err != nil && !errors.Is(err, neardup.ErrNoText) {
+		return err
+	}
+	out := struct {
+		ID         string              `json:"id"`
+		Title      string              `json:"title,omitempty"`
+		URL        string              `json:"url,omitempty"`
+		Date       string              `json:"date,omitempty"`
+		Meta       json.RawMessage     `json:"meta,omitempty"`
+		Provenance *neardup.Provenance `json:"provenance,omitempty"`
+		Text       *string             `json:"text"` // null when the index keeps no text
+	}{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Meta, Provenance: a.Provenance}
+	if err == nil {
+		out.Text = &a.Text
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -391,12 +442,15 @@ func (h *Handler) query(w http.ResponseWriter, r *http.Request) error {
 	if body.Date != "" && neardup.ParseDate(body.Date) == 0 {
 		return errorf(http.StatusBadRequest, "date %q is not a date neardup reads (use RFC 3339)", body.Date)
 	}
+	if body.ID == "" {
+		body.ID = "text" // as neardup query --text answers
+	}
 	d := &neardup.Doc{ID: body.ID, Text: *body.Text, Date: body.Date}
 	ms, err := h.ix.QueryDocWith(r.Context(), d, o)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, neardup.QueryResult{ID: d.ID, Matches: nonNil(ms)})
+	writeJSON(w, http.StatusOK, neardup.QueryResult{ID: d.ID, Matches: nonNil(ms), Warning: h.thresholdWarning(o)})
 	return nil
 }
 

@@ -114,7 +114,7 @@ func TestErrors(t *testing.T) {
 		{"query without text", "POST", "/v1/query", `{"id": "x"}`, 400, `missing \"text\"`},
 		{"query malformed", "POST", "/v1/query", `{`, 400, "invalid JSON"},
 		{"wrong method", "PUT", "/v1/articles", `{}`, 405, "method PUT not allowed on /v1/articles (allowed: POST)"},
-		{"wrong method on an id", "POST", "/v1/articles/a", `{}`, 405, "allowed: DELETE"},
+		{"wrong method on an id", "POST", "/v1/articles/a", `{}`, 405, "allowed: GET, DELETE"},
 		{"unknown path", "GET", "/v2/nothing", "", 404, "no endpoint GET /v2/nothing"},
 		{"passages without text", "POST", "/v1/passages", `{}`, 400, `missing \"text\"`},
 	}
