@@ -13,7 +13,7 @@ import (
 )
 
 // fill writes n articles of 17 band keys each, in one batch.
-func fill(t *testing.T, s *Store, n int) {
+func fill(t testing.TB, s *Store, n int) {
 	t.Helper()
 	b, err := s.NewBatch()
 	if err != nil {
