@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/neardup/neardup"
-	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
@@ -78,7 +77,7 @@ func runPassages(ctx context.Context, e *env, opts any, args []string) int {
 		case errors.Is(err, neardup.ErrNoPassages):
 			e.errorf("%s was built without passages: passages by ID need an index built with --passages (--file or --text work on any index)", o.db)
 			return exitError
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, neardup.ErrNotFound):
 			e.errorf("%s", notFound(args[0], o.db))
 			return exitError
 		case err != nil:
@@ -90,7 +89,7 @@ func runPassages(ctx context.Context, e *env, opts any, args []string) int {
 			return fail(e, err, o.db)
 		}
 		d := &neardup.Doc{ID: id, Text: string(data)}
-		exists, err := store.Exists(o.db)
+		exists, err := neardup.Exists(o.db)
 		if err != nil {
 			return fail(e, err, o.db)
 		}

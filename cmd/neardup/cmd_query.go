@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/neardup/neardup"
-	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
@@ -117,7 +116,7 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 	case len(args) == 1:
 		res.ID = args[0]
 		ms, err = ix.QueryIDWith(ctx, args[0], qo)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, neardup.ErrNotFound) {
 			e.errorf("%s", notFound(args[0], o.db))
 			return exitError
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/shingle"
-	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
@@ -94,7 +93,7 @@ func runRebuild(ctx context.Context, e *env, opts any, args []string) int {
 	if err != nil {
 		return fail(e, err, o.out)
 	}
-	total, err := old.Store().Counts()
+	total, err := old.Counts()
 	if err != nil {
 		nw.Close()
 		return fail(e, err, o.db)
@@ -143,7 +142,7 @@ func runRebuild(ctx context.Context, e *env, opts any, args []string) int {
 }
 
 // configOf returns the Config that builds an index of the parameters p.
-func configOf(p store.Params) neardup.Config {
+func configOf(p neardup.Params) neardup.Config {
 	unit, _ := shingle.ParseUnit(p.ShingleUnit)
 	// An index from before format 3 has no anchors by age, not by choice: its rebuild gets them.
 	return neardup.Config{Shingle: shingle.Options{Unit: unit, Size: p.ShingleSize}, K: p.K, Seed: p.Seed,

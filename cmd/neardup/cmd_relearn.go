@@ -12,7 +12,6 @@ import (
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/internal/warc"
-	"github.com/neardup/neardup/store"
 )
 
 type relearnOpts struct {
@@ -72,12 +71,12 @@ func runRelearn(ctx context.Context, e *env, opts any, args []string) int {
 	if len(args) > 0 {
 		return usageError(e, "relearn", "unexpected arguments %q", args)
 	}
-	exists, err := store.Exists(o.db)
+	exists, err := neardup.Exists(o.db)
 	if err != nil {
 		return fail(e, err, o.db)
 	}
 	if !exists {
-		return fail(e, fmt.Errorf("%w: %s", store.ErrNoIndex, o.db), o.db)
+		return fail(e, fmt.Errorf("%w: %s", neardup.ErrNoIndex, o.db), o.db)
 	}
 	ix, err := neardup.Open(o.db, nil)
 	if err != nil {
@@ -98,15 +97,12 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 		return exitError
 	}
 	var pages []*crawled
-	err := ix.Store().Each(true, func(num uint64, a *store.Article) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		p := a.Provenance // recorded by the index run that read the page; never an article's metadata
+	err := ix.EachMeta(ctx, func(d *neardup.Doc) error {
+		p := d.Provenance // recorded by the index run that read the page; never an article's metadata
 		if p == nil || p.Site == "" {
 			return nil // not a crawled page
 		}
-		c := &crawled{doc: &neardup.Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Source: a.Source, Extra: a.Extra, Provenance: p}}
+		c := &crawled{doc: d}
 		switch p.Format {
 		case neardup.ProvenanceWARC:
 			c.doc.ContentKey = p.Digest

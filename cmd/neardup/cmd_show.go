@@ -6,7 +6,6 @@ import (
 	"errors"
 
 	"github.com/neardup/neardup"
-	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
@@ -45,7 +44,7 @@ stderr, and exits 2.`,
 			defer ix.Close()
 			a, err := ix.Get(args[0])
 			switch {
-			case errors.Is(err, store.ErrNotFound):
+			case errors.Is(err, neardup.ErrNotFound):
 				e.errorf("%s", notFound(args[0], o.db))
 				return exitError
 			case err != nil && !errors.Is(err, neardup.ErrNoText):

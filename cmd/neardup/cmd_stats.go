@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/neardup/neardup"
-	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
@@ -53,7 +52,7 @@ articles holding it and one occurrence (id and byte span).`,
 				return fail(e, err, o.db)
 			}
 			defer ix.Close()
-			st, err := ix.Store().Stats()
+			st, err := ix.Stats()
 			if err != nil {
 				return fail(e, err, o.db)
 			}
@@ -71,7 +70,7 @@ articles holding it and one occurrence (id and byte span).`,
 					return fail(e, err, o.db)
 				}
 			}
-			undated, first, err := ix.Store().Undated(5)
+			undated, first, err := ix.Undated(5)
 			if err != nil {
 				return fail(e, err, o.db)
 			}
@@ -87,9 +86,9 @@ articles holding it and one occurrence (id and byte span).`,
 				ud.First = append(ud.First, dated{a.ID, a.Date})
 			}
 			if err := writeJSON(e.stdout, struct {
-				store.Stats
+				neardup.Stats
 				Undated     any                   `json:"unread_dates"`
-				Params      store.Params          `json:"params"`
+				Params      neardup.Params        `json:"params"`
 				Curve       [][2]float64          `json:"s_curve"`
 				Boilerplate []neardup.Boilerplate `json:"boilerplate,omitempty"`
 			}{st, ud, ix.Params(), curve, bp}); err != nil {
@@ -101,4 +100,4 @@ articles holding it and one occurrence (id and byte span).`,
 	})
 }
 
-func readOnly() store.Options { return store.Options{ReadOnly: true} }
+func readOnly() neardup.StoreOptions { return neardup.StoreOptions{ReadOnly: true} }

@@ -37,7 +37,7 @@ minutes for millions of articles.`,
 				return fail(e, err, o.db)
 			}
 			defer ix.Close()
-			c, err := ix.Store().VerifyAll(ctx)
+			c, err := ix.Verify(ctx)
 			if err != nil {
 				e.errorf("%s: %s", o.db, trimPrefixes(err.Error()))
 				return exitRejected

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/neardup/neardup"
-	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
@@ -116,7 +115,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	}
 	switch args[0] {
 	case "version", "--version", "-V":
-		fmt.Fprintf(e.stdout, "neardup %s (index format %d)\n", neardup.Version(), store.FormatVersion)
+		fmt.Fprintf(e.stdout, "neardup %s (index format %d)\n", neardup.Version(), neardup.FormatVersion)
 		return exitOK
 	case "help", "-h", "--help":
 		if len(args) > 1 {

@@ -11,14 +11,13 @@ import (
 	"strings"
 
 	"github.com/neardup/neardup"
-	"github.com/neardup/neardup/store"
 )
 
 // describe turns an error into the one line a user reads: what happened, in words, and what to do. Errors the
 // commands know get their own sentence; any other is printed without the package prefixes Go errors carry.
 func describe(err error, db string) string {
-	var le *store.LockError
-	var df *store.DiskFullError
+	var le *neardup.LockError
+	var df *neardup.DiskFullError
 	var pe *fs.PathError
 	switch {
 	case errors.As(err, &le):
@@ -33,18 +32,18 @@ func describe(err error, db string) string {
 		}
 		return fmt.Sprintf("disk full: %s (%s) has %d MB free and the index in %s needs %d MB to write safely; nothing uncommitted was written, committed articles are kept (free some space, then rerun)",
 			dir, dev, df.Free>>20, db, (df.Need+1<<20-1)>>20)
-	case errors.Is(err, store.ErrNoIndex):
+	case errors.Is(err, neardup.ErrNoIndex):
 		return fmt.Sprintf("no index in %s (run neardup index FILE --db %s first)", db, db)
-	case errors.Is(err, store.ErrRecovery):
+	case errors.Is(err, neardup.ErrRecovery):
 		return fmt.Sprintf("%s needs recovery (its writer was killed) and it could not run: %s", db, trimPrefixes(err.Error()))
-	case errors.Is(err, store.ErrCorrupt):
+	case errors.Is(err, neardup.ErrCorrupt):
 		detail := strings.TrimPrefix(trimPrefixes(err.Error()), "corrupt index")
 		detail = strings.TrimPrefix(strings.TrimPrefix(detail, ": "), " ")
 		if detail == "" {
 			detail = "a record or table fails its checksum"
 		}
 		return fmt.Sprintf("%s is damaged: %s (neardup verify --db %s checks the whole index)", db, detail, db)
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, neardup.ErrNotFound):
 		return trimPrefixes(err.Error())
 	case errors.Is(err, fs.ErrPermission) && errors.As(err, &pe):
 		return fmt.Sprintf("%s: permission denied", pe.Path)
@@ -71,9 +70,9 @@ func fail(e *env, err error, db string) int {
 // exitError.
 func exitCode(err error) int {
 	switch {
-	case errors.Is(err, store.ErrNoIndex):
+	case errors.Is(err, neardup.ErrNoIndex):
 		return exitNoIndex
-	case errors.Is(err, store.ErrLocked):
+	case errors.Is(err, neardup.ErrLocked):
 		return exitLocked
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted

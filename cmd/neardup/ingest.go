@@ -18,7 +18,6 @@ import (
 	"github.com/neardup/neardup/internal/warc"
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/shingle"
-	"github.com/neardup/neardup/store"
 	"github.com/spf13/pflag"
 )
 
@@ -118,7 +117,7 @@ func openForWrite(e *env, db string, b *buildFlags, bulk bool) (*neardup.Index, 
 	if err != nil {
 		return nil, usageError(e, b.fs.Name(), "%v", err)
 	}
-	exists, err := store.Exists(db)
+	exists, err := neardup.Exists(db)
 	if err != nil {
 		return nil, fail(e, err, db)
 	}
@@ -146,7 +145,7 @@ func openForWrite(e *env, db string, b *buildFlags, bulk bool) (*neardup.Index, 
 func bulkInputs(files []string) bool { return !slices.Contains(files, "-") }
 
 // paramsMatch checks the parameter flags given against an existing index's parameters.
-func paramsMatch(p store.Params, b *buildFlags, cfg *neardup.Config) error {
+func paramsMatch(p neardup.Params, b *buildFlags, cfg *neardup.Config) error {
 	var diff []string
 	for _, n := range b.changedParams() {
 		switch n {
@@ -190,10 +189,10 @@ func paramsMatch(p store.Params, b *buildFlags, cfg *neardup.Config) error {
 // which a read-only open cannot do: it is then opened for writing once (this recovers every committed article).
 func openForRead(db string) (*neardup.Index, error) {
 	ix, err := neardup.Open(db, &neardup.Options{Store: readOnly()})
-	if errors.Is(err, store.ErrRecovery) {
+	if errors.Is(err, neardup.ErrRecovery) {
 		ix, err = neardup.Open(db, nil)
 		if err != nil {
-			err = fmt.Errorf("%w: %w", store.ErrRecovery, err)
+			err = fmt.Errorf("%w: %w", neardup.ErrRecovery, err)
 		}
 	}
 	return ix, err
@@ -330,7 +329,7 @@ func settle(ctx context.Context, e *env, ix *neardup.Index, st neardup.AddStats,
 	if err := ix.SettleContext(ctx); err != nil { // Ctrl-C here discards the build: nothing is indexed
 		return neardup.AddStats{Rejected: st.Rejected}, err
 	}
-	c, err := ix.Store().Counts()
+	c, err := ix.Counts()
 	if err != nil {
 		return st, err
 	}
@@ -338,8 +337,8 @@ func settle(ctx context.Context, e *env, ix *neardup.Index, st neardup.AddStats,
 	return st, nil
 }
 
-func storeOptions(b *buildFlags) store.Options {
-	return store.Options{Retention: b.retention, SyncWrites: b.syncWrites}
+func storeOptions(b *buildFlags) neardup.StoreOptions {
+	return neardup.StoreOptions{Retention: b.retention, SyncWrites: b.syncWrites}
 }
 
 // readInputs reads the input files as articles, handing each to send in input order, and reports unreadable

@@ -49,7 +49,7 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 
 func (m *metrics) serve(ix *neardup.Index) func(w http.ResponseWriter, r *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		st, err := ix.Store().QuickStats()
+		st, err := ix.QuickStats()
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/warc"
-	"github.com/neardup/neardup/store"
 )
 
 // The review pages: server-rendered HTML (html/template: every value escaped for its context, hrefs with unsafe
@@ -76,7 +75,7 @@ func rows(ms []neardup.Match, self string) []row {
 func (h *Handler) lookup(q string) (*neardup.Article, error) {
 	q = strings.TrimSpace(q)
 	a, err := h.ix.Get(q)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, neardup.ErrNotFound) {
 		if n := warc.NormalizeURL(q); n != q && n != "" {
 			a, err = h.ix.Get(n)
 		}
@@ -108,7 +107,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if data.Q = r.URL.Query().Get("q"); data.Q != "" {
 		a, err := h.lookup(data.Q)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, neardup.ErrNotFound) {
 			data.Error = fmt.Sprintf("No article with the id or URL %q.", data.Q)
 			return render(w, http.StatusNotFound, "search", data)
 		}
@@ -125,7 +124,7 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	a, err := h.ix.Get(id)
 	noText := errors.Is(err, neardup.ErrNoText)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, neardup.ErrNotFound) {
 		return render(w, http.StatusNotFound, "search", struct {
 			Title, Q, Text, Error string
 			Searched              bool
@@ -201,7 +200,7 @@ func (h *Handler) comparePage(w http.ResponseWriter, r *http.Request) error {
 
 func articleErr(id string, err error) error {
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, neardup.ErrNotFound):
 		return notFound(id)
 	case errors.Is(err, neardup.ErrNoText):
 		return errorf(http.StatusConflict, "the index keeps no text of %q (built with --no-text, or before texts were kept)", neardup.ShortID(id))
@@ -286,7 +285,7 @@ func (h *Handler) clusters(r *http.Request, t float64) ([]neardup.Cluster, error
 	c := &h.cache
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	gen := h.ix.Store().Generation()
+	gen := h.ix.Generation()
 	if c.valid && c.threshold == t && c.generation == gen {
 		return c.clusters, nil
 	}

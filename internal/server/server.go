@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/neardup/neardup"
-	"github.com/neardup/neardup/store"
 )
 
 // Options configure a Handler. Zero fields take the defaults.
@@ -161,16 +160,16 @@ func (h *Handler) route(pattern string, write bool, fn func(w http.ResponseWrite
 			case errors.As(err, &mbe):
 				status = http.StatusRequestEntityTooLarge
 				err = fmt.Errorf("request body over %d bytes", mbe.Limit)
-			case errors.Is(err, store.ErrNotFound) && r.PathValue("id") != "":
+			case errors.Is(err, neardup.ErrNotFound) && r.PathValue("id") != "":
 				status = http.StatusNotFound
 				err = notFound(r.PathValue("id"))
-			case errors.Is(err, store.ErrNotFound):
+			case errors.Is(err, neardup.ErrNotFound):
 				status = http.StatusNotFound
 			case errors.Is(err, neardup.ErrThreshold), errors.Is(err, neardup.ErrRejected):
 				status = http.StatusBadRequest
-			case errors.Is(err, neardup.ErrNoPassages), errors.Is(err, store.ErrNoAnchors):
+			case errors.Is(err, neardup.ErrNoPassages), errors.Is(err, neardup.ErrNoAnchors):
 				status = http.StatusConflict
-			case errors.Is(err, store.ErrDiskFull):
+			case errors.Is(err, neardup.ErrDiskFull):
 				// The index refused the write before Badger saw it: nothing was written, reads go on.
 				status = http.StatusInsufficientStorage
 				rec.Header().Set("Retry-After", "60")
@@ -495,13 +494,13 @@ func (h *Handler) postPassages(w http.ResponseWriter, r *http.Request) error {
 
 // stats answers in O(1): the counts kept with every commit, and the folder's size on disk.
 func (h *Handler) stats(w http.ResponseWriter, r *http.Request) error {
-	st, err := h.ix.Store().QuickStats()
+	st, err := h.ix.QuickStats()
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, struct {
-		store.Stats
-		Params store.Params `json:"params"`
+		neardup.Stats
+		Params neardup.Params `json:"params"`
 	}{st, h.ix.Params()})
 	return nil
 }

@@ -207,7 +207,7 @@ func run(c config) error {
 			f.Close()
 		}
 	}
-	if cs, err := ix.Store().Counts(); err == nil {
+	if cs, err := ix.Counts(); err == nil {
 		res.AnchorPostings = int(cs.Anchors)
 	}
 	if err := ix.Close(); err != nil {
@@ -337,7 +337,7 @@ func queryAndDedupe(c config, dir string, res result) error {
 	res.DedupeSeconds = time.Since(t).Seconds()
 	res.Clusters, res.Duplicates = ds.Clusters, ds.Duplicates
 	if c.buckets {
-		counts, err := ix.Store().Counts()
+		counts, err := ix.Counts()
 		if err != nil {
 			return err
 		}

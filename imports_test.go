@@ -1,0 +1,49 @@
+package neardup_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestForbiddenImports keeps the walls between the floors (pebble's TestForbiddenImports): the commands and the
+// HTTP server reach the index through package neardup only (they import no store, directly), and the ground
+// floor's packages (shingle, minhash, store) reach none of each other or of the floors above, at any depth.
+func TestForbiddenImports(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list: not in -short")
+	}
+	const mod = "github.com/neardup/neardup"
+	forbidden := []struct {
+		pkg  string
+		deep bool // the package's whole closure, not only its own imports
+		bad  []string
+	}{
+		{"./cmd/neardup", false, []string{mod + "/store"}},
+		{"./internal/server", false, []string{mod + "/store"}},
+		{"./shingle", true, []string{mod, mod + "/minhash", mod + "/store"}},
+		{"./minhash", true, []string{mod, mod + "/shingle", mod + "/store"}},
+		{"./store", true, []string{mod, mod + "/shingle", mod + "/minhash"}},
+	}
+	for _, f := range forbidden {
+		pkg, bad := f.pkg, f.bad
+		args := []string{"list", "-f", `{{join .Imports " "}} {{.ImportPath}}`, pkg}
+		if f.deep {
+			args = []string{"list", "-deps", "-f", "{{.ImportPath}}", pkg}
+		}
+		out, err := exec.Command("go", args...).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", pkg, err)
+		}
+		deps := strings.Fields(string(out))
+		if len(deps) < 2 {
+			t.Fatalf("go list %s listed %d packages", pkg, len(deps))
+		}
+		for _, b := range bad {
+			if slices.Contains(deps, b) {
+				t.Errorf("%s imports %s (directly or through another package)", pkg, b)
+			}
+		}
+	}
+}
