@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"slices"
@@ -119,4 +120,57 @@ func (s *Store) Contained(q ContainQuery) ([]Match, ContainInfo, error) {
 		return err
 	})
 	return sortTop(out, true, q.Top), info, err
+}
+
+// AnchorHit is an article found under anchor buckets, with the number of the probed values it is posted under.
+type AnchorHit struct {
+	Doc    uint64
+	Shared int
+}
+
+// AnchorCandidates returns the articles posted under any of the probed anchor values, with how many of them
+// each is under, most first (ties by docnum). A bucket of more than maxBucket articles (a value too common to
+// tell articles apart) is left out.
+func (s *Store) AnchorCandidates(probe []uint32, maxBucket int) ([]AnchorHit, error) {
+	if s.params.Anchors <= 0 {
+		return nil, ErrNoAnchors
+	}
+	counts := map[uint64]int{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := keyIterator(txn, 0)
+		defer it.Close()
+		var bucket []uint64
+		p := make([]byte, 5)
+		p[0] = prefixAnchor
+		for _, v := range probe {
+			binary.BigEndian.PutUint32(p[1:], v)
+			bucket = bucket[:0]
+			for it.Seek(p); it.ValidForPrefix(p) && len(bucket) <= maxBucket; it.Next() {
+				if k := it.Item().Key(); len(k) == 13 {
+					bucket = append(bucket, binary.BigEndian.Uint64(k[5:]))
+				}
+			}
+			if err := it.Err(); err != nil {
+				return err
+			}
+			if len(bucket) > maxBucket {
+				continue
+			}
+			for _, d := range bucket {
+				counts[d]++
+			}
+		}
+		return nil
+	})
+	out := make([]AnchorHit, 0, len(counts))
+	for d, n := range counts {
+		out = append(out, AnchorHit{d, n})
+	}
+	slices.SortFunc(out, func(a, b AnchorHit) int {
+		if a.Shared != b.Shared {
+			return b.Shared - a.Shared
+		}
+		return cmp.Compare(a.Doc, b.Doc)
+	})
+	return out, err
 }

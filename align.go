@@ -1,0 +1,128 @@
+package neardup
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/neardup/neardup/align"
+	"github.com/neardup/neardup/shingle"
+	"github.com/neardup/neardup/store"
+)
+
+// Alignment is a passage of a text found in an indexed article: bytes [Start, End) of the text are copied,
+// verbatim or with edits, as bytes [SourceStart, SourceEnd) of the article with the id. Both spans begin and
+// end on words. Similarity is the share of the passage's words (on its shorter side) that lie in word 3-grams
+// found on both sides: 1 for a verbatim copy, about 0.7 with a word in ten changed.
+type Alignment struct {
+	ID          string  `json:"id"`
+	Start       int     `json:"start"`
+	End         int     `json:"end"`
+	SourceStart int     `json:"source_start"`
+	SourceEnd   int     `json:"source_end"`
+	Similarity  float64 `json:"similarity"`
+}
+
+// AlignOptions configure AlignDoc. Zero fields take the defaults.
+type AlignOptions struct {
+	// MaxCandidates is the number of indexed articles aligned with the text: those sharing the most anchor
+	// values with it (default 64).
+	MaxCandidates int
+	// Align tunes the aligner (package align's defaults: word 3-gram seeds, gaps of 12 words, passages of 8
+	// words or more).
+	Align align.Options
+}
+
+// AlignDoc finds the passages of d's text copied in indexed articles (other than d.ID), wherever they start and
+// whatever paragraphs either text has, in the order of d's text. Candidates are the articles posted under any
+// of the text's shingle values in the containment anchors (an index of format 3 or later, with its texts:
+// alignment reads the candidates' texts); each is aligned with the text (package align: shared word 3-grams,
+// extended across gaps and edits into maximal passages).
+//
+// Any copy of 44 words or more holds one of its article's anchors at the default anchor window (40), so it is
+// always a candidate; a shorter copy is one with probability about its length in shingles × 2 / (window + 1),
+// unless the two texts share more. An index built with a smaller Config.AnchorWindow finds short copies surely
+// at the price of more postings (bench/README.md measures both).
+func (ix *Index) AlignDoc(ctx context.Context, d *Doc, o AlignOptions) ([]Alignment, error) {
+	if ix.p.Anchors <= 0 {
+		return nil, ErrNoAnchors
+	}
+	if !ix.p.Text {
+		return nil, ErrNoText
+	}
+	if len(d.Text) > MaxArticleBytes {
+		return nil, reject("text of %d bytes (the largest article is %d)", len(d.Text), MaxArticleBytes)
+	}
+	if o.MaxCandidates <= 0 {
+		o.MaxCandidates = 64
+	}
+	text := []byte(d.Text)
+	tok := shingle.NewTokenizer()
+	toks := tok.Tokens(nil, text)
+	hashes := shingle.AppendHashes(nil, toks, ix.p.ShingleSize)
+	set := store.MakeSet(nil, hashes)
+	cands, err := ix.st.AnchorCandidates(set, store.RareAnchorBucket)
+	if err != nil {
+		return nil, err
+	}
+	qh := tokenHashes(nil, toks)
+	var out []Alignment
+	var ctoks []shingle.Token
+	var ch []uint64
+	for n, c := range cands {
+		if n >= o.MaxCandidates {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		a, err := ix.st.GetSet(c.Doc)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if a.ID == d.ID {
+			continue
+		}
+		src, err := ix.st.Text(c.Doc)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // kept without its text
+		}
+		if err != nil {
+			return nil, err
+		}
+		ctoks = tok.Tokens(ctoks[:0], src)
+		ch = tokenHashes(ch[:0], ctoks)
+		for _, p := range align.Pairs(qh, ch, o.Align) {
+			out = append(out, Alignment{ID: a.ID,
+				Start: int(toks[p.A0].Start), End: int(toks[p.A1-1].End),
+				SourceStart: int(ctoks[p.B0].Start), SourceEnd: int(ctoks[p.B1-1].End),
+				Similarity: round4(p.Coverage)})
+		}
+	}
+	sortAlignments(out)
+	return out, nil
+}
+
+func tokenHashes(dst []uint64, toks []shingle.Token) []uint64 {
+	for _, t := range toks {
+		dst = append(dst, t.Hash)
+	}
+	return dst
+}
+
+// sortAlignments orders alignments by their place in the text, then by article id.
+func sortAlignments(as []Alignment) {
+	slices.SortFunc(as, func(x, y Alignment) int {
+		if x.Start != y.Start {
+			return x.Start - y.Start
+		}
+		if x.ID != y.ID {
+			return strings.Compare(x.ID, y.ID)
+		}
+		return x.SourceStart - y.SourceStart
+	})
+}
