@@ -14,7 +14,8 @@ import (
 // Alignment is a passage of a text found in an indexed article: bytes [Start, End) of the text are copied,
 // verbatim or with edits, as bytes [SourceStart, SourceEnd) of the article with the id. Both spans begin and
 // end on words. Similarity is the share of the passage's words (on its shorter side) that lie in word 3-grams
-// found on both sides: 1 for a verbatim copy, about 0.7 with a word in ten changed.
+// found on both sides: 1 for a verbatim copy, about 0.7 with a word in ten changed; Jaccard is that of the two
+// spans' word 5-shingles.
 type Alignment struct {
 	ID          string  `json:"id"`
 	Start       int     `json:"start"`
@@ -22,6 +23,7 @@ type Alignment struct {
 	SourceStart int     `json:"source_start"`
 	SourceEnd   int     `json:"source_end"`
 	Similarity  float64 `json:"similarity"`
+	Jaccard     float64 `json:"jaccard"`
 }
 
 // AlignOptions configure AlignDoc. Zero fields take the defaults.
@@ -100,7 +102,7 @@ func (ix *Index) AlignDoc(ctx context.Context, d *Doc, o AlignOptions) ([]Alignm
 			out = append(out, Alignment{ID: a.ID,
 				Start: int(toks[p.A0].Start), End: int(toks[p.A1-1].End),
 				SourceStart: int(ctoks[p.B0].Start), SourceEnd: int(ctoks[p.B1-1].End),
-				Similarity: round4(p.Coverage)})
+				Similarity: round4(p.Coverage), Jaccard: round4(tokenJaccard(toks[p.A0:p.A1], ctoks[p.B0:p.B1], ix.p.ShingleSize))})
 		}
 	}
 	sortAlignments(out)

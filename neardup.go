@@ -69,8 +69,9 @@ type Config struct {
 	Passages bool
 	// NoText leaves the articles' texts out of the index (default: kept, zstd-compressed; see text.go).
 	NoText bool
-	// AnchorWindow is the winnowing window of the containment anchors, for containment queries (default
-	// DefaultAnchorWindow; see anchors.go). NoAnchors leaves them out.
+	// AnchorWindow is the winnowing window of the containment anchors, for containment queries and text
+	// alignment (default DefaultAnchorWindow, or PassageAnchorWindow with Passages; see anchors.go). NoAnchors
+	// leaves them out.
 	AnchorWindow int
 	NoAnchors    bool
 }
@@ -102,6 +103,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.AnchorWindow == 0 {
 		c.AnchorWindow = DefaultAnchorWindow
+		if c.Passages {
+			c.AnchorWindow = PassageAnchorWindow
+		}
 	}
 	return c
 }

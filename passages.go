@@ -56,8 +56,12 @@ type PassageReport struct {
 var ErrNoPassages = errors.New("neardup: the index has no passages (it was created without them)")
 
 // PassagesDoc reports the repeated passages of a text: runs of at least MinRepeatTokens tokens repeated inside
-// it (exactly, or with a word or two changed), with tight spans on token boundaries; and, when the index holds
-// passages, its paragraphs found in other indexed articles.
+// it (exactly, or with a word or two changed), with tight spans on token boundaries; and its passages found in
+// other indexed articles. On an index with containment anchors and stored texts (the defaults) those are
+// aligned (AlignDoc): every copy, verbatim or edited, wherever it starts, one passage with both spans
+// word-tight; a passage found in BoilerplateArticles articles or more is boilerplate. On an index without
+// them, its paragraphs with a Jaccard of PassageThreshold or more to a paragraph of an indexed article, when
+// the index holds passages (Config.Passages).
 func (ix *Index) PassagesDoc(ctx context.Context, d *Doc) (*PassageReport, error) {
 	if len(d.Text) > MaxArticleBytes {
 		return nil, reject("text of %d bytes (the largest article is %d)", len(d.Text), MaxArticleBytes)
@@ -66,7 +70,14 @@ func (ix *Index) PassagesDoc(ctx context.Context, d *Doc) (*PassageReport, error
 	tok := shingle.NewTokenizer()
 	toks := tok.Tokens(nil, text)
 	hits := repeatHits(nil, d.ID, toks, ix.p.ShingleSize)
-	if ix.p.PassageK > 0 {
+	switch {
+	case ix.CanAlign():
+		as, err := ix.AlignDoc(ctx, d, AlignOptions{})
+		if err != nil {
+			return nil, err
+		}
+		hits = append(hits, alignedHits(as)...)
+	case ix.p.PassageK > 0:
 		w, err := ix.getWorker()
 		if err != nil {
 			return nil, err
@@ -92,6 +103,88 @@ func (ix *Index) PassagesDoc(ctx context.Context, d *Doc) (*PassageReport, error
 	}
 	return &PassageReport{ID: d.ID, Passages: mergeHits(hits, textAdjacent(tok, text))}, nil
 }
+
+// CanAlign reports whether the index aligns texts with its articles (AlignDoc): it has containment anchors and
+// keeps texts.
+func (ix *Index) CanAlign() bool { return ix.p.Anchors > 0 && ix.p.Text }
+
+// alignedHits turns a text's alignments into passage hits, each with its match and the word-5-shingle Jaccard
+// of the two spans. Where BoilerplateArticles articles or more are aligned with the same bytes of the text, the
+// text is boilerplate there (site furniture, a signature, a formula line): an alignment mostly inside such a
+// region is a boilerplate hit, cut to the region; another loses the boilerplate at its ends (its source span
+// cut by as many bytes: exact for a verbatim copy), so that a copy of the whole page is reported as a copy of
+// its story, beside the block.
+func alignedHits(as []Alignment) []PassageHit {
+	if len(as) == 0 {
+		return nil
+	}
+	type region struct{ lo, hi, articles int }
+	var cuts []int
+	for _, a := range as {
+		cuts = append(cuts, a.Start, a.End)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	var regions []region // runs of the text aligned in BoilerplateArticles articles or more
+	for i := 0; i+1 < len(cuts); i++ {
+		lo, hi := cuts[i], cuts[i+1]
+		ids := map[string]bool{}
+		for _, a := range as {
+			if a.Start <= lo && a.End >= hi {
+				ids[a.ID] = true
+			}
+		}
+		if len(ids) < BoilerplateArticles {
+			continue
+		}
+		if n := len(regions); n > 0 && regions[n-1].hi == lo {
+			regions[n-1].hi, regions[n-1].articles = hi, max(regions[n-1].articles, len(ids))
+		} else {
+			regions = append(regions, region{lo, hi, len(ids)})
+		}
+	}
+	var hits []PassageHit
+	for _, a := range as {
+		in, inLo, inHi, articles := 0, a.End, a.Start, 0
+		for _, r := range regions {
+			lo, hi := max(a.Start, r.lo), min(a.End, r.hi)
+			if lo < hi {
+				in += hi - lo
+				inLo, inHi, articles = min(inLo, lo), max(inHi, hi), max(articles, r.articles)
+			}
+		}
+		m := PassageMatch{ID: a.ID, Start: a.SourceStart, End: a.SourceEnd, Jaccard: a.Jaccard}
+		switch {
+		case in*2 >= a.End-a.Start:
+			m.Start, m.End = cutSource(a, inLo, inHi)
+			hits = append(hits, PassageHit{Start: inLo, End: inHi, Kind: "boilerplate", Articles: articles, Matches: []PassageMatch{m}})
+		default:
+			lo, hi := a.Start, a.End
+			for _, r := range regions {
+				if r.lo <= lo && r.hi > lo {
+					lo = min(r.hi, hi)
+				}
+				if r.hi >= hi && r.lo < hi {
+					hi = max(r.lo, lo)
+				}
+			}
+			if lo >= hi {
+				continue
+			}
+			m.Start, m.End = cutSource(a, lo, hi)
+			hits = append(hits, PassageHit{Start: lo, End: hi, Kind: "duplicate", Matches: []PassageMatch{m}})
+		}
+	}
+	return hits
+}
+
+// cutSource returns the source span of a cut to the text's bytes [lo, hi): as many bytes off each end.
+func cutSource(a Alignment, lo, hi int) (int, int) {
+	s0 := min(a.SourceEnd, a.SourceStart+(lo-a.Start))
+	s1 := max(s0, a.SourceEnd-(a.End-hi))
+	return s0, s1
+}
+
 
 // TextPassages reports the passages of a text repeated inside it, as PassagesDoc does, without an index: word
 // 5-shingles, no cross-article passages.

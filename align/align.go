@@ -205,8 +205,8 @@ func chainSeeds(seeds []seed, o Options, self bool) []Passage {
 	return merge(out, o.Gap)
 }
 
-// merge joins passages that overlap or lie at most gap tokens apart in both texts, in order, and drops a
-// passage inside another on both sides.
+// merge joins passages that overlap or lie at most gap tokens apart in both texts, in the same order in both,
+// and drops a passage inside another on both sides.
 func merge(ps []Passage, gap int) []Passage {
 	slices.SortFunc(ps, func(x, y Passage) int {
 		if x.A0 != y.A0 {
@@ -219,7 +219,11 @@ func merge(ps []Passage, gap int) []Passage {
 		joined := false
 		for k := len(out) - 1; k >= 0 && k >= len(out)-8; k-- {
 			q := &out[k]
-			if p.A0 <= q.A1+gap && p.B0 <= q.B1+gap && p.B1 >= q.B0-gap {
+			// p continues q in both texts: it starts inside q or at most gap after it in each, on a diagonal
+			// within gap of q's end (a second copy of a passage in a, aligned with the same place of b, lies
+			// on another diagonal: it is not a continuation of the first).
+			dq, dp := q.B1-q.A1, p.B0-p.A0
+			if p.A0 >= q.A0 && p.A0 <= q.A1+gap && p.B0 >= q.B0 && p.B0 <= q.B1+gap && dp-dq <= gap && dq-dp <= gap {
 				cov := (q.Coverage*float64(min(q.A1-q.A0, q.B1-q.B0)) + p.Coverage*float64(min(p.A1-p.A0, p.B1-p.B0)))
 				q.A0, q.A1 = min(q.A0, p.A0), max(q.A1, p.A1)
 				q.B0, q.B1 = min(q.B0, p.B0), max(q.B1, p.B1)
@@ -233,5 +237,20 @@ func merge(ps []Passage, gap int) []Passage {
 			out = append(out, p)
 		}
 	}
-	return out
+	// A passage inside another on both sides is a phrase the texts each hold twice (a source repeating a
+	// line of its own), aligned across: the larger passage holds it already.
+	var kept []Passage
+	for i, p := range out {
+		inside := false
+		for j, q := range out {
+			if i != j && q.A0 <= p.A0 && p.A1 <= q.A1 && q.B0 <= p.B0 && p.B1 <= q.B1 && (q != p || j < i) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			kept = append(kept, p)
+		}
+	}
+	return kept
 }

@@ -115,3 +115,16 @@ func BenchmarkPairs(b *testing.B) {
 		}
 	}
 }
+
+// TestTwoCopiesOfOneSource: a text holding one passage twice is aligned with its one source twice, not as one
+// passage spanning both copies.
+func TestTwoCopiesOfOneSource(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	p := words(rng, 24, 5000)
+	a := cat(p, words(rng, 3, 5000), p)
+	b := cat(words(rng, 6, 5000), p, words(rng, 10, 5000))
+	ps := Pairs(a, b, Options{})
+	if len(ps) != 2 || ps[0].A1 > 24 || ps[1].A0 < 27 || ps[0].B0 != 6 || ps[1].B0 != 6 {
+		t.Fatalf("two copies: %+v", ps)
+	}
+}

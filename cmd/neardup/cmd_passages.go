@@ -27,16 +27,21 @@ appears in other indexed articles, in text order:
 
 start and end are byte offsets into the article's text, end exclusive; a match with the article's own id
 is a repeat inside it, with its span in the same text. jaccard is the exact similarity of the two
-passages' word-5-shingle sets (the least of them, for merged matches).
+spans' word-5-shingle sets (the least of them, for merged matches).
 
-With --file or --text (the text itself, or "-" for stdin), repeats inside the article are runs of
-at least 8 words found again (exactly, or with a word or two changed), with spans starting and ending
-on the repeated words; they need no index (without one, a note says so on stderr). Passages in other
-articles are paragraphs (long ones cut into windows of 64 words) with Jaccard >= 0.5 to a paragraph
-of an indexed article (found with probability 0.99 at Jaccard 0.9, 0.75 at 0.5), their spans narrowed
-to the words shared; this needs an index created with --passages. A passage found in 10 or more other
+Repeats inside the article are runs of at least 8 words found again (exactly, or with a word or two
+changed), with spans starting and ending on the repeated words; they need no index (without one, a
+note says so on stderr). Passages in other articles are aligned, as text-alignment systems do: word
+3-grams the text shares with an indexed article, chained across gaps and edits into maximal passages,
+so one copy is one passage wherever it starts and whatever paragraphs either side has, verbatim or
+with a word in ten changed or dropped, its spans on words in both texts. The articles aligned are
+those sharing the text's shingles in the containment anchors, which every index keeps but one built
+with --no-containment or --no-text: at the default anchor window (40) a copy of 44 words or more is
+always found and shorter ones sometimes; an index created with --passages (window 8) finds copies of
+12 words and more surely (bench/README.md, "Text alignment"). A passage found in 10 or more other
 articles is "kind": "boilerplate" (site furniture such as a related-stories block), and "articles"
-counts them; it never merges with a copied passage beside it.
+counts them; it never merges with a copied passage beside it. An index without anchors or texts
+reports, with --passages, its paragraphs with Jaccard >= 0.5 to a paragraph of an indexed article.
 
 With an ID, the article's stored text gives the same word-tight spans; an index without texts (built
 with --no-text, or before texts were kept) gives whole paragraphs, from the index's own paragraphs of
@@ -66,8 +71,8 @@ func runPassages(ctx context.Context, e *env, opts any, args []string) int {
 		defer ix.Close()
 		// With the stored text, the spans are word-tight, as for --file; without, the index's paragraphs.
 		if a, gerr := ix.Get(args[0]); gerr == nil {
-			if ix.Params().PassageK == 0 {
-				e.errorf("note: %s has no passages (build an index with --passages for them); reporting repeats inside the article only", o.db)
+			if !ix.CanAlign() && ix.Params().PassageK == 0 {
+				e.errorf("note: %s has neither containment anchors nor passages (build an index with --passages for them); reporting repeats inside the article only", o.db)
 			}
 			r, err = ix.PassagesDoc(ctx, &neardup.Doc{ID: a.ID, Text: a.Text})
 		} else {
@@ -102,8 +107,8 @@ func runPassages(ctx context.Context, e *env, opts any, args []string) int {
 				return fail(e, err, o.db)
 			}
 			defer ix.Close()
-			if ix.Params().PassageK == 0 {
-				e.errorf("note: %s has no passages (build an index with --passages for them); reporting repeats inside the text only", o.db)
+			if !ix.CanAlign() && ix.Params().PassageK == 0 {
+				e.errorf("note: %s has neither containment anchors nor passages (build an index with --passages for them); reporting repeats inside the text only", o.db)
 			}
 			if r, err = ix.PassagesDoc(ctx, d); err != nil {
 				return fail(e, err, o.db)

@@ -32,6 +32,7 @@ type buildFlags struct {
 	passages   bool
 	noText     bool
 	noAnchors  bool
+	anchorWin  int
 	noBulk     bool
 	retention  time.Duration
 	workers    int
@@ -67,13 +68,14 @@ func (b *buildFlags) registerIndex(fs *pflag.FlagSet) {
 	fs.BoolVar(&b.passages, "passages", false, "also index passages (for neardup passages), when the index is created")
 	fs.BoolVar(&b.noText, "no-text", false, "keep no article texts (neardup show, word-tight passages by ID need them), when the index is created")
 	fs.BoolVar(&b.noBulk, "no-bulk", false, "build a new index article by article, keeping what is committed if stopped, instead of in one pass (a new index from files is built in one pass: faster, but all or nothing)")
+	fs.IntVar(&b.anchorWin, "anchor-window", 0, "winnowing window of the containment anchors, when the index is created (0: 40, or 8 with --passages, which finds copied passages of 12 words surely; smaller finds shorter copies, with more postings)")
 	fs.BoolVar(&b.noAnchors, "no-containment", false, "post no containment anchors (query --containment needs them; they add about a third to the index), when the index is created")
 	fs.DurationVar(&b.retention, "retention", 0, "expire articles this long after their date (e.g. 720h); 0 keeps them")
 	fs.BoolVar(&b.syncWrites, "sync", false, "fsync every commit: an acknowledged article survives a power loss too (slower); without it, it survives a killed process")
 }
 
 // paramFlags are the flags that set index parameters.
-var paramFlags = []string{"index-threshold", "k", "shingle-size", "shingle-unit", "seed", "passages", "no-text", "no-containment"}
+var paramFlags = []string{"index-threshold", "k", "shingle-size", "shingle-unit", "seed", "passages", "no-text", "no-containment", "anchor-window"}
 
 // config validates the parameter flags and returns the Config to open the index with: for an existing index,
 // only the flags given, which must match its stored parameters (the index's own are used for the rest).
@@ -93,8 +95,10 @@ func (b *buildFlags) config() (*neardup.Config, error) {
 		return nil, fmt.Errorf("--seed 0: want a non-zero seed")
 	case b.retention < 0:
 		return nil, fmt.Errorf("--retention %v: want 0 (keep) or a positive duration", b.retention)
+	case b.anchorWin < 0 || b.anchorWin > 1000:
+		return nil, fmt.Errorf("--anchor-window %d: want 1 to 1000 (0: the default)", b.anchorWin)
 	}
-	return &neardup.Config{Shingle: shingle.Options{Unit: unit, Size: b.size}, K: b.k, Seed: b.seed, Threshold: b.threshold, Passages: b.passages, NoText: b.noText, NoAnchors: b.noAnchors}, nil
+	return &neardup.Config{Shingle: shingle.Options{Unit: unit, Size: b.size}, K: b.k, Seed: b.seed, Threshold: b.threshold, Passages: b.passages, NoText: b.noText, NoAnchors: b.noAnchors, AnchorWindow: b.anchorWin}, nil
 }
 
 // changedParams lists the parameter flags given on the command line.
@@ -172,6 +176,10 @@ func paramsMatch(p neardup.Params, b *buildFlags, cfg *neardup.Config) error {
 		case "--seed":
 			if cfg.Seed != p.Seed {
 				diff = append(diff, fmt.Sprintf("--seed %d", p.Seed))
+			}
+		case "--anchor-window":
+			if cfg.AnchorWindow != p.Anchors {
+				diff = append(diff, fmt.Sprintf("--anchor-window %d", p.Anchors))
 			}
 		case "--index-threshold":
 			if cfg.Threshold != p.Threshold {
