@@ -185,7 +185,6 @@ func cutSource(a Alignment, lo, hi int) (int, int) {
 	return s0, s1
 }
 
-
 // TextPassages reports the passages of a text repeated inside it, as PassagesDoc does, without an index: word
 // 5-shingles, no cross-article passages.
 func TextPassages(d *Doc) *PassageReport {
