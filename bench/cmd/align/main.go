@@ -80,8 +80,13 @@ func main() {
 			}
 			if *dump != "" {
 				name := fmt.Sprintf("%s-w%d-e%.0f", *half, w, edit*100)
-				if err := write(filepath.Join(*dump, name+".truth.jsonl"), set.Cases, nil); err == nil {
+				err := write(filepath.Join(*dump, name+".truth.jsonl"), set.Cases, nil)
+				if err == nil {
 					err = write(filepath.Join(*dump, name+".detections.jsonl"), nil, run.Detections)
+				}
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "align: -dump:", err)
+					os.Exit(1)
 				}
 			}
 			fmt.Printf("| %s | %d | %s | %d | %.3f | %.3f | %.3f | %.3f | %.1f ms | %.1f ms | %.1f |\n", *half, w, label, run.Cases,
@@ -120,10 +125,14 @@ func write(name string, cases []gen.Case, dets []eval.Detection) error {
 	defer f.Close()
 	enc := json.NewEncoder(f)
 	for _, c := range cases {
-		enc.Encode(pair{c.Susp, c.SuspStart, c.SuspEnd, c.Source, c.SrcStart, c.SrcEnd})
+		if err := enc.Encode(pair{c.Susp, c.SuspStart, c.SuspEnd, c.Source, c.SrcStart, c.SrcEnd}); err != nil {
+			return err
+		}
 	}
 	for _, d := range dets {
-		enc.Encode(pair{d.Susp, d.SuspStart, d.SuspEnd, d.Source, d.SrcStart, d.SrcEnd})
+		if err := enc.Encode(pair{d.Susp, d.SuspStart, d.SuspEnd, d.Source, d.SrcStart, d.SrcEnd}); err != nil {
+			return err
+		}
 	}
-	return nil
+	return f.Close()
 }
