@@ -24,6 +24,10 @@ type Match struct {
 	Meta json.RawMessage `json:"meta,omitempty"`
 	// Provenance is where a crawled article was read from (omitted for others).
 	Provenance *Provenance `json:"provenance,omitempty"`
+	// Reuse, for a reuse query (QueryOptions.Reuse), is the match's reuse score (reuse.go), and Passages the
+	// passages the two texts share.
+	Reuse    float64        `json:"reuse,omitempty"`
+	Passages []ReusePassage `json:"passages,omitempty"`
 }
 
 // QueryResult is the answer to a duplicate query: the queried article's id and its matches, best first.
@@ -69,6 +73,10 @@ type QueryOptions struct {
 	// MinShingles, when positive, answers nothing for a query with fewer distinct shingles and leaves out the
 	// matches with fewer (DedupeOptions.MinShingles; 0: every match).
 	MinShingles int
+	// Reuse, when positive, asks instead for every indexed article with a reuse score of at least Reuse against
+	// the query (reuse.go: the share of one text found in passages aligned with the other, whatever the
+	// rewriting), best first, each with its shared passages. It needs containment anchors and stored texts.
+	Reuse float64
 }
 
 // inWindow returns the filter of a date window around ref (nil: no filter).
@@ -123,6 +131,12 @@ func (ix *Index) query(ctx context.Context, a *store.Article, exclude string, o 
 }
 
 func (ix *Index) checkQuery(o QueryOptions) error {
+	if o.Reuse != 0 {
+		if !(o.Reuse > 0 && o.Reuse <= 1) || o.Containment != 0 {
+			return fmt.Errorf("%w (got reuse %v; reuse asks alone)", ErrThreshold, o.Reuse)
+		}
+		return nil
+	}
 	if o.Containment != 0 {
 		if !(o.Containment > 0 && o.Containment <= 1) {
 			return fmt.Errorf("%w (got containment %v)", ErrThreshold, o.Containment)
@@ -141,6 +155,13 @@ func (ix *Index) QueryID(ctx context.Context, id string, threshold float64, top 
 func (ix *Index) QueryIDWith(ctx context.Context, id string, o QueryOptions) ([]Match, error) {
 	if err := ix.checkQuery(o); err != nil {
 		return nil, err
+	}
+	if o.Reuse > 0 {
+		a, err := ix.Get(id)
+		if err != nil {
+			return nil, err
+		}
+		return ix.reuse(ctx, &Doc{ID: a.ID, Date: a.Date, Text: a.Text}, id, o)
 	}
 	a, err := ix.st.Get(id)
 	if err != nil {
@@ -163,6 +184,9 @@ func (ix *Index) QueryDocWith(ctx context.Context, d *Doc, o QueryOptions) ([]Ma
 	}
 	if len(d.Text) > MaxArticleBytes {
 		return nil, reject("text of %d bytes (the largest article is %d)", len(d.Text), MaxArticleBytes)
+	}
+	if o.Reuse > 0 {
+		return ix.reuse(ctx, d, d.ID, o)
 	}
 	w, err := ix.getWorker()
 	if err != nil {

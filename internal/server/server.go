@@ -331,6 +331,13 @@ func (h *Handler) params(r *http.Request) (neardup.QueryOptions, error) {
 		}
 		o.Containment = v
 	}
+	if s := q.Get("reuse"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(v > 0 && v <= 1) || q.Has("threshold") || q.Has("containment") {
+			return o, errorf(http.StatusBadRequest, "reuse must be a number in (0, 1], alone (not with threshold or containment), got %q", s)
+		}
+		o.Reuse = v
+	}
 	if s := q.Get("top"); s != "" {
 		v, err := strconv.Atoi(s)
 		if err != nil || v < 0 || v > 10000 {
@@ -385,7 +392,7 @@ func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
 
 // thresholdWarning is the warning the CLI gives a Jaccard query below the index's threshold ("" for none).
 func (h *Handler) thresholdWarning(o neardup.QueryOptions) string {
-	if t := h.ix.Params().Threshold; o.Containment == 0 && o.Threshold < t {
+	if t := h.ix.Params().Threshold; o.Containment == 0 && o.Reuse == 0 && o.Threshold < t {
 		return fmt.Sprintf("threshold %.2f is below the index's %.2f: pairs between them may be missed", o.Threshold, t)
 	}
 	return ""
@@ -433,6 +440,12 @@ func (h *Handler) query(w http.ResponseWriter, r *http.Request) error {
 		}
 		o.Containment = *body.Containment
 	}
+	if body.Reuse != nil {
+		if v := *body.Reuse; !(v > 0 && v <= 1) || body.Containment != nil || r.URL.Query().Has("threshold") {
+			return errorf(http.StatusBadRequest, "reuse must be a number in (0, 1], alone (not with threshold or containment), got %v", v)
+		}
+		o.Reuse, o.Containment = *body.Reuse, 0
+	}
 	if body.Window != "" {
 		if o.Window, err = window(body.Window); err != nil {
 			return err
@@ -458,6 +471,7 @@ type queryBody struct {
 	Text        *string  `json:"text"`
 	Date        string   `json:"date"`
 	Containment *float64 `json:"containment"`
+	Reuse       *float64 `json:"reuse"`
 	Window      string   `json:"window"`
 }
 

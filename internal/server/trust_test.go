@@ -108,3 +108,22 @@ func newServerFor(t *testing.T, ix *neardup.Index) *httptest.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// TestReuseOverHTTP: ?reuse=R and "reuse": R ask the reuse question; each match has its score and passages;
+// reuse with threshold is refused.
+func TestReuseOverHTTP(t *testing.T) {
+	srv := newServer(t, Options{})
+	rewrite := "Borrowing costs rose again. " + strings.Replace(wire, "stubborn", "persistent", 1) + " Markets shrugged."
+	do(t, "POST", srv.URL+"/v1/articles", fmt.Sprintf(`[{"id": "a", "text": %q}, {"id": "b", "text": %q}]`, wire, rewrite))
+	code, body := do(t, "GET", srv.URL+"/v1/articles/a/duplicates?reuse=0.5", "")
+	if code != 200 || !strings.Contains(body, `"id":"b"`) || !strings.Contains(body, `"reuse":`) || !strings.Contains(body, `"passages":[{"start":`) {
+		t.Fatalf("reuse by id: %d %s", code, body)
+	}
+	code, body = do(t, "POST", srv.URL+"/v1/query", fmt.Sprintf(`{"text": %q, "reuse": 0.5}`, rewrite))
+	if code != 200 || !strings.Contains(body, `"id":"a"`) || !strings.Contains(body, `"reuse":`) {
+		t.Fatalf("reuse of a text: %d %s", code, body)
+	}
+	if code, _ := do(t, "GET", srv.URL+"/v1/articles/a/duplicates?reuse=0.5&threshold=0.9", ""); code != 400 {
+		t.Fatalf("reuse with threshold: %d", code)
+	}
+}
