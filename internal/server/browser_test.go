@@ -250,3 +250,57 @@ func TestSearchPageInBrowser(t *testing.T) {
 		t.Fatalf("the id search led to %s", loc)
 	}
 }
+
+// TestArticleMarksInBrowser: an article that is copied into another and also repeats a paragraph of its own shows
+// the two in their two colours: the copied text marked "copied" (yellow), the repeat "repeat" (blue), each by its
+// own matches.
+func TestArticleMarksInBrowser(t *testing.T) {
+	copied := "The harbour authority approved the new ferry terminal on Tuesday after two years of consultation with residents of the bay, and building starts in the spring."
+	own := "Readers can write to the letters desk with their views on the plan, which the council will discuss at its next meeting in the town hall."
+	// both is repeated inside the page and copied into the roundup too: copied, though its first match (by id)
+	// is the page's own repeat.
+	both := "Ferry tickets will cost less for residents of the island under a scheme the operator announced with the county on Monday morning."
+	page := copied + "\n\nIn other news the weather stayed mild over the weekend across the whole region.\n\n" + own + "\n\nA second note follows.\n\n" + own +
+		"\n\nFares.\n\n" + both + "\n\nAgain, for readers who skipped ahead.\n\n" + both
+	elsewhere := "Our roundup. " + copied + " That was the main story of the week in the county. " + both
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.AddDocs(context.Background(), []*neardup.Doc{{ID: "page", Text: page}, {ID: "roundup", Text: elsewhere}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(New(ix, Options{}))
+	t.Cleanup(func() { srv.Close(); ix.Close() })
+	ctx := browser(t)
+	browse(t, ctx, "open the article", chromedp.Navigate(srv.URL+"/articles/page"))
+	type mark struct {
+		Class, Text, Colour string
+	}
+	marks := browse(t, ctx, "marks", chromedp.Evaluate[[]mark](`Array.from(document.querySelectorAll('main mark:not(.muted mark)')).filter(m => !m.closest('p.muted')).map(m => ({Class: m.className, Text: m.textContent, Colour: getComputedStyle(m).backgroundColor}))`))
+	var copiedMarks, repeatMarks int
+	colours := map[string]string{}
+	for _, m := range marks {
+		colours[m.Class] = m.Colour
+		switch m.Class {
+		case "copied":
+			copiedMarks++
+			if !strings.Contains(copied, strings.TrimSpace(m.Text)) && !strings.Contains(both, strings.TrimSpace(m.Text)) {
+				t.Errorf("marked copied, not the copied paragraph: %q", m.Text)
+			}
+		case "repeat":
+			repeatMarks++
+			if !strings.Contains(own, strings.TrimSpace(m.Text)) {
+				t.Errorf("marked repeated, not the repeated paragraph: %q", m.Text)
+			}
+		default:
+			t.Errorf("mark of class %q: %q", m.Class, m.Text)
+		}
+	}
+	if copiedMarks != 3 || repeatMarks != 2 {
+		t.Fatalf("%d copied and %d repeated marks, want 3 (the copied paragraph, both copies of the one also in the roundup) and 2: %+v", copiedMarks, repeatMarks, marks)
+	}
+	if colours["copied"] == colours["repeat"] || colours["copied"] == "" {
+		t.Fatalf("the two kinds share a colour: %v", colours)
+	}
+}

@@ -146,12 +146,16 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		var spans []span
 		for _, p := range rep.Passages {
-			class := ""
-			switch {
-			case p.Kind == "boilerplate":
+			// A passage is copied when any of its matches is another article, whatever the order of its
+			// matches; repeated inside when they are all the article's own.
+			class := "repeat"
+			for _, m := range p.Matches {
+				if m.ID != a.ID {
+					class = "copied"
+				}
+			}
+			if p.Kind == "boilerplate" {
 				class = "boilerplate"
-			case len(p.Matches) > 0 && p.Matches[0].ID == a.ID:
-				class = "repeat"
 			}
 			spans = append(spans, span{p.Start, p.End, class})
 		}
