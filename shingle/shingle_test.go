@@ -495,3 +495,19 @@ func TestFastWordsMatchScan(t *testing.T) {
 		}
 	}
 }
+
+// TestArabicWords: Arabic script with its combining marks (harakat, shadda, sukun) tokenises into whole words,
+// the marks inside them, punctuation (the Arabic comma) between; Devanagari's vowel signs likewise.
+func TestArabicWords(t *testing.T) {
+	text := []byte("كَتَبَ الوَلَدُ الدَّرْسَ في المدرسة، ثم ذهب. हिन्दी भाषा")
+	want := []string{"كَتَبَ", "الوَلَدُ", "الدَّرْسَ", "في", "المدرسة", "ثم", "ذهب", "हिन्दी", "भाषा"}
+	toks := NewTokenizer().Tokens(nil, text)
+	if len(toks) != len(want) {
+		t.Fatalf("%d tokens, want %d", len(toks), len(want))
+	}
+	for i, tk := range toks {
+		if got := string(text[tk.Start:tk.End]); got != want[i] {
+			t.Errorf("token %d: %q, want %q", i, got, want[i])
+		}
+	}
+}
