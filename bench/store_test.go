@@ -99,3 +99,44 @@ func BenchmarkQuery(b *testing.B) {
 	b.ReportMetric(lat[len(lat)/2].Seconds(), "p50-sec/op")
 	b.ReportMetric(lat[len(lat)*99/100].Seconds(), "p99-sec/op")
 }
+
+// BenchmarkAlignDoc asks the copied passages (Index.AlignDoc) of random generated articles, and their reuse
+// matches (QueryOptions.Reuse at the default), of an index of the generated corpus built with passages (anchor
+// window 8), and reports the median and 99th percentile latency of each.
+func BenchmarkAlignDoc(b *testing.B) {
+	docs := generated(b)
+	ix, err := neardup.Open(b.TempDir(), &neardup.Options{Config: &neardup.Config{Passages: true}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []struct {
+		name string
+		run  func(d *neardup.Doc) error
+	}{
+		{"passages", func(d *neardup.Doc) error { _, err := ix.PassagesDoc(context.Background(), d); return err }},
+		{"reuse", func(d *neardup.Doc) error {
+			_, err := ix.QueryDocWith(context.Background(), d, neardup.QueryOptions{Reuse: neardup.DefaultReuse})
+			return err
+		}},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			var lat []time.Duration
+			for b.Loop() {
+				d := docs[rng.IntN(len(docs))]
+				t := time.Now()
+				if err := q.run(d); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t))
+			}
+			slices.Sort(lat)
+			b.ReportMetric(lat[len(lat)/2].Seconds(), "p50-sec/op")
+			b.ReportMetric(lat[len(lat)*99/100].Seconds(), "p99-sec/op")
+		})
+	}
+}
