@@ -9,7 +9,8 @@ import (
 
 // TestForbiddenImports keeps the walls between the floors (pebble's TestForbiddenImports): the commands and the
 // HTTP server reach the index through package neardup only (they import no store, directly), and the ground
-// floor's packages (shingle, minhash, store) reach none of each other or of the floors above, at any depth.
+// floor's packages (shingle, minhash, store) reach none of each other or of the floors above, at any depth, nor
+// does the WARC reader and page extractor (internal/warc) reach the library.
 func TestForbiddenImports(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list: not in -short")
@@ -25,6 +26,10 @@ func TestForbiddenImports(t *testing.T) {
 		{"./shingle", true, []string{mod, mod + "/minhash", mod + "/store"}},
 		{"./minhash", true, []string{mod, mod + "/shingle", mod + "/store"}},
 		{"./store", true, []string{mod, mod + "/shingle", mod + "/minhash"}},
+		// The WARC reader and extractor reads records and pages (tokenising text for furniture keys), and knows
+		// nothing of documents or the index.
+		{"./internal/warc", true, []string{mod, mod + "/store", mod + "/minhash", mod + "/align"}},
+		{"./internal/dates", true, []string{mod, mod + "/store", mod + "/shingle", mod + "/minhash"}},
 	}
 	for _, f := range forbidden {
 		pkg, bad := f.pkg, f.bad

@@ -52,7 +52,25 @@ func (w *warcTotals) read(e *env, known func(string) bool, name string, idFrom w
 	}
 	w.files++
 	file := absPath(name) // what the provenance records: relearn reads it again from any folder
-	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, file, warc.Options{IDFrom: idFrom, Known: known, Page: pages.warc(file)}, send, func(re *warc.RecordError) {
+	// The page hook is told each article just before it is emitted: the document made for the hook is the one
+	// sent, so that the furniture learnt from its page is applied to it.
+	var hooked *warc.Article
+	var hookedDoc *neardup.Doc
+	var hook func(*warc.Article, *warc.Page, int64)
+	if add := pages.warc(file); add != nil {
+		hook = func(a *warc.Article, p *warc.Page, offset int64) {
+			hooked, hookedDoc = a, warcDoc(a)
+			add(hookedDoc, p, offset)
+		}
+	}
+	emit := func(a *warc.Article) error {
+		d := hookedDoc
+		if a != hooked {
+			d = warcDoc(a)
+		}
+		return send(d)
+	}
+	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, file, warc.Options{IDFrom: idFrom, Known: known, Page: hook}, emit, func(re *warc.RecordError) {
 		fmt.Fprintf(e.stderr, "%s:%d: %s\n", name, re.Offset, re.Reason)
 		w.errors++
 	})
@@ -66,6 +84,23 @@ func (w *warcTotals) read(e *env, known func(string) bool, name string, idFrom w
 	w.revisits += st.Revisits
 	w.copies += st.Copies
 	return err
+}
+
+// warcDoc is the document of a WARC article: its provenance typed, its payload digest its content key.
+func warcDoc(a *warc.Article) *neardup.Doc {
+	d := &neardup.Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Text: a.Text, ContentKey: a.Digest,
+		Provenance: &neardup.Provenance{Format: neardup.ProvenanceWARC, File: a.File, Offset: a.Offset, Site: a.Site,
+			Digest: a.Digest, Charset: a.Charset, Captured: a.Captured}}
+	if a.Full != nil {
+		d.Full = func() (*neardup.Doc, error) {
+			f, err := a.Full()
+			if err != nil {
+				return nil, err
+			}
+			return warcDoc(f), nil
+		}
+	}
+	return d
 }
 
 // report prints one summary line of the WARC input, if there was any.

@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"fmt"
-	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/dates"
 	"io"
 	"mime"
 	"net/textproto"
@@ -202,7 +202,7 @@ func ExtractWithout(body []byte, headerCharset, pageURL string, drop func(text s
 	p.Text = dropHeadline(p.Text, p.Title)
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		p.Date = t.UTC().Format(time.RFC3339)
-	} else if t := neardup.ParseDate(inMarkup); t != 0 {
+	} else if t := dates.Parse(inMarkup); t != 0 {
 		p.Date = time.Unix(t, 0).UTC().Format(time.RFC3339)
 	}
 	return p, nil

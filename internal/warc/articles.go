@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/par"
 )
 
@@ -28,12 +27,33 @@ type Options struct {
 	// IDFrom chooses article ids (default IDFromURL).
 	IDFrom IDFrom
 	// Known, if set, reports whether a payload digest is already indexed; such responses skip text extraction
-	// (their Doc has ContentKey set and no text).
+	// (their Article is a Copy, without its text).
 	Known func(digest string) bool
 	// Page, if set, is told the page each article was extracted from and the offset of its record, before the
 	// article is emitted (for its Blocks: the site furniture of a crawl is learnt from whole pages; and for
 	// ExtractAt, to read the page again).
-	Page func(d *neardup.Doc, p *Page, offset int64)
+	Page func(a *Article, p *Page, offset int64)
+}
+
+// Article is an HTML 200 response of a WARC file as an article: what the indexer makes a document of, with
+// where it was read (File and Offset, the payload digest, the charset and the capture time).
+type Article struct {
+	ID, Title, URL string
+	// Date is the page's own published date (RFC 3339), "" when it declares none; Captured is when the crawler
+	// fetched it (WARC-Date, as given).
+	Date, Captured string
+	Text           string
+	// File is the WARC file (as Articles was given it) and Offset the record's offset in it.
+	File   string
+	Offset int64
+	// Site is the registered domain of the page's URL, for its furniture.
+	Site string
+	// Digest is the WARC payload digest; Charset the encoding the page was decoded from.
+	Digest, Charset string
+	// Copy reports an article whose payload digest is indexed already (Options.Known): it comes without its text,
+	// and Full extracts it after all, for when the indexed capture is gone by the time it is written.
+	Copy bool
+	Full func() (*Article, error)
 }
 
 // IDFrom chooses article ids.
@@ -58,29 +78,29 @@ type candidate struct {
 const batch = 64
 
 // Articles reads a WARC stream and hands every HTML 200 response with text to emit as an article, in file order,
-// with its provenance (file names the stream: an absolute path, or "-"). An article's date is the page's own
-// published date, "" when it declares none; the capture time is Provenance.Captured.
+// with where it was read (file names the stream: an absolute path, or "-"). An article's date is the page's own
+// published date, "" when it declares none; the capture time is Captured.
 // Text extraction, the costly part, runs on every core. Unreadable records go to bad and reading goes on.
 // emit's error stops it.
-func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error, bad func(*RecordError)) (Stats, error) {
+func Articles(r io.Reader, file string, o Options, emit func(*Article) error, bad func(*RecordError)) (Stats, error) {
 	idFrom := o.IDFrom
 	st := Stats{Records: map[string]int{}, Skipped: map[string]int{}}
 	rd := NewReader(r)
 	var pending []*candidate
 	// doc makes the document of candidate c from its page.
-	doc := func(c *candidate, page *Page) *neardup.Doc {
+	doc := func(c *candidate, page *Page) *Article {
 		id := NormalizeURL(c.target)
 		if idFrom == IDFromRecord || id == "" {
 			id = strings.Trim(c.rec.Header.Get("WARC-Record-ID"), "<>")
 		}
 		// The page's own published date only: the capture time is when the crawler came, kept as such.
-		prov := &neardup.Provenance{Format: neardup.ProvenanceWARC, File: file, Offset: c.rec.Offset, Site: Site(c.target),
-			Digest: c.rec.Header.Get("WARC-Payload-Digest"), Charset: page.Charset, Captured: c.rec.Header.Get("WARC-Date")}
-		if prov.Site == "" {
-			prov.Site = Site(page.URL)
+		a := &Article{ID: id, Title: page.Title, URL: c.target, Date: page.Date, Captured: c.rec.Header.Get("WARC-Date"),
+			Text: page.Text, File: file, Offset: c.rec.Offset, Site: Site(c.target),
+			Digest: c.rec.Header.Get("WARC-Payload-Digest"), Charset: page.Charset}
+		if a.Site == "" {
+			a.Site = Site(page.URL)
 		}
-		return &neardup.Doc{ID: id, Title: page.Title, URL: c.target, Date: page.Date, Text: page.Text, Provenance: prov,
-			ContentKey: prov.Digest}
+		return a
 	}
 	flush := func() error {
 		extractAll(pending)
@@ -99,7 +119,8 @@ func Articles(r io.Reader, file string, o Options, emit func(*neardup.Doc) error
 				st.Copies++
 				// The indexed capture with this payload may be replaced before this copy is written: then the
 				// copy is extracted after all.
-				d.Full = func() (*neardup.Doc, error) {
+				d.Copy = true
+				d.Full = func() (*Article, error) {
 					page, err := Extract(c.resp.Body, c.resp.Charset, c.target)
 					if err != nil {
 						return nil, err

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/furniture"
 )
 
@@ -111,20 +110,20 @@ func TestExtractAt(t *testing.T) {
 		if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		var docs []*neardup.Doc
+		var docs []*Article
 		var pages []*Page
 		var offsets []int64
 		f, _ := os.Open(name)
-		_, err := Articles(f, name, Options{Page: func(d *neardup.Doc, p *Page, off int64) { pages = append(pages, p); offsets = append(offsets, off) }},
-			func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(re *RecordError) { t.Error(re) })
+		_, err := Articles(f, name, Options{Page: func(d *Article, p *Page, off int64) { pages = append(pages, p); offsets = append(offsets, off) }},
+			func(d *Article) error { docs = append(docs, d); return nil }, func(re *RecordError) { t.Error(re) })
 		f.Close()
 		if err != nil || len(docs) != 2 || len(pages) != 2 {
 			t.Fatalf("gzip %v: %d articles, %d pages, %v", gz, len(docs), len(pages), err)
 		}
 		for i, d := range docs {
-			m := d.Provenance
-			if m == nil || m.Format != neardup.ProvenanceWARC || m.File != name {
-				t.Fatalf("record %d provenance %+v, want the WARC file %s", i, m, name)
+			m := d
+			if m.File != name {
+				t.Fatalf("record %d read from %q, want the WARC file %s", i, m.File, name)
 			}
 			if offsets[i] != m.Offset {
 				t.Errorf("gzip %v, record %d: the page hook was told offset %d, the article records %d", gz, i, offsets[i], m.Offset)

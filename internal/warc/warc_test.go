@@ -58,7 +58,7 @@ func TestSharedFiles(t *testing.T) {
 			}
 			defer f.Close()
 			var errs []string
-			st, err := Articles(f, c.file, Options{}, func(d *neardup.Doc) error {
+			st, err := Articles(f, c.file, Options{}, func(d *Article) error {
 				texts[d.ID] = d.Title + "\n" + d.Text
 				return nil
 			}, func(e *RecordError) { errs = append(errs, e.Error()) })
@@ -135,7 +135,7 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: http://x/\r\nContent-Length: 60\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>a b c d e f</p>\r\n\r\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		n := 0
-		Articles(bytes.NewReader(b), "fuzz", Options{}, func(*neardup.Doc) error { n++; return nil }, func(*RecordError) {})
+		Articles(bytes.NewReader(b), "fuzz", Options{}, func(*Article) error { n++; return nil }, func(*RecordError) {})
 		if n > len(b) {
 			t.Fatalf("%d articles from %d bytes", n, len(b))
 		}
@@ -156,7 +156,7 @@ func TestELTEGroups(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		Articles(f, name, Options{}, func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*RecordError) {})
+		Articles(f, name, Options{}, func(a *Article) error { docs = append(docs, testDoc(a)); return nil }, func(*RecordError) {})
 		f.Close()
 	}
 	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
@@ -223,7 +223,7 @@ func TestRecrawlIndexWhole(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				Articles(f, name, Options{Known: ix.HasContent}, func(d *neardup.Doc) error { ch <- d; return nil }, func(*RecordError) {})
+				Articles(f, name, Options{Known: ix.HasContent}, func(a *Article) error { ch <- testDoc(a); return nil }, func(*RecordError) {})
 				f.Close()
 			}
 		}
@@ -250,4 +250,21 @@ func TestRecrawlIndexWhole(t *testing.T) {
 	if err := s.Verify(); err != nil {
 		t.Error(err)
 	}
+}
+
+// testDoc is the document neardup index makes of a WARC article (cmd/neardup's warcDoc), for the tests that
+// index them.
+func testDoc(a *Article) *neardup.Doc {
+	d := &neardup.Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Text: a.Text, ContentKey: a.Digest,
+		Provenance: &neardup.Provenance{Format: neardup.ProvenanceWARC, File: a.File, Offset: a.Offset, Site: a.Site, Digest: a.Digest, Charset: a.Charset, Captured: a.Captured}}
+	if a.Full != nil {
+		d.Full = func() (*neardup.Doc, error) {
+			f, err := a.Full()
+			if err != nil {
+				return nil, err
+			}
+			return testDoc(f), nil
+		}
+	}
+	return d
 }

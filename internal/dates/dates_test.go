@@ -1,4 +1,4 @@
-package neardup
+package dates
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 
 // TestParseDate pins the date forms the keep rule reads, and checks that trying only the layouts of a date's
 // family gives what trying every layout in order gives, where one fits.
-func TestParseDate(t *testing.T) {
+func TestParse(t *testing.T) {
 	all := append(append([]string(nil), isoLayouts...), "2006-01-02")
 	all = append(all, otherLayouts...)
 	everyLayout := func(s string) int64 {
@@ -56,14 +56,14 @@ func TestParseDate(t *testing.T) {
 		"1":                                    0,
 	}
 	for s, want := range cases {
-		if got := ParseDate(s); got != want {
-			t.Errorf("ParseDate(%q) = %d (%s), want %d", s, got, time.Unix(got, 0).UTC(), want)
+		if got := Parse(s); got != want {
+			t.Errorf("Parse(%q) = %d (%s), want %d", s, got, time.Unix(got, 0).UTC(), want)
 		}
-		if got, every := ParseDate(s), everyLayout(trimmed(s)); every != 0 && got != every {
-			t.Errorf("ParseDate(%q) = %d, every layout in order gives %d", s, got, every)
+		if got, every := Parse(s), everyLayout(trimmed(s)); every != 0 && got != every {
+			t.Errorf("Parse(%q) = %d, every layout in order gives %d", s, got, every)
 		}
 	}
-	if n := testing.AllocsPerRun(100, func() { ParseDate("2026-11-25") }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { Parse("2026-11-25") }); n != 0 {
 		t.Errorf("ParseDate of a bare ISO date allocates %v times", n)
 	}
 }
