@@ -70,43 +70,62 @@ func (ix *Index) AlignDoc(ctx context.Context, d *Doc, o AlignOptions) ([]Alignm
 	}
 	qh := tokenHashes(nil, toks)
 	var out []Alignment
-	var ctoks []shingle.Token
-	var ch []uint64
+	err = ix.eachCandidateText(ctx, cands, o.MaxCandidates, func(a *store.Article) bool { return a.ID == d.ID },
+		func(a *store.Article, ctoks []shingle.Token, ch []uint64) error {
+			for _, p := range align.Pairs(qh, ch, o.Align) {
+				out = append(out, Alignment{ID: a.ID,
+					Start: int(toks[p.A0].Start), End: int(toks[p.A1-1].End),
+					SourceStart: int(ctoks[p.B0].Start), SourceEnd: int(ctoks[p.B1-1].End),
+					Similarity: round4(p.Coverage), Jaccard: round4(tokenJaccard(toks[p.A0:p.A1], ctoks[p.B0:p.B1], ix.p.ShingleSize))})
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	sortAlignments(out)
+	return out, nil
+}
+
+// eachCandidateText calls fn, for each of the first max candidates that skip does not refuse and whose text the
+// index keeps, with the article (its metadata and set), its text's tokens and their hashes (reused between
+// calls). Candidates gone since they were found are passed over.
+func (ix *Index) eachCandidateText(ctx context.Context, cands []store.AnchorHit, max int, skip func(*store.Article) bool,
+	fn func(a *store.Article, toks []shingle.Token, hashes []uint64) error) error {
+	tok := shingle.NewTokenizer()
+	var toks []shingle.Token
+	var hashes []uint64
 	for n, c := range cands {
-		if n >= o.MaxCandidates {
+		if n >= max {
 			break
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		a, err := ix.st.GetSet(c.Doc)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if a.ID == d.ID {
+		if skip(a) {
 			continue
 		}
-		src, err := ix.st.Text(c.Doc)
+		text, err := ix.st.Text(c.Doc)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // kept without its text
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		ctoks = tok.Tokens(ctoks[:0], src)
-		ch = tokenHashes(ch[:0], ctoks)
-		for _, p := range align.Pairs(qh, ch, o.Align) {
-			out = append(out, Alignment{ID: a.ID,
-				Start: int(toks[p.A0].Start), End: int(toks[p.A1-1].End),
-				SourceStart: int(ctoks[p.B0].Start), SourceEnd: int(ctoks[p.B1-1].End),
-				Similarity: round4(p.Coverage), Jaccard: round4(tokenJaccard(toks[p.A0:p.A1], ctoks[p.B0:p.B1], ix.p.ShingleSize))})
+		toks = tok.Tokens(toks[:0], text)
+		hashes = tokenHashes(hashes[:0], toks)
+		if err := fn(a, toks, hashes); err != nil {
+			return err
 		}
 	}
-	sortAlignments(out)
-	return out, nil
+	return nil
 }
 
 func tokenHashes(dst []uint64, toks []shingle.Token) []uint64 {

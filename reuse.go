@@ -2,7 +2,6 @@ package neardup
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,39 +52,15 @@ func (ix *Index) reuse(ctx context.Context, d *Doc, exclude string, o QueryOptio
 		return nil, err
 	}
 	qh := tokenHashes(nil, toks)
-	var ctoks []shingle.Token
-	var ch []uint64
 	var out []Match
-	for n, c := range cands {
-		if n >= reuseCandidates {
-			break
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		a, err := ix.st.GetSet(c.Doc)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if a.ID == exclude || a.Size < o.MinShingles || keep != nil && !keep(a) {
-			continue
-		}
-		src, err := ix.st.Text(c.Doc)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		ctoks = tok.Tokens(ctoks[:0], src)
-		ch = tokenHashes(ch[:0], ctoks)
+	skip := func(a *store.Article) bool {
+		return a.ID == exclude || a.Size < o.MinShingles || keep != nil && !keep(a)
+	}
+	err = ix.eachCandidateText(ctx, cands, reuseCandidates, skip, func(a *store.Article, ctoks []shingle.Token, ch []uint64) error {
 		ps := align.Pairs(qh, ch, align.Options{})
 		r := reuseScore(ps, len(qh), len(ch))
 		if r < o.Reuse || r == 0 {
-			continue
+			return nil
 		}
 		j, cont := store.Similarity(set, a.Set, full, a.Full)
 		m := Match{ID: a.ID, Jaccard: round4(j), Containment: round4(cont), Reuse: round4(r), Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Extra, Provenance: a.Provenance}
@@ -94,6 +69,10 @@ func (ix *Index) reuse(ctx context.Context, d *Doc, exclude string, o QueryOptio
 				SourceStart: int(ctoks[p.B0].Start), SourceEnd: int(ctoks[p.B1-1].End), Similarity: round4(p.Coverage)})
 		}
 		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(x, y Match) int {
 		switch {

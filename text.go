@@ -2,6 +2,7 @@ package neardup
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -27,6 +28,27 @@ type Article struct {
 	// Provenance is where a crawled article was read from (nil for others).
 	Provenance *Provenance `json:"-"`
 	Text       string      `json:"text"`
+}
+
+// ArticleView is an article as `neardup show` prints it and GET /v1/articles/{id} returns it: its metadata as
+// given, its provenance, and its text unless the index keeps none of it (then omitted).
+type ArticleView struct {
+	ID         string          `json:"id"`
+	Title      string          `json:"title,omitempty"`
+	URL        string          `json:"url,omitempty"`
+	Date       string          `json:"date,omitempty"`
+	Meta       json.RawMessage `json:"meta,omitempty"`
+	Provenance *Provenance     `json:"provenance,omitempty"`
+	Text       *string         `json:"text,omitempty"`
+}
+
+// View returns the article's view, with its text when hasText (Get gave no ErrNoText).
+func (a *Article) View(hasText bool) ArticleView {
+	v := ArticleView{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Meta, Provenance: a.Provenance}
+	if hasText {
+		v.Text = &a.Text
+	}
+	return v
 }
 
 // Get returns the indexed article with the id, with its stored text; the error wraps ErrNoText (the article is

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"github.com/neardup/neardup"
@@ -50,19 +49,7 @@ stderr, and exits 2.`,
 			case err != nil && !errors.Is(err, neardup.ErrNoText):
 				return fail(e, err, o.db)
 			}
-			out := struct {
-				ID    string              `json:"id"`
-				Title string              `json:"title,omitempty"`
-				URL   string              `json:"url,omitempty"`
-				Date  string              `json:"date,omitempty"`
-				Meta  json.RawMessage     `json:"meta,omitempty"`
-				Prov  *neardup.Provenance `json:"provenance,omitempty"`
-				Text  *string             `json:"text,omitempty"`
-			}{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Meta, Prov: a.Provenance}
-			if err == nil {
-				out.Text = &a.Text
-			}
-			if werr := writeJSON(e.stdout, out); werr != nil {
+			if werr := writeJSON(e.stdout, a.View(err == nil)); werr != nil {
 				e.errorf("write: %v", werr)
 				return exitError
 			}

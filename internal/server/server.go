@@ -404,19 +404,7 @@ func (h *Handler) getArticle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !errors.Is(err, neardup.ErrNoText) {
 		return err
 	}
-	out := struct {
-		ID         string              `json:"id"`
-		Title      string              `json:"title,omitempty"`
-		URL        string              `json:"url,omitempty"`
-		Date       string              `json:"date,omitempty"`
-		Meta       json.RawMessage     `json:"meta,omitempty"`
-		Provenance *neardup.Provenance `json:"provenance,omitempty"`
-		Text       *string             `json:"text"` // null when the index keeps no text
-	}{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Meta, Provenance: a.Provenance}
-	if err == nil {
-		out.Text = &a.Text
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, a.View(err == nil))
 	return nil
 }
 
