@@ -95,6 +95,12 @@ func (c CountingReader) Read(p []byte) (int, error) {
 // a text is replaced by U+FFFD, which separates words; in an id it is rejected. emit's error stops the reading
 // and is returned.
 func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputError)) error {
+	return ReadJSONLFields(r, name, DefaultFields, emit, bad)
+}
+
+// ReadJSONLFields is ReadJSONL with the article's fields named by f (Fields.WithDefaults is applied).
+func ReadJSONLFields(r io.Reader, name string, f Fields, emit func(*Doc) error, bad func(*InputError)) error {
+	f = f.WithDefaults()
 	br, ok := r.(*bufio.Reader)
 	if !ok {
 		br = bufio.NewReaderSize(r, 1<<20)
@@ -129,7 +135,7 @@ func ReadJSONL(r io.Reader, name string, emit func(*Doc) error, bad func(*InputE
 		case long > 0:
 			bad(&InputError{File: name, Line: n, Reason: fmt.Sprintf("line of %d bytes (the longest read is %d: an article of at most %d bytes)", long, MaxLineBytes, MaxArticleBytes)})
 		case len(bytes.TrimSpace(line)) > 0:
-			d, perr := ParseDoc(line)
+			d, perr := ParseDocFields(line, f)
 			if perr != nil {
 				bad(&InputError{File: name, Line: n, Reason: perr.Error()})
 			} else if eerr := emit(d); eerr != nil {
@@ -153,8 +159,57 @@ func ParseDoc(line []byte) (*Doc, error) {
 	return parseDoc(line)
 }
 
+// Fields name the input fields an article is made of (JSON keys, Parquet columns). Zero fields take the
+// defaults: id, text, title, url, date, source. Every other field is kept as metadata.
+type Fields struct {
+	ID, Text, Title, URL, Date, Source string
+}
+
+// DefaultFields are the field names of an article as neardup writes and reads it.
+var DefaultFields = Fields{ID: "id", Text: "text", Title: "title", URL: "url", Date: "date", Source: "source"}
+
+// WithDefaults returns f with its empty names taken from DefaultFields.
+func (f Fields) WithDefaults() Fields {
+	d := DefaultFields
+	for _, p := range []struct{ dst, def *string }{{&f.ID, &d.ID}, {&f.Text, &d.Text}, {&f.Title, &d.Title}, {&f.URL, &d.URL}, {&f.Date, &d.Date}, {&f.Source, &d.Source}} {
+		if *p.dst == "" {
+			*p.dst = *p.def
+		}
+	}
+	return f
+}
+
+// field returns where the value of the field named key goes in d, and its bit (nil and 0: metadata).
+func (f *Fields) field(d *Doc, key string) (*string, uint8) {
+	switch key {
+	case f.ID:
+		return &d.ID, fieldID
+	case f.Text:
+		return &d.Text, fieldText
+	case f.Title:
+		return &d.Title, fieldTitle
+	case f.URL:
+		return &d.URL, fieldURL
+	case f.Date:
+		return &d.Date, fieldDate
+	case f.Source:
+		return &d.Source, fieldSource
+	}
+	return nil, 0
+}
+
+// ParseDocFields is ParseDoc with the fields named by f (WithDefaults applied by the caller).
+func ParseDocFields(line []byte, f Fields) (*Doc, error) {
+	if f == DefaultFields {
+		return ParseDoc(line)
+	}
+	return parseDocWith(line, &f)
+}
+
 // parseDoc is ParseDoc's general path: any JSON object, every error with its reason.
-func parseDoc(line []byte) (*Doc, error) {
+func parseDoc(line []byte) (*Doc, error) { return parseDocWith(line, &DefaultFields) }
+
+func parseDocWith(line []byte, f *Fields) (*Doc, error) {
 	if !utf8.Valid(line) {
 		// An id with invalid bytes would become another id once they are replaced: refuse it rather than merge
 		// two articles.
@@ -185,38 +240,35 @@ func parseDoc(line []byte) (*Doc, error) {
 		return nil, errors.New("not a JSON object")
 	}
 	d := &Doc{}
-	raw, ok := m["id"]
+	raw, ok := m[f.ID]
 	if !ok {
-		return nil, errors.New(`missing "id"`)
+		return nil, fmt.Errorf("missing %q", f.ID)
 	}
 	if err := json.Unmarshal(raw, &d.ID); err != nil {
 		var num json.Number
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		if dec.Decode(&num) != nil {
-			return nil, errors.New(`"id" must be a string or a number`)
+			return nil, fmt.Errorf("%q must be a string or a number", f.ID)
 		}
 		d.ID = num.String()
 	}
-	if strings.TrimSpace(d.ID) == "" {
-		return nil, errors.New(`empty "id"`)
+	if err := checkField(f.ID, d.ID, MaxIDBytes, "the longest is"); err != nil {
+		return nil, err
 	}
-	if len(d.ID) > MaxIDBytes {
-		return nil, fmt.Errorf(`"id" of %d bytes (the longest is %d)`, len(d.ID), MaxIDBytes)
-	}
-	raw, ok = m["text"]
+	raw, ok = m[f.Text]
 	if !ok {
-		return nil, errors.New(`missing "text"`)
+		return nil, fmt.Errorf("missing %q", f.Text)
 	}
 	if d.Text, ok = jsonString(raw); !ok {
-		return nil, errors.New(`"text" must be a string`)
+		return nil, fmt.Errorf("%q must be a string", f.Text)
 	}
 	if len(d.Text) > MaxArticleBytes {
-		return nil, fmt.Errorf(`"text" of %d bytes (the largest article is %d)`, len(d.Text), MaxArticleBytes)
+		return nil, fmt.Errorf("%q of %d bytes (the largest article is %d)", f.Text, len(d.Text), MaxArticleBytes)
 	}
 	var extra []rawField
 	for k, v := range m {
-		dst, field := docField(d, k)
+		dst, field := f.field(d, k)
 		if field == fieldID || field == fieldText {
 			continue
 		}
@@ -259,6 +311,17 @@ func docField(d *Doc, key string) (*string, uint8) {
 		return &d.Source, fieldSource
 	}
 	return nil, 0
+}
+
+// checkField refuses an empty id or one over max bytes, naming the field.
+func checkField(name, id string, max int, what string) error {
+	if strings.TrimSpace(id) == "" {
+		return fmt.Errorf("empty %q", name)
+	}
+	if len(id) > max {
+		return fmt.Errorf("%q of %d bytes (%s %d)", name, len(id), what, max)
+	}
+	return nil
 }
 
 // rawField is a JSON field as it was written: its key, and its value, valid JSON.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -37,6 +38,7 @@ type buildFlags struct {
 	retention  time.Duration
 	workers    int
 	format     string
+	fields     neardup.Fields
 	idFrom     string
 	syncWrites bool
 	// keepFurniture leaves site furniture in the text of HTML and WARC pages.
@@ -51,7 +53,12 @@ func (b *buildFlags) register(fs *pflag.FlagSet) {
 
 // registerInput adds the flags that say how input files are read.
 func (b *buildFlags) registerInput(fs *pflag.FlagSet) {
-	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently), text (each file one article, its id the path), html (saved HTML pages, or folders of them: main text extracted, id the path) or warc (HTML responses of .warc/.warc.gz files; files so named are read as warc whatever this says)")
+	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently), parquet (Parquet shards, or folders of them; files named .parquet are read as parquet whatever this says), text (each file one article, its id the path), html (saved HTML pages, or folders of them: main text extracted, id the URL they declare or their path) or warc (HTML responses of .warc/.warc.gz files; files so named are read as warc whatever this says)")
+	fs.StringVar(&b.fields.ID, "id-field", "id", "jsonl and parquet: the field (key or column) holding an article's id")
+	fs.StringVar(&b.fields.Text, "text-field", "text", "jsonl and parquet: the field holding its text")
+	fs.StringVar(&b.fields.Title, "title-field", "title", "jsonl and parquet: the field holding its title")
+	fs.StringVar(&b.fields.URL, "url-field", "url", "jsonl and parquet: the field holding its URL")
+	fs.StringVar(&b.fields.Date, "date-field", "date", "jsonl and parquet: the field holding its date (a Parquet timestamp or date column is read as such)")
 	fs.StringVar(&b.idFrom, "id", "url", "warc article ids: url (the normalised target URI) or record (the WARC-Record-ID)")
 	fs.IntVar(&b.workers, "workers", 0, "hashing goroutines (0: one per core)")
 	fs.BoolVar(&b.keepFurniture, "keep-furniture", false, "html and warc input: index the extracted text as it is, site furniture included (see neardup help furniture)")
@@ -209,9 +216,9 @@ func openForRead(db string) (*neardup.Index, error) {
 // checkInputs refuses, before any work, input files that do not exist or are folders where files are wanted.
 func checkInputs(e *env, cmd string, b *buildFlags, files []string) int {
 	switch b.format {
-	case "jsonl", "text", "warc", "html":
+	case "jsonl", "text", "warc", "html", "parquet":
 	default:
-		return usageError(e, cmd, "unknown --format %q (want jsonl, text, warc or html)", b.format)
+		return usageError(e, cmd, "unknown --format %q (want jsonl, parquet, text, warc or html)", b.format)
 	}
 	if b.idFrom != "url" && b.idFrom != "record" {
 		return usageError(e, cmd, "unknown --id %q (want url or record)", b.idFrom)
@@ -232,8 +239,8 @@ func checkInputs(e *env, cmd string, b *buildFlags, files []string) int {
 		case err != nil:
 			e.errorf("%s", describe(err, f))
 			return exitError
-		case fi.IsDir() && b.format != "html":
-			e.errorf("%s is a folder (give its files, or --format html for a folder of saved pages)", f)
+		case fi.IsDir() && b.format != "html" && b.format != "parquet":
+			e.errorf("%s is a folder (give its files, --format html for a folder of saved pages, or --format parquet for a folder of shards)", f)
 			return exitError
 		}
 	}
@@ -372,7 +379,16 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 		}
 		files = nil
 	}
+	if b.format == "parquet" {
+		files = parquetFiles(e, files, func() { rejected.Add(1) })
+	}
 	for _, name := range files {
+		if b.format == "parquet" || strings.HasSuffix(name, ".parquet") {
+			if err := readParquet(ctx, e, name, b.fields, read, rejected, send); err != nil {
+				return
+			}
+			continue
+		}
 		if b.format == "warc" || strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".warc.gz") {
 			if err := ws.read(e, known, name, warc.IDFrom(b.idFrom), read, crawl, pages); err != nil {
 				return
@@ -399,7 +415,7 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 			}
 			continue
 		}
-		err = neardup.ReadJSONL(r, name, send, func(ie *neardup.InputError) {
+		err = neardup.ReadJSONLFields(r, name, b.fields, send, func(ie *neardup.InputError) {
 			fmt.Fprintln(e.stderr, ie.Error())
 			rejected.Add(1)
 		})
@@ -494,4 +510,55 @@ func siteOf(d *neardup.Doc) string {
 		return ""
 	}
 	return d.Provenance.Site
+}
+
+// parquetFiles expands folders into the .parquet files under them (a Hugging Face dataset's data/*.parquet, in
+// name order).
+func parquetFiles(e *env, names []string, bad func()) []string {
+	var out []string
+	for _, name := range names {
+		fi, err := os.Stat(name)
+		if err != nil || !fi.IsDir() {
+			out = append(out, name)
+			continue
+		}
+		filepath.WalkDir(name, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(strings.ToLower(p), ".parquet") {
+				out = append(out, p)
+			}
+			return nil
+		})
+	}
+	return out
+}
+
+// readParquet reads one Parquet file's rows as articles, row group by row group, reporting bad rows as
+// FILE:ROW: reason (counted in rejected). It returns send's error (the run was cancelled).
+func readParquet(ctx context.Context, e *env, name string, fields neardup.Fields, read, rejected *atomic.Int64, send func(*neardup.Doc) error) error {
+	f, err := os.Open(name)
+	if err != nil {
+		e.errorf("%v", err)
+		rejected.Add(1)
+		return nil
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		e.errorf("%v", err)
+		rejected.Add(1)
+		return nil
+	}
+	err = neardup.ReadParquet(f, fi.Size(), name, fields, send, func(ie *neardup.InputError) {
+		fmt.Fprintln(e.stderr, ie.Error())
+		rejected.Add(1)
+	})
+	read.Add(fi.Size())
+	switch {
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
+		rejected.Add(1)
+	}
+	return nil
 }

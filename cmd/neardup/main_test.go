@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -45,6 +50,21 @@ func TestScripts(t *testing.T) {
 				ts.Check(err)
 				ts.Check(os.Truncate(ts.MkAbs(args[0]), n))
 			},
+			// parquet IN OUT [ROWS] writes the JSON Lines articles of IN as a Parquet shard OUT, in row groups of
+			// ROWS (default 2), with the columns a news dataset has: doc_id, body, headline, published (a
+			// timestamp), section.
+			"parquet": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) < 2 {
+					ts.Fatalf("usage: parquet IN OUT [ROWS]")
+				}
+				rows := 2
+				if len(args) > 2 {
+					var err error
+					rows, err = strconv.Atoi(args[2])
+					ts.Check(err)
+				}
+				ts.Check(writeShard(ts.MkAbs(args[0]), ts.MkAbs(args[1]), rows))
+			},
 			"status": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) < 2 {
 					ts.Fatalf("usage: status N command args...")
@@ -65,4 +85,41 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// shardRow is a row of the shards the parquet script command writes.
+type shardRow struct {
+	DocID     string    `parquet:"doc_id"`
+	Body      string    `parquet:"body"`
+	Headline  string    `parquet:"headline"`
+	Published time.Time `parquet:"published,timestamp(millisecond)"`
+	Section   string    `parquet:"section"`
+}
+
+func writeShard(in, out string, perGroup int) error {
+	data, err := os.ReadFile(in)
+	if err != nil {
+		return err
+	}
+	var rows []shardRow
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var a struct{ ID, Text, Title, Date, Section string }
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			return err
+		}
+		t, _ := time.Parse(time.RFC3339, a.Date)
+		rows = append(rows, shardRow{DocID: a.ID, Body: a.Text, Headline: a.Title, Published: t, Section: a.Section})
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	w := parquet.NewGenericWriter[shardRow](f, parquet.MaxRowsPerRowGroup(int64(perGroup)))
+	if _, err := w.Write(rows); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return f.Close()
 }
