@@ -357,11 +357,31 @@ var ErrThreshold = errors.New("neardup: threshold must be in (0, 1]")
 // parseDate parses an article date (internal/dates, ParseDate); 0 when it cannot.
 func parseDate(s string) int64 { return dates.Parse(s) }
 
-// Version is the module's version when built from a tagged module, else "devel"; the index format it writes is
+// Version is the module's version when built from a tagged module, else "devel-" and the commit of the checkout it
+// was built from ("+dirty" with uncommitted changes), else "devel"; the index format it writes is
 // store.FormatVersion.
 func Version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
+	}
+	// A build from a checkout: the commit it was built from (go build stamps it unless -buildvcs=false).
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if rev != "" {
+		return "devel-" + rev[:min(12, len(rev))] + dirty
 	}
 	return "devel"
 }
