@@ -19,6 +19,7 @@ type dedupeOpts struct {
 	dropList    string
 	ignoreBP    bool
 	passageFile string
+	writeKept   string
 	window      time.Duration
 	minSh       int
 	build       buildFlags
@@ -27,7 +28,7 @@ type dedupeOpts struct {
 func init() {
 	commands = append(commands, &command{
 		name:  "dedupe",
-		usage: "[--db DIR] [--threshold J] [--window DURATION] [--drop-list FILE] [FILE...]",
+		usage: "[--db DIR] [--threshold J] [--window DURATION] [--drop-list FILE] [--write-kept DIR] [FILE...]",
 		short: "cluster the index into near-duplicate groups and say which article to keep",
 		long: `The nightly job. Indexes FILEs first, if any are given (as neardup index does), then clusters the
 whole index: articles joined by a verified Jaccard similarity >= J, connected components. Prints JSON
@@ -42,7 +43,14 @@ earliest by date (articles without a parseable date come after dated ones), then
 then the smallest id. A summary goes to
 stderr: articles, clusters, duplicates to drop, seconds. --drop-list FILE writes the ids to remove,
 one per line, from the index as it is: after "neardup delete --from FILE", the next run's list holds
-only new duplicates.
+only new duplicates. --write-kept DIR writes the deduplicated corpus into DIR: each input FILE under
+its own name, as it was read, less the records of the duplicates to drop; JSON Lines line by line,
+each kept line byte for byte (gzipped again when read gzipped), Parquet row by row in the input's
+schema. Records that are no article (rejected when indexed) are left out too; each file is renamed
+into place when whole.
+
+Articles shorter than --min-shingles (5 distinct word shingles: about 9 words) are indexed but never
+put in a cluster: two "Page not found" pages are not copies.
 
 --window DURATION (36h, 7d) keeps duplicates within their news cycle: two articles are joined only if
 their dates are at most DURATION apart, and no cluster spans more than DURATION from its earliest to
@@ -61,6 +69,7 @@ passages with the number of articles holding each ({"kind": "boilerplate", ...})
 			dbFlag(fs, e, &o.db)
 			fs.Float64Var(&o.threshold, "threshold", neardup.DefaultThreshold, "least Jaccard similarity that joins two articles")
 			fs.StringVar(&o.dropList, "drop-list", "", "write the ids of the duplicates to drop to FILE, one per line")
+			fs.StringVar(&o.writeKept, "write-kept", "", "write the deduplicated corpus into folder DIR: each input file (JSON Lines or Parquet) as read, less the duplicates' records")
 			fs.IntVar(&o.minSh, "min-shingles", neardup.DefaultMinShingles, "leave out of clusters the articles with fewer distinct word shingles (under about N+4 words: \"Page not found\"); they stay indexed (0: none left out)")
 			fs.BoolVar(&o.ignoreBP, "ignore-boilerplate", false, "leave boilerplate passages out of the similarity (index with passages)")
 			durationFlag(fs, &o.window, "window", "join only articles dated at most this far apart; no cluster spans more (e.g. 36h, 7d)")
@@ -79,6 +88,14 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 	}
 	if o.minSh < 0 {
 		return usageError(e, "dedupe", "--min-shingles must be >= 0")
+	}
+	if o.writeKept != "" {
+		if len(args) == 0 {
+			return usageError(e, "dedupe", "--write-kept writes the input files less their duplicates: give the files")
+		}
+		if o.build.format != "jsonl" && o.build.format != "parquet" {
+			return usageError(e, "dedupe", "--write-kept writes JSON Lines and Parquet input, not --format %s", o.build.format)
+		}
 	}
 	start := time.Now()
 	if !o.build.fs.Changed("index-threshold") && o.threshold < o.build.threshold {
@@ -131,10 +148,19 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 		defer dropFile.Close()
 		drop = bufio.NewWriter(dropFile)
 	}
+	var dropped map[string]bool
+	if o.writeKept != "" {
+		dropped = map[string]bool{}
+	}
 	st, err := ix.DedupeWith(ctx, neardup.DedupeOptions{Threshold: o.threshold, IgnoreBoilerplate: o.ignoreBP, Window: o.window, MinShingles: o.minSh}, func(c neardup.Cluster) error {
 		if drop != nil {
 			for _, m := range c.Members[1:] {
 				fmt.Fprintln(drop, m.ID)
+			}
+		}
+		if dropped != nil {
+			for _, m := range c.Members[1:] {
+				dropped[m.ID] = true
 			}
 		}
 		return enc.Encode(c)
@@ -149,6 +175,17 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 	}
 	if err == nil && o.passageFile != "" {
 		err = writePassageReport(ctx, e, ix, o.passageFile)
+	}
+	if err == nil && o.writeKept != "" {
+		inputs := args
+		if o.build.format == "parquet" {
+			inputs = parquetFiles(e, args, func() {})
+		}
+		var ks keptStats
+		if ks, err = writeKept(ctx, inputs, o.writeKept, o.build.format == "parquet", o.build.fields, dropped); err == nil {
+			fmt.Fprintf(e.stderr, "neardup: wrote %d files into %s: %d records kept, %d duplicates left out, %d not articles left out\n",
+				ks.files, o.writeKept, ks.kept, ks.dropped, ks.skipped)
+		}
 	}
 	fmt.Fprintf(e.stderr, "neardup: %d articles, %d clusters, %d duplicates to drop, %.2f seconds\n",
 		st.Articles, st.Clusters, st.Duplicates, time.Since(start).Seconds())
