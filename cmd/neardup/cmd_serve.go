@@ -40,6 +40,8 @@ func init() {
                                        the index, the neardup query object (id "text" when none)
   GET    /v1/articles/{id}/passages    the neardup passages object
   POST   /v1/passages                  {"text": ...} the neardup passages object, word-tight spans
+  GET    /v1/clusters                  ?threshold=0.8&window=36h&ignore_boilerplate=true&min_shingles=5:
+                                       the clusters as neardup dedupe prints them (JSON Lines)
   GET    /v1/stats, /healthz, /metrics (Prometheus text format)
 
 and review pages for a browser (read-only, the same token rules as the reads; no JavaScript):

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/subtle"
@@ -73,6 +74,7 @@ func New(ix *neardup.Index, o Options) *Handler {
 	h.route("GET /v1/articles/{id}/passages", false, h.passages)
 	h.route("POST /v1/passages", false, h.postPassages)
 	h.route("GET /v1/stats", false, h.stats)
+	h.route("GET /v1/clusters", false, h.clustersJSONL)
 	h.route("GET /metrics", false, h.metrics.serve(ix))
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -374,6 +376,62 @@ func window(s string) (time.Duration, error) {
 		return 0, errorf(http.StatusBadRequest, "window: %s", message(err))
 	}
 	return w, nil
+}
+
+// clustersJSONL answers GET /v1/clusters: the clusters of the whole index as neardup dedupe prints them, one JSON
+// line each, streamed as they are found; ?threshold= (default 0.8), &window=, &ignore_boilerplate=true,
+// &min_shingles= (default 5) as dedupe's flags. The nightly job can run beside a live server this way.
+func (h *Handler) clustersJSONL(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	o := neardup.DedupeOptions{Threshold: neardup.DefaultThreshold, MinShingles: neardup.DefaultMinShingles}
+	if s := q.Get("threshold"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(v > 0 && v <= 1) {
+			return errorf(http.StatusBadRequest, "threshold must be a number in (0, 1], got %q", s)
+		}
+		o.Threshold = v
+	}
+	if s := q.Get("window"); s != "" {
+		var err error
+		if o.Window, err = window(s); err != nil {
+			return err
+		}
+	}
+	if s := q.Get("min_shingles"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 {
+			return errorf(http.StatusBadRequest, "min_shingles must be an integer >= 0, got %q", s)
+		}
+		o.MinShingles = v
+	}
+	if s := q.Get("ignore_boilerplate"); s != "" {
+		v, err := strconv.ParseBool(s)
+		if err != nil {
+			return errorf(http.StatusBadRequest, "ignore_boilerplate must be true or false, got %q", s)
+		}
+		o.IgnoreBoilerplate = v
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	started := false
+	_, err := h.ix.DedupeWith(r.Context(), o, func(c neardup.Cluster) error {
+		if !started {
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			started = true
+		}
+		return enc.Encode(c)
+	})
+	if err != nil && !started {
+		return err // nothing sent yet: an error status and body
+	}
+	if err != nil {
+		return nil // the status is sent: the stream ends short, which a client sees as a truncated body
+	}
+	if !started {
+		w.Header().Set("Content-Type", "application/x-ndjson")
+	}
+	return bw.Flush()
 }
 
 func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {

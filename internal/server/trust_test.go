@@ -1,13 +1,17 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/corpus"
 )
 
 // TestBearerAnyCase: the scheme's name is case-insensitive (RFC 9110); the token is not.
@@ -125,5 +129,49 @@ func TestReuseOverHTTP(t *testing.T) {
 	}
 	if code, _ := do(t, "GET", srv.URL+"/v1/articles/a/duplicates?reuse=0.5&threshold=0.9", ""); code != 400 {
 		t.Fatalf("reuse with threshold: %d", code)
+	}
+}
+
+// TestClustersJSONL: GET /v1/clusters is what neardup dedupe prints for the same index and options, byte for
+// byte, with the threshold, window and min_shingles as parameters.
+func TestClustersJSONL(t *testing.T) {
+	srv, _ := reviewServer(t, Options{})
+	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	f, err := os.Open(corpus.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var docs []*neardup.Doc
+	neardup.ReadJSONL(f, "sample", func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*neardup.InputError) {})
+	if _, err := ix.AddDocs(t.Context(), docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	srv2 := httptest.NewServer(New(ix, Options{}))
+	defer srv2.Close()
+	for _, c := range []struct {
+		query string
+		o     neardup.DedupeOptions
+	}{
+		{"", neardup.DedupeOptions{Threshold: 0.8, MinShingles: 5}},
+		{"?threshold=0.9&window=36h&min_shingles=0", neardup.DedupeOptions{Threshold: 0.9, Window: 36 * time.Hour}},
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if _, err := ix.DedupeWith(t.Context(), c.o, func(cl neardup.Cluster) error { return enc.Encode(cl) }); err != nil {
+			t.Fatal(err)
+		}
+		code, body := do(t, "GET", srv2.URL+"/v1/clusters"+c.query, "")
+		if code != 200 || body != want.String() || want.Len() == 0 {
+			t.Fatalf("%q: %d, %d bytes, dedupe %d bytes:\n%.300s", c.query, code, len(body), want.Len(), body)
+		}
+	}
+	if code, _ := do(t, "GET", srv.URL+"/v1/clusters?threshold=2", ""); code != 400 {
+		t.Fatalf("threshold 2: %d", code)
 	}
 }
