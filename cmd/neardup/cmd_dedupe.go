@@ -130,10 +130,16 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 	}
 	code := exitOK
 	var err error
+	var ist *neardup.AddStats
 	if len(args) > 0 {
-		if _, code = ingest(ctx, e, ix, &o.build, args); code == exitError || code == exitInterrupted {
+		var s neardup.AddStats
+		if s, code = ingest(ctx, e, ix, &o.build, args); code == exitError || code == exitInterrupted {
+			if o.build.json {
+				jsonSummary(e, indexSummary{"dedupe", s, round2(time.Since(start).Seconds()), code})
+			}
 			return code
 		}
+		ist = &s
 	}
 	warnThreshold(e, ix, o.threshold)
 	out := bufio.NewWriterSize(e.stdout, 1<<16)
@@ -187,8 +193,19 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 				ks.files, o.writeKept, ks.kept, ks.dropped, ks.skipped)
 		}
 	}
-	fmt.Fprintf(e.stderr, "neardup: %d articles, %d clusters, %d duplicates to drop, %.2f seconds\n",
-		st.Articles, st.Clusters, st.Duplicates, time.Since(start).Seconds())
+	if o.build.json {
+		defer func() {
+			jsonSummary(e, struct {
+				Command string `json:"command"`
+				neardup.DedupeStats
+				Indexed *neardup.AddStats `json:"indexed,omitempty"`
+				Seconds float64           `json:"seconds"`
+			}{"dedupe", st, ist, round2(time.Since(start).Seconds())})
+		}()
+	} else {
+		fmt.Fprintf(e.stderr, "neardup: %d articles, %d clusters, %d duplicates to drop, %.2f seconds\n",
+			st.Articles, st.Clusters, st.Duplicates, time.Since(start).Seconds())
+	}
 	if errors.Is(err, context.Canceled) {
 		e.errorf("interrupted")
 		return exitInterrupted

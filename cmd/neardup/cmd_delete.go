@@ -112,8 +112,20 @@ func runDelete(ctx context.Context, e *env, opts any, args []string) int {
 	if cerr := ix.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
-	fmt.Fprintf(e.stderr, "neardup: %d deleted, %d not found (%.2f s)\n", st.Deleted, st.NotFound, time.Since(start).Seconds())
-	if len(absent) > 0 {
+	if o.build.json {
+		defer func() {
+			jsonSummary(e, struct {
+				Command  string   `json:"command"`
+				Deleted  int      `json:"deleted"`
+				NotFound int      `json:"not_found"`
+				Absent   []string `json:"not_found_first,omitempty"`
+				Seconds  float64  `json:"seconds"`
+			}{"delete", st.Deleted, st.NotFound, absent, round2(time.Since(start).Seconds())})
+		}()
+	} else {
+		fmt.Fprintf(e.stderr, "neardup: %d deleted, %d not found (%.2f s)\n", st.Deleted, st.NotFound, time.Since(start).Seconds())
+	}
+	if len(absent) > 0 && !o.build.json {
 		fmt.Fprintf(e.stderr, "neardup: not in the index (deleted already, or never indexed): %s", strings.Join(absent, ", "))
 		if st.NotFound > len(absent) {
 			fmt.Fprintf(e.stderr, " and %d more", st.NotFound-len(absent))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -83,10 +84,14 @@ func runIndex(ctx context.Context, e *env, opts any, args []string) int {
 	if code != exitOK {
 		return code
 	}
-	_, code = ingest(ctx, e, ix, &o.build, args)
+	start := time.Now()
+	st, code := ingest(ctx, e, ix, &o.build, args)
 	if err := ix.Close(); err != nil {
 		e.errorf("close: %s", describe(err, o.db))
-		return exitError
+		code = exitError
+	}
+	if o.build.json {
+		jsonSummary(e, indexSummary{"index", st, round2(time.Since(start).Seconds()), code})
 	}
 	return code
 }

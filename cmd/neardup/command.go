@@ -141,11 +141,20 @@ func run(ctx context.Context, args []string, e *env) int {
 				c.help(e.stdout, fs)
 				return exitOK
 			}
-			e.errorf("%s: %v", c.name, err)
+			e.errorf("%s: %v%s", c.name, err, flagHint(fs, err))
 			fmt.Fprintf(e.stderr, "Usage: neardup %s %s\nRun \"neardup %s --help\" for more.\n", c.name, c.usage, c.name)
 			return exitError
 		}
 		return c.run(ctx, e, opts, fs.Args())
+	}
+	names := []string{"help", "version"}
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	if s := suggest(args[0], names); s != "" {
+		e.errorf("unknown command %q (did you mean %s?)", args[0], s)
+		fmt.Fprintf(e.stderr, "Run \"neardup help\" for the commands.\n")
+		return exitError
 	}
 	e.errorf("unknown command %q", args[0])
 	usage(e.stderr)

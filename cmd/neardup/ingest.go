@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -43,6 +44,8 @@ type buildFlags struct {
 	syncWrites bool
 	// keepFurniture leaves site furniture in the text of HTML and WARC pages.
 	keepFurniture bool
+	// json prints the run's summary as one JSON object, the last line on stderr, instead of the summary lines.
+	json bool
 }
 
 // register adds the index-creation and input flags.
@@ -67,6 +70,7 @@ func (b *buildFlags) registerInput(fs *pflag.FlagSet) {
 // registerIndex adds the flags that apply to the index: its parameters when it is created, retention and sync.
 func (b *buildFlags) registerIndex(fs *pflag.FlagSet) {
 	b.fs = fs
+	fs.BoolVar(&b.json, "json", false, "print the run's summary as one JSON object, the last line on stderr, instead of the summary lines")
 	fs.Float64Var(&b.threshold, "index-threshold", neardup.DefaultThreshold, "Jaccard similarity the LSH bands are tuned for, when the index is created (in (0, 1)); queries may use any threshold at or above it")
 	fs.IntVar(&b.k, "k", 128, "signature length, when the index is created (16 to 1024)")
 	fs.IntVar(&b.size, "shingle-size", shingle.DefaultSize, "units per shingle, when the index is created (1 to 32)")
@@ -307,9 +311,11 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 		ws.report(e)
 	}
 	secs := time.Since(start).Seconds()
-	fmt.Fprintf(e.stderr, "neardup: %d added, %d replaced, %d unchanged, %d rejected (%.1f MB in %.2f s)\n",
-		st.Added, st.Replaced, st.Unchanged, st.Rejected, float64(st.Bytes)/1e6, secs)
-	reportUndated(e, st.Undated, st.UndatedFirst)
+	if !b.json {
+		fmt.Fprintf(e.stderr, "neardup: %d added, %d replaced, %d unchanged, %d rejected (%.1f MB in %.2f s)\n",
+			st.Added, st.Replaced, st.Unchanged, st.Rejected, float64(st.Bytes)/1e6, secs)
+		reportUndated(e, st.Undated, st.UndatedFirst)
+	}
 	switch {
 	case errors.Is(err, context.Canceled) && bulk:
 		e.errorf("interrupted; nothing was indexed: a new index from files is built in one pass (rerun, or use --no-bulk to build it article by article)")
@@ -492,6 +498,20 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// jsonSummary writes a run's summary as one JSON line on stderr (--json).
+func jsonSummary(e *env, v any) {
+	b, _ := json.Marshal(v)
+	fmt.Fprintf(e.stderr, "%s\n", b)
+}
+
+// indexSummary is the --json summary of an index run.
+type indexSummary struct {
+	Command string `json:"command"`
+	neardup.AddStats
+	Seconds float64 `json:"seconds"`
+	Exit    int     `json:"exit"`
 }
 
 // reportUndated says how many articles were indexed with a date neardup could not read, and the first few: they
