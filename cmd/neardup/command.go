@@ -98,7 +98,8 @@ COMMANDS
 The index is a folder: --db DIR, default ./neardup.db, or $NEARDUP_DB when set. Errors are one line on
 stderr; NEARDUP_LOG=warn also shows the storage engine's own log lines.
 Run "neardup COMMAND --help" for a command's flags and output, "neardup help furniture" for how crawled
-pages are cleared of site furniture, "neardup --version" for the version.
+pages are cleared of site furniture, "neardup help dates" for the dates read, "neardup completion
+bash" for shell completion, "neardup --version" for the version.
 
 Quick start:
   neardup dedupe testdata/doj-press-releases.jsonl     index the sample and print its clusters
