@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 )
 
 // InputError is a line or file that could not become an article. Its text is "FILE:LINE: reason".
@@ -31,7 +32,7 @@ func (e *InputError) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Reason)
 }
 
-// OpenInput opens a file for reading, "-" meaning stdin, and decompresses gzip transparently (by the gzip magic
+// OpenInput opens a file for reading, "-" meaning stdin, and decompresses gzip and zstd transparently (by their magic
 // bytes, whatever the name). It also returns the file's size on disk when known (0 otherwise); read, if not nil,
 // counts the bytes read from the file itself (before decompression), for progress.
 func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser, int64, error) {
@@ -58,6 +59,17 @@ func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser,
 		src = CountingReader{rc, read}
 	}
 	br := bufio.NewReaderSize(src, 1<<20)
+	if magic, _ := br.Peek(4); len(magic) == 4 && string(magic) == "\x28\xb5\x2f\xfd" {
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<31))
+		if err != nil {
+			rc.Close()
+			return nil, 0, fmt.Errorf("%s: %w", name, err)
+		}
+		return struct {
+			io.Reader
+			io.Closer
+		}{bufio.NewReaderSize(zr, 1<<20), closers{zr.IOReadCloser(), rc}}, size, nil
+	}
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -73,6 +85,19 @@ func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser,
 		io.Reader
 		io.Closer
 	}{br, rc}, size, nil
+}
+
+// closers closes each of its closers, returning the first error.
+type closers []io.Closer
+
+func (cs closers) Close() error {
+	var first error
+	for _, c := range cs {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // CountingReader adds the bytes read through R to N, for progress reports.

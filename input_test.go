@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/neardup/neardup/internal/corpus"
 )
@@ -250,5 +253,33 @@ func TestReadJSONLCutShort(t *testing.T) {
 	}
 	if len(ids) != 1 || ids[0] != "a" || bad != 0 {
 		t.Fatalf("read %v with %d bad lines, want [a] and none", ids, bad)
+	}
+}
+
+// TestOpenInputZstd: a zstd-compressed JSON Lines file reads as the plain one does.
+func TestOpenInputZstd(t *testing.T) {
+	plain := `{"id":"a","text":"one"}` + "\n" + `{"id":"b","text":"two"}` + "\n"
+	var b bytes.Buffer
+	zw, err := zstd.NewWriter(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw.Write([]byte(plain))
+	zw.Close()
+	name := filepath.Join(t.TempDir(), "a.jsonl.zst")
+	if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc, _, err := OpenInput(name, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var ids []string
+	if err := ReadJSONL(rc, name, func(d *Doc) error { ids = append(ids, d.ID); return nil }, func(e *InputError) { t.Error(e) }); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ids, ",") != "a,b" {
+		t.Fatalf("read %v", ids)
 	}
 }

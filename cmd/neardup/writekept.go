@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/neardup/neardup"
@@ -23,7 +24,7 @@ type keptStats struct {
 
 // writeKept writes into the folder out, for each input file, the file as it was less the records of the
 // articles dropped (a duplicate, not the kept copy of its cluster): JSON Lines line by line, each kept line
-// byte for byte as read (gzipped again when read gzipped); Parquet row by row, the rows as read, in the input's
+// byte for byte as read (compressed again, gzip or zstd, when read so); Parquet row by row, the rows as read, in the input's
 // schema. Lines and rows that are no article (rejected when indexed) are left out and counted as skipped. Each
 // output file is written beside its name and renamed into place when whole.
 func writeKept(ctx context.Context, files []string, out string, asParquet bool, fields neardup.Fields, dropped map[string]bool) (keptStats, error) {
@@ -72,7 +73,7 @@ func create(dst string) (*os.File, func() error, error) {
 }
 
 func keptJSONL(ctx context.Context, name, dst string, fields neardup.Fields, dropped map[string]bool, st *keptStats) error {
-	gz, err := gzipped(name)
+	kind, err := compression(name)
 	if err != nil {
 		return err
 	}
@@ -87,9 +88,16 @@ func keptJSONL(ctx context.Context, name, dst string, fields neardup.Fields, dro
 	}
 	defer os.Remove(dst + ".partial")
 	var w io.Writer = f
-	var zw *gzip.Writer
-	if gz {
+	var zw io.WriteCloser
+	switch kind {
+	case "gzip":
 		zw = gzip.NewWriter(f)
+	case "zstd":
+		if zw, err = zstd.NewWriter(f); err != nil {
+			return err
+		}
+	}
+	if zw != nil {
 		w = zw
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
@@ -206,14 +214,20 @@ func keptParquet(ctx context.Context, name, dst string, fields neardup.Fields, d
 	return commit()
 }
 
-// gzipped reports whether a file starts as a gzip stream does.
-func gzipped(name string) (bool, error) {
+// compression returns how a file is compressed, by its magic bytes: "gzip", "zstd" or "".
+func compression(name string) (string, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	defer f.Close()
-	var magic [2]byte
+	var magic [4]byte
 	n, _ := io.ReadFull(f, magic[:])
-	return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b, nil
+	switch {
+	case n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
+		return "gzip", nil
+	case n == 4 && string(magic[:]) == "\x28\xb5\x2f\xfd":
+		return "zstd", nil
+	}
+	return "", nil
 }
