@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/neardup/neardup"
@@ -22,6 +24,7 @@ type dedupeOpts struct {
 	writeKept   string
 	window      time.Duration
 	minSh       int
+	remote      remote
 	build       buildFlags
 }
 
@@ -70,6 +73,7 @@ passages with the number of articles holding each ({"kind": "boilerplate", ...})
 			fs.Float64Var(&o.threshold, "threshold", neardup.DefaultThreshold, "least Jaccard similarity that joins two articles")
 			fs.StringVar(&o.dropList, "drop-list", "", "write the ids of the duplicates to drop to FILE, one per line")
 			fs.StringVar(&o.writeKept, "write-kept", "", "write the deduplicated corpus into folder DIR: each input file (JSON Lines or Parquet) as read, less the duplicates' records")
+			o.remote.register(fs)
 			fs.IntVar(&o.minSh, "min-shingles", neardup.DefaultMinShingles, "leave out of clusters the articles with fewer distinct word shingles (under about N+4 words: \"Page not found\"); they stay indexed (0: none left out)")
 			fs.BoolVar(&o.ignoreBP, "ignore-boilerplate", false, "leave boilerplate passages out of the similarity (index with passages)")
 			durationFlag(fs, &o.window, "window", "join only articles dated at most this far apart; no cluster spans more (e.g. 36h, 7d)")
@@ -88,6 +92,12 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 	}
 	if o.minSh < 0 {
 		return usageError(e, "dedupe", "--min-shingles must be >= 0")
+	}
+	if o.remote.on() {
+		if len(args) > 0 || o.writeKept != "" || o.passageFile != "" {
+			return usageError(e, "dedupe", "--server asks a live index for its clusters: no FILE, --write-kept or --passage-report with it")
+		}
+		return remoteDedupe(ctx, e, o)
 	}
 	if o.writeKept != "" {
 		if len(args) == 0 {
@@ -234,4 +244,55 @@ func writePassageReport(ctx context.Context, e *env, ix *neardup.Index, path str
 	}
 	fmt.Fprintf(e.stderr, "neardup: %d articles with repeated paragraphs; report in %s\n", n, path)
 	return f.Close()
+}
+
+// remoteDedupe asks a live neardup serve for the clusters (GET /v1/clusters), prints them as they come, writes
+// the drop list from them, and sums them up as dedupe does.
+func remoteDedupe(ctx context.Context, e *env, o *dedupeOpts) int {
+	start := time.Now()
+	q := url.Values{}
+	q.Set("threshold", strconv.FormatFloat(o.threshold, 'g', -1, 64))
+	q.Set("min_shingles", strconv.Itoa(o.minSh))
+	if o.window > 0 {
+		q.Set("window", o.window.String())
+	}
+	if o.ignoreBP {
+		q.Set("ignore_boilerplate", "true")
+	}
+	var drop *bufio.Writer
+	if o.dropList != "" {
+		f, err := os.Create(o.dropList)
+		if err != nil {
+			return fail(e, err, o.db)
+		}
+		defer f.Close()
+		drop = bufio.NewWriter(f)
+		defer drop.Flush()
+	}
+	out := bufio.NewWriterSize(e.stdout, 1<<16)
+	var clusters, dups int
+	lines := writerFunc(func(line []byte) (int, error) {
+		var c neardup.Cluster
+		if err := json.Unmarshal(line, &c); err != nil {
+			return 0, fmt.Errorf("the server's clusters: %v", err)
+		}
+		clusters++
+		dups += len(c.Members) - 1
+		if drop != nil {
+			for _, m := range c.Members[1:] {
+				fmt.Fprintln(drop, m.ID)
+			}
+		}
+		return out.Write(line)
+	})
+	err := o.remote.get(ctx, "/v1/clusters", q, &lineSplitter{w: lines})
+	if err == nil {
+		err = out.Flush()
+	}
+	if err != nil {
+		e.errorf("%s", err)
+		return exitError
+	}
+	fmt.Fprintf(e.stderr, "neardup: %d clusters, %d duplicates to drop (from %s), %.2f seconds\n", clusters, dups, o.remote.url, time.Since(start).Seconds())
+	return exitOK
 }

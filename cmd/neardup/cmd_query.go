@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -22,6 +26,7 @@ type queryOpts struct {
 	top         int
 	minSh       int
 	src         source
+	remote      remote
 }
 
 func init() {
@@ -73,6 +78,7 @@ not placed in time, so no window leaves it out.`,
 			durationFlag(fs, &o.window, "window", "only matches dated at most this far from the query (e.g. 36h, 7d; 0: no window)")
 			fs.StringVar(&o.date, "date", "", "the date of a --file or --text query, for --window (e.g. 2024-05-01T09:00:00Z)")
 			fs.IntVar(&o.top, "top", 20, "most matches printed (0: all)")
+			o.remote.register(fs)
 			fs.IntVar(&o.minSh, "min-shingles", neardup.DefaultMinShingles, "leave out articles with fewer distinct word shingles (under about N+4 words), and answer nothing for such a query (0: none left out)")
 			o.src.register(fs, "query with")
 			return o
@@ -124,6 +130,9 @@ func runQuery(ctx context.Context, e *env, opts any, args []string) int {
 		return usageError(e, "query", "--min-shingles must be >= 0")
 	}
 	qo := neardup.QueryOptions{Threshold: o.threshold, Containment: o.containment, Top: o.top, Window: o.window, MinShingles: o.minSh, Reuse: o.reuse}
+	if o.remote.on() {
+		return remoteQuery(ctx, e, o, qo, args)
+	}
 	ix, err := openForRead(o.db)
 	if err != nil {
 		return fail(e, err, o.db)
@@ -168,4 +177,39 @@ func warnThreshold(e *env, ix *neardup.Index, t float64) {
 	if t < ix.Params().Threshold {
 		e.errorf("warning: --threshold %.2f is below the index's %.2f: pairs between them may be missed", t, ix.Params().Threshold)
 	}
+}
+
+// remoteQuery asks a live neardup serve the query: an indexed id by GET /v1/articles/{id}/duplicates, a file
+// or text by POST /v1/query; the answer is the same object.
+func remoteQuery(ctx context.Context, e *env, o *queryOpts, qo neardup.QueryOptions, args []string) int {
+	q := url.Values{}
+	q.Set("top", strconv.Itoa(qo.Top))
+	q.Set("min_shingles", strconv.Itoa(qo.MinShingles))
+	switch {
+	case qo.Reuse > 0:
+		q.Set("reuse", strconv.FormatFloat(qo.Reuse, 'g', -1, 64))
+	case qo.Containment > 0:
+		q.Set("containment", strconv.FormatFloat(qo.Containment, 'g', -1, 64))
+	default:
+		q.Set("threshold", strconv.FormatFloat(qo.Threshold, 'g', -1, 64))
+	}
+	if qo.Window > 0 {
+		q.Set("window", qo.Window.String())
+	}
+	var err error
+	if len(args) == 1 {
+		err = o.remote.get(ctx, "/v1/articles/"+url.PathEscape(args[0])+"/duplicates", q, e.stdout)
+	} else {
+		id, data, rerr := o.src.read(e)
+		if rerr != nil {
+			return fail(e, rerr, o.db)
+		}
+		body, _ := json.Marshal(map[string]string{"id": id, "text": string(data), "date": o.date})
+		err = o.remote.do(ctx, http.MethodPost, "/v1/query", q, bytes.NewReader(body), e.stdout)
+	}
+	if err != nil {
+		e.errorf("%s", err)
+		return exitError
+	}
+	return exitOK
 }

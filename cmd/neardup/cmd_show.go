@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"errors"
+	"net/url"
 
 	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
 )
 
-type showOpts struct{ db string }
+type showOpts struct {
+	db     string
+	remote remote
+}
 
 func init() {
 	commands = append(commands, &command{
@@ -28,6 +32,7 @@ stderr, and exits 2.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &showOpts{}
 			dbFlag(fs, e, &o.db)
+			o.remote.register(fs)
 			return o
 		},
 		exits: readExits,
@@ -35,6 +40,13 @@ stderr, and exits 2.`,
 			o := opts.(*showOpts)
 			if len(args) != 1 {
 				return usageError(e, "show", "give one article ID")
+			}
+			if o.remote.on() {
+				if err := o.remote.get(ctx, "/v1/articles/"+url.PathEscape(args[0]), nil, e.stdout); err != nil {
+					e.errorf("%s", err)
+					return exitError
+				}
+				return exitOK
 			}
 			ix, err := openForRead(o.db)
 			if err != nil {

@@ -10,6 +10,7 @@ import (
 type statsOpts struct {
 	db          string
 	boilerplate int
+	remote      remote
 }
 
 func init() {
@@ -36,6 +37,7 @@ articles holding it and one occurrence (id and byte span).`,
 			o := &statsOpts{}
 			dbFlag(fs, e, &o.db)
 			fs.IntVar(&o.boilerplate, "boilerplate", 0, "list the N most widespread boilerplate passages")
+			o.remote.register(fs)
 			return o
 		},
 		exits: readExits,
@@ -46,6 +48,13 @@ articles holding it and one occurrence (id and byte span).`,
 			}
 			if len(args) > 0 {
 				return usageError(e, "stats", "unexpected arguments %q", args)
+			}
+			if o.remote.on() { // the server's /v1/stats: the counts kept with every commit, and the parameters
+				if err := o.remote.get(ctx, "/v1/stats", nil, e.stdout); err != nil {
+					e.errorf("%s", err)
+					return exitError
+				}
+				return exitOK
 			}
 			ix, err := openForRead(o.db)
 			if err != nil {

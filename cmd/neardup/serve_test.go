@@ -281,3 +281,56 @@ func TestPermissionDenied(t *testing.T) {
 		t.Fatalf("stats of an unreadable index: %v\n%s", err, out)
 	}
 }
+
+// TestReadsThroughServer: the read commands with --server ask a live serve, which holds the index (a write lock
+// no second process may take): dedupe prints what dedupe printed on the index before, byte for byte, with its
+// drop list; query, show and stats answer as the API does.
+func TestReadsThroughServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	dir := t.TempDir()
+	bin := buildBinary(t)
+	db := filepath.Join(dir, "db")
+	sample := filepath.Join("..", "..", "testdata", "doj-press-releases.jsonl")
+	runBin := func(args ...string) (string, string, error) {
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(bin, args...)
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		return stdout.String(), stderr.String(), err
+	}
+	want, _, err := runBin("dedupe", "--db", db, "--drop-list", filepath.Join(dir, "drop-local.txt"), sample)
+	if err != nil || want == "" {
+		t.Fatalf("dedupe: %v", err)
+	}
+	cmd, url := startServer(t, bin, db)
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	if _, stderr, err := runBin("dedupe", "--db", db); err == nil || !strings.Contains(stderr, "in use") {
+		t.Fatalf("dedupe beside serve: %v %s", err, stderr)
+	}
+	got, stderr, err := runBin("dedupe", "--server", url, "--drop-list", filepath.Join(dir, "drop.txt"))
+	if err != nil || got != want || !strings.Contains(stderr, "23 clusters, 23 duplicates to drop") {
+		t.Fatalf("dedupe --server: %v %s\n%.300s", err, stderr, got)
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "drop-local.txt"))
+	b, _ := os.ReadFile(filepath.Join(dir, "drop.txt"))
+	if string(a) != string(b) || len(a) == 0 {
+		t.Fatalf("drop lists differ:\n%s\n%s", a, b)
+	}
+	if out, _, err := runBin("query", "--server", url, "doj-opa-00460"); err != nil || !strings.Contains(out, `"id":"doj-opa-00459"`) {
+		t.Fatalf("query --server: %v %s", err, out)
+	}
+	if out, _, err := runBin("query", "--server", url, "--reuse", "--text", "The defendant pleaded guilty to wire fraud."); err != nil || !strings.HasPrefix(out, `{"id":"text","matches":`) {
+		t.Fatalf("query --server --text: %v %s", err, out)
+	}
+	if out, _, err := runBin("show", "--server", url, "doj-opa-00460"); err != nil || !strings.Contains(out, `"id":"doj-opa-00460"`) || !strings.Contains(out, `"text":`) {
+		t.Fatalf("show --server: %v %.200s", err, out)
+	}
+	if out, _, err := runBin("stats", "--server", url); err != nil || !strings.Contains(out, `"articles":553`) {
+		t.Fatalf("stats --server: %v %s", err, out)
+	}
+	if _, stderr, err := runBin("show", "--server", url, "nope"); err == nil || !strings.Contains(stderr, `answered 404: no article "nope"`) {
+		t.Fatalf("show --server of an unknown id: %v %s", err, stderr)
+	}
+}

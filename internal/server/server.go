@@ -203,6 +203,9 @@ type statusRecorder struct {
 	status int
 }
 
+// Unwrap gives http.ResponseController the connection's writer (for the deadline of a long stream).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
@@ -411,6 +414,8 @@ func (h *Handler) clustersJSONL(w http.ResponseWriter, r *http.Request) error {
 		}
 		o.IgnoreBoilerplate = v
 	}
+	// A whole index's clusters take longer than the server's write timeout: this stream has none.
+	http.NewResponseController(w).SetWriteDeadline(time.Time{})
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
