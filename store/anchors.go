@@ -82,17 +82,9 @@ func (s *Store) Contained(q ContainQuery) ([]Match, ContainInfo, error) {
 		const rare = 1 << 31
 		counts := map[uint64]uint32{}
 		var bucket []uint64
-		p := make([]byte, 5)
-		p[0] = prefixAnchor
 		for _, v := range q.Probe {
-			binary.BigEndian.PutUint32(p[1:], v)
-			bucket = bucket[:0]
-			for it.Seek(p); it.ValidForPrefix(p) && len(bucket) <= MaxAnchorBucket; it.Next() {
-				if k := it.Item().Key(); len(k) == 13 {
-					bucket = append(bucket, binary.BigEndian.Uint64(k[5:]))
-				}
-			}
-			if err := it.Err(); err != nil {
+			var err error
+			if bucket, err = anchorBucket(it, v, MaxAnchorBucket, bucket[:0]); err != nil {
 				return err
 			}
 			if len(bucket) > MaxAnchorBucket {
@@ -140,17 +132,9 @@ func (s *Store) AnchorCandidates(probe []uint32, maxBucket int) ([]AnchorHit, er
 		it := keyIterator(txn, 0)
 		defer it.Close()
 		var bucket []uint64
-		p := make([]byte, 5)
-		p[0] = prefixAnchor
 		for _, v := range probe {
-			binary.BigEndian.PutUint32(p[1:], v)
-			bucket = bucket[:0]
-			for it.Seek(p); it.ValidForPrefix(p) && len(bucket) <= maxBucket; it.Next() {
-				if k := it.Item().Key(); len(k) == 13 {
-					bucket = append(bucket, binary.BigEndian.Uint64(k[5:]))
-				}
-			}
-			if err := it.Err(); err != nil {
+			var err error
+			if bucket, err = anchorBucket(it, v, maxBucket, bucket[:0]); err != nil {
 				return err
 			}
 			if len(bucket) > maxBucket {
@@ -173,4 +157,18 @@ func (s *Store) AnchorCandidates(probe []uint32, maxBucket int) ([]AnchorHit, er
 		return cmp.Compare(a.Doc, b.Doc)
 	})
 	return out, err
+}
+
+// anchorBucket appends to dst the docnums posted under anchor value v, stopping past max (a bucket of more than
+// max comes back with max+1); a block that cannot be read is ErrCorrupt.
+func anchorBucket(it *checkedIter, v uint32, max int, dst []uint64) ([]uint64, error) {
+	var p [5]byte
+	p[0] = prefixAnchor
+	binary.BigEndian.PutUint32(p[1:], v)
+	for it.Seek(p[:]); it.ValidForPrefix(p[:]) && len(dst) <= max; it.Next() {
+		if k := it.Item().Key(); len(k) == 13 {
+			dst = append(dst, binary.BigEndian.Uint64(k[5:]))
+		}
+	}
+	return dst, it.Err()
 }
