@@ -30,6 +30,9 @@ func TestForbiddenImports(t *testing.T) {
 		// nothing of documents or the index.
 		{"./internal/warc", true, []string{mod, mod + "/store", mod + "/minhash", mod + "/align"}},
 		{"./internal/dates", true, []string{mod, mod + "/store", mod + "/shingle", mod + "/minhash"}},
+		// The library and the commands never link the testing package.
+		{".", true, []string{"testing"}},
+		{"./cmd/neardup", true, []string{"testing"}},
 	}
 	for _, f := range forbidden {
 		pkg, bad := f.pkg, f.bad

@@ -24,7 +24,11 @@ func bruteCost(b, r int, t float64, w Weights) float64 {
 }
 
 func TestOptimalMatchesBruteForce(t *testing.T) {
-	for _, k := range []int{16, 64, 128} {
+	ks := []int{16, 64, 128}
+	if testing.Short() {
+		ks = ks[:1] // the brute force over k = 64 and 128 takes seconds
+	}
+	for _, k := range ks {
 		for _, th := range []float64{0.5, 0.7, 0.8, 0.9} {
 			for _, w := range []Weights{{0.5, 0.5}, DefaultWeights} {
 				got, err := Optimal(th, k, w)

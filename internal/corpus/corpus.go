@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"testing"
 	"time"
 )
 
@@ -58,9 +57,18 @@ func Root() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
+// TB is the part of testing.TB the helpers use (a *testing.T or *testing.B is one), so that this package, which
+// commands import too, does not import testing.
+type TB interface {
+	Helper()
+	Skip(args ...any)
+	Skipf(format string, args ...any)
+	Fatal(args ...any)
+}
+
 // Shared returns the path of a file under ../shared/data beside the repository, skipping the test or benchmark
 // with a clear message when it is absent.
-func Shared(tb testing.TB, name string) string {
+func Shared(tb TB, name string) string {
 	tb.Helper()
 	p, err := SharedPath(name)
 	if err != nil {
@@ -81,7 +89,7 @@ func SharedPath(name string) (string, error) {
 func Sample() string { return filepath.Join(Root(), "testdata", "doj-press-releases.jsonl") }
 
 // Bench loads the corpus named by NEARDUP_BENCH_CORPUS, skipping when it is unset.
-func Bench(tb testing.TB) []Doc {
+func Bench(tb TB) []Doc {
 	tb.Helper()
 	p := os.Getenv("NEARDUP_BENCH_CORPUS")
 	if p == "" {
@@ -109,7 +117,7 @@ func Texts(docs []Doc) ([][]byte, int64) {
 // runs: chunk by chunk of 256 items, each chunk [lo, hi) handed to every side in an order that rotates, each timed
 // apart. It returns the time each side spent. On a machine whose speed drifts from second to second, every side meets the
 // same speeds, so that the ratios of these times hold where separate runs' figures do not.
-func InTurns(b *testing.B, n int, sides ...func(lo, hi int)) []time.Duration {
+func InTurns(b interface{ Loop() bool }, n int, sides ...func(lo, hi int)) []time.Duration {
 	const chunk = 256
 	spent := make([]time.Duration, len(sides))
 	turn := 0
