@@ -3,9 +3,11 @@ package store
 // Badger's private layout.
 //
 // This file holds the store's assumptions about Badger internals that its public API does not give, each pinned
-// by a test in badger_test.go against the Badger version in go.mod: an upgrade of Badger means rereading this file
-// and running those tests. (ordered.go and bulk.go still hold the transaction markers and the StreamWriter's
-// encoding; they move here with the store's layout work.)
+// by a test against the Badger version in go.mod (TestBadgerPinned checks that version): an upgrade of Badger
+// means rereading this file and running those tests. They are: the iterators' table errors (below; badger_test.go),
+// the write-ahead log's transaction markers and the commit version of a transaction (TestOrderedGroup), the
+// refusals of Txn.modify (TestOrderedGroupRefused), and the StreamWriter's encoding of an entry
+// (TestKVToBufferMatchesBadger).
 //
 // Table block errors. Badger checks every table block's checksum when it reads it (Options.ChecksumVerificationMode
 // OnBlockRead), but an iterator that meets a block it cannot read ends that table silently: the table iterator
@@ -21,6 +23,7 @@ package store
 // its ordinary end; any other error is a block that failed its checksum or could not be read or decompressed.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +33,8 @@ import (
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/table"
 	"github.com/dgraph-io/badger/v4/y"
+	"github.com/dgraph-io/ristretto/v2/z"
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // badgerLayout holds the offsets of the unexported fields checkedIter reads, found by name at start-up; ok is
@@ -151,4 +156,99 @@ func getChecked(txn *badger.Txn, key []byte) (*badger.Item, error) {
 		return nil, fmt.Errorf("%w: a key the index holds was not found by a read", ErrCorrupt)
 	}
 	return nil, badger.ErrKeyNotFound
+}
+
+// Transaction markers. (Used by ordered.go, which writes a group as Badger writes a transaction.)
+//
+// The markers are Badger's: its write-ahead log format (value.go's bitDelete, bitTxn, bitFinTxn; db.go's
+// txnKey), which every existing Badger folder depends on. TestOrderedGroup pins what is relied on: a loaded group
+// invisible until its transaction commits, whole after a replay with its marker, absent without it.
+const (
+	badgerDelete = 1 << 0 // the entry is a deletion
+	badgerTxn    = 1 << 6 // the entry belongs to a transaction
+	badgerFinTxn = 1 << 7 // the entry ends the transaction of its version
+)
+
+var (
+	badgerPrefix = []byte("!badger!")
+	badgerTxnKey = []byte("!badger!txn")
+	metaSet      = []byte{badgerTxn}
+	metaDelete   = []byte{badgerTxn | badgerDelete}
+	metaFin      = []byte{badgerFinTxn}
+)
+
+// commitVersion is the version the next commit of a transaction opened as txn takes, for a group written at it
+// before the transaction commits (ordered.go): Badger's oracle hands a read-write transaction's commit the read
+// timestamp plus one while no other writer commits between (the store's writer lock keeps every other out).
+// TestOrderedGroup pins it: a group loaded at this version is invisible until the transaction commits, and
+// whole then.
+func commitVersion(txn *badger.Txn) uint64 { return txn.ReadTs() + 1 }
+
+// Badger's refusals, as Txn.modify makes them.
+// maxKeySize is the longest key Badger takes (its maxKeySize).
+const maxKeySize = 65000
+
+// check refuses the whole group, before anything is written, as Badger refuses a transaction (Txn.modify): for a
+// key that is empty, in Badger's own namespace or too long, or a value longer than a value-log file.
+func (g *group) check(maxValue int64) error {
+	for _, p := range g.ents {
+		key := g.slab[p.k0:p.k1]
+		switch {
+		case len(key) == 0:
+			return badger.ErrEmptyKey
+		case bytes.HasPrefix(key, badgerPrefix):
+			return fmt.Errorf("%w: %q", badger.ErrInvalidKey, key)
+		case len(key) > maxKeySize:
+			return fmt.Errorf("%w: a key of %d bytes", badger.ErrInvalidRequest, len(key))
+		case !p.del && int64(p.v1-p.v0) > maxValue:
+			return fmt.Errorf("%w: a value of %d bytes", badger.ErrInvalidRequest, p.v1-p.v0)
+		}
+	}
+	return nil
+}
+
+// The StreamWriter's encoding. (Used by bulk.go.)
+
+// kvToBuffer appends an entry for the StreamWriter to buf, as badger.KVToBuffer does for a pb.KV with these
+// fields: their protocol buffer encoding, written by hand (badger.KVToBuffer's reflection took 4 of the 41 s of
+// CPU of a million-article build). TestKVToBufferMatchesBadger pins it to badger.KVToBuffer.
+func kvToBuffer(buf *z.Buffer, key, val []byte, version, exp uint64, stream uint32, done bool) {
+	n := 0
+	if len(key) > 0 {
+		n += 1 + protowire.SizeBytes(len(key))
+	}
+	if len(val) > 0 {
+		n += 1 + protowire.SizeBytes(len(val))
+	}
+	if version != 0 {
+		n += 1 + protowire.SizeVarint(version)
+	}
+	if exp != 0 {
+		n += 1 + protowire.SizeVarint(exp)
+	}
+	if stream != 0 {
+		n += 1 + protowire.SizeVarint(uint64(stream))
+	}
+	if done {
+		n += 2
+	}
+	b := buf.SliceAllocate(n)[:0]
+	if len(key) > 0 {
+		b = protowire.AppendBytes(protowire.AppendTag(b, 1, protowire.BytesType), key)
+	}
+	if len(val) > 0 {
+		b = protowire.AppendBytes(protowire.AppendTag(b, 2, protowire.BytesType), val)
+	}
+	if version != 0 {
+		b = protowire.AppendVarint(protowire.AppendTag(b, 4, protowire.VarintType), version)
+	}
+	if exp != 0 {
+		b = protowire.AppendVarint(protowire.AppendTag(b, 5, protowire.VarintType), exp)
+	}
+	if stream != 0 {
+		b = protowire.AppendVarint(protowire.AppendTag(b, 10, protowire.VarintType), uint64(stream))
+	}
+	if done {
+		protowire.AppendVarint(protowire.AppendTag(b, 11, protowire.VarintType), 1)
+	}
 }

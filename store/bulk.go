@@ -22,7 +22,6 @@ import (
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/ristretto/v2/z"
-	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // Bulk building.
@@ -783,50 +782,6 @@ func (b *Bulk) mergePrefix(sw *badger.StreamWriter, p int, stale map[uint32]bool
 		return c, err
 	}
 	return c, nil
-}
-
-// kvToBuffer appends an entry for the StreamWriter to buf, as badger.KVToBuffer does for a pb.KV with these
-// fields: their protocol buffer encoding, written by hand (badger.KVToBuffer's reflection took 4 of the 41 s of
-// CPU of a million-article build). TestKVToBufferMatchesBadger pins it to badger.KVToBuffer.
-func kvToBuffer(buf *z.Buffer, key, val []byte, version, exp uint64, stream uint32, done bool) {
-	n := 0
-	if len(key) > 0 {
-		n += 1 + protowire.SizeBytes(len(key))
-	}
-	if len(val) > 0 {
-		n += 1 + protowire.SizeBytes(len(val))
-	}
-	if version != 0 {
-		n += 1 + protowire.SizeVarint(version)
-	}
-	if exp != 0 {
-		n += 1 + protowire.SizeVarint(exp)
-	}
-	if stream != 0 {
-		n += 1 + protowire.SizeVarint(uint64(stream))
-	}
-	if done {
-		n += 2
-	}
-	b := buf.SliceAllocate(n)[:0]
-	if len(key) > 0 {
-		b = protowire.AppendBytes(protowire.AppendTag(b, 1, protowire.BytesType), key)
-	}
-	if len(val) > 0 {
-		b = protowire.AppendBytes(protowire.AppendTag(b, 2, protowire.BytesType), val)
-	}
-	if version != 0 {
-		b = protowire.AppendVarint(protowire.AppendTag(b, 4, protowire.VarintType), version)
-	}
-	if exp != 0 {
-		b = protowire.AppendVarint(protowire.AppendTag(b, 5, protowire.VarintType), exp)
-	}
-	if stream != 0 {
-		b = protowire.AppendVarint(protowire.AppendTag(b, 10, protowire.VarintType), uint64(stream))
-	}
-	if done {
-		protowire.AppendVarint(protowire.AppendTag(b, 11, protowire.VarintType), 1)
-	}
 }
 
 // blockUses returns the use count of the text block of a block or use key written by a Bulk, its value val.

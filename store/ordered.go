@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 
@@ -25,22 +24,8 @@ import (
 // that version as its commit timestamp: until it commits no read sees the group, and then every read sees all
 // of it. The store's writer lock keeps every other writer out, so no commit comes between the two.
 //
-// The markers are Badger's: its write-ahead log format (value.go's bitDelete, bitTxn, bitFinTxn; db.go's
-// txnKey), which every existing Badger folder depends on. TestOrderedGroup pins what is relied on: a loaded group
-// invisible until its transaction commits, whole after a replay with its marker, absent without it.
-const (
-	badgerDelete = 1 << 0 // the entry is a deletion
-	badgerTxn    = 1 << 6 // the entry belongs to a transaction
-	badgerFinTxn = 1 << 7 // the entry ends the transaction of its version
-)
-
-var (
-	badgerPrefix = []byte("!badger!")
-	badgerTxnKey = []byte("!badger!txn")
-	metaSet      = []byte{badgerTxn}
-	metaDelete   = []byte{badgerTxn | badgerDelete}
-	metaFin      = []byte{badgerFinTxn}
-)
+// The markers (badgerTxn, badgerFinTxn, badgerTxnKey) and the commit version (commitVersion) are Badger's
+// own: badger.go keeps them with the other Badger-private assumptions.
 
 // sort orders the group's entries by key, keeping the order of writes to the same key (the last one wins), into
 // g.order.
@@ -57,28 +42,6 @@ func (g *group) sort() {
 		})
 	}
 	g.scratch = sortEnts(g.order, g.scratch, g.slab)
-}
-
-// maxKeySize is the longest key Badger takes (its maxKeySize).
-const maxKeySize = 65000
-
-// check refuses the whole group, before anything is written, as Badger refuses a transaction (Txn.modify): for a
-// key that is empty, in Badger's own namespace or too long, or a value longer than a value-log file.
-func (g *group) check(maxValue int64) error {
-	for _, p := range g.ents {
-		key := g.slab[p.k0:p.k1]
-		switch {
-		case len(key) == 0:
-			return badger.ErrEmptyKey
-		case bytes.HasPrefix(key, badgerPrefix):
-			return fmt.Errorf("%w: %q", badger.ErrInvalidKey, key)
-		case len(key) > maxKeySize:
-			return fmt.Errorf("%w: a key of %d bytes", badger.ErrInvalidRequest, len(key))
-		case !p.del && int64(p.v1-p.v0) > maxValue:
-			return fmt.Errorf("%w: a value of %d bytes", badger.ErrInvalidRequest, p.v1-p.v0)
-		}
-	}
-	return nil
 }
 
 // load writes the group, sorted, at version ts with counts as the index's counts, and the end-of-transaction

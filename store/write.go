@@ -187,7 +187,7 @@ func (b *Batch) commit(g *group) error {
 	// timestamp is the last commit's, and its commit timestamp will be the next (the store's writer lock keeps
 	// every other writer out).
 	txn := b.s.db.NewTransaction(true)
-	ts := txn.ReadTs() + 1
+	ts := commitVersion(txn)
 	totals := b.totals.add(g.delta)
 	counts := totals.encode()
 	if err := g.load(b.s.db, ts, counts); err != nil {
