@@ -184,6 +184,33 @@ var (
 // whole then.
 func commitVersion(txn *badger.Txn) uint64 { return txn.ReadTs() + 1 }
 
+// Snapshots for several goroutines. A Badger transaction is not safe for concurrent use (txn.go: "a transaction
+// itself isn't thread safe, and should only be run serially"), so a scan split across goroutines gives each its
+// own read-only transaction; they see one snapshot when they read at the same timestamp (ReadTs), which holds
+// when no commit came between their creations. TestSnapshotTxns pins it.
+
+// snapshotTxns returns n read-only transactions that read the same snapshot: created in turn, again while a
+// commit lands between the first and the last. The caller discards them.
+func snapshotTxns(db *badger.DB, n int) ([]*badger.Txn, error) {
+	txns := make([]*badger.Txn, n)
+	for range 1000 {
+		same := true
+		for i := range txns {
+			txns[i] = db.NewTransaction(false)
+			if txns[i].ReadTs() != txns[0].ReadTs() {
+				same = false
+			}
+		}
+		if same {
+			return txns, nil
+		}
+		for _, t := range txns {
+			t.Discard()
+		}
+	}
+	return nil, errors.New("store: no snapshot held still for a scan (a commit landed at each of 1000 tries)")
+}
+
 // Badger's refusals, as Txn.modify makes them.
 // maxKeySize is the longest key Badger takes (its maxKeySize).
 const maxKeySize = 65000

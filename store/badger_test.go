@@ -181,3 +181,40 @@ func BenchmarkCheckedScan(b *testing.B) {
 		}
 	})
 }
+
+// TestSnapshotTxns: the transactions snapshotTxns returns read one snapshot, while writes commit meanwhile: each
+// sees the same articles, all or none of a batch.
+func TestSnapshotTxns(t *testing.T) {
+	s := openTest(t, t.TempDir(), nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			if _, err := s.Put(article(fmt.Sprintf("w%d", i), Set{uint32(i) + 1}, uint64(i)+1)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for range 50 {
+		txns, err := snapshotTxns(s.db, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var counts []int64
+		for _, txn := range txns {
+			c, _, err := readCounts(txn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts = append(counts, c.Articles)
+			txn.Discard()
+		}
+		for _, c := range counts[1:] {
+			if c != counts[0] {
+				t.Fatalf("the snapshot's transactions read %v articles", counts)
+			}
+		}
+	}
+	<-done
+}

@@ -216,40 +216,49 @@ func (s *Store) PassageCandidates(bands []uint64) ([]PassageHit, error) {
 // of its own from one snapshot: fn is called concurrently for different parts, in key order within a part.
 func (s *Store) scanBuckets(prefix byte, w, keyLen, parts int, fn func(part int, rests [][]byte) error) error {
 	parts = max(1, min(parts, 1<<16))
-	return s.db.View(func(txn *badger.Txn) error {
-		seen := make([]int64, parts)
-		errs := make([]error, parts)
-		var failed atomic.Bool
-		var wg sync.WaitGroup
-		for p := range parts {
-			// Part p holds the band keys whose top 16 bits are in [p, p+1) × 65536 / parts.
-			lo := uint64(p*65536/parts) << 48
-			hi, last := uint64((p+1)*65536/parts)<<48, p == parts-1
-			wg.Go(func() {
-				seen[p], errs[p] = scanPart(txn, prefix, w, keyLen, lo, hi, last, func(rests [][]byte) error {
-					if failed.Load() {
-						return errScanStopped
-					}
-					return fn(p, rests)
-				})
-				if errs[p] != nil {
-					failed.Store(true)
+	// One read-only transaction a goroutine, all at one snapshot (badger.go: a transaction is not for
+	// concurrent use).
+	txns, err := snapshotTxns(s.db, parts)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, t := range txns {
+			t.Discard()
+		}
+	}()
+	seen := make([]int64, parts)
+	errs := make([]error, parts)
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for p := range parts {
+		// Part p holds the band keys whose top 16 bits are in [p, p+1) × 65536 / parts.
+		lo := uint64(p*65536/parts) << 48
+		hi, last := uint64((p+1)*65536/parts)<<48, p == parts-1
+		wg.Go(func() {
+			seen[p], errs[p] = scanPart(txns[p], prefix, w, keyLen, lo, hi, last, func(rests [][]byte) error {
+				if failed.Load() {
+					return errScanStopped
 				}
+				return fn(p, rests)
 			})
-		}
-		wg.Wait()
-		var total int64
-		for p := range parts {
-			if errs[p] != nil && !errors.Is(errs[p], errScanStopped) {
-				return errs[p]
+			if errs[p] != nil {
+				failed.Store(true)
 			}
-			total += seen[p]
+		})
+	}
+	wg.Wait()
+	var total int64
+	for p := range parts {
+		if errs[p] != nil && !errors.Is(errs[p], errScanStopped) {
+			return errs[p]
 		}
-		if prefix == prefixBand {
-			return s.checkScan(txn, scanned{"band postings", total, bandsOf})
-		}
-		return s.checkScan(txn, scanned{"passage postings", total, passagesOf})
-	})
+		total += seen[p]
+	}
+	if prefix == prefixBand {
+		return s.checkScan(txns[0], scanned{"band postings", total, bandsOf})
+	}
+	return s.checkScan(txns[0], scanned{"passage postings", total, passagesOf})
 }
 
 var errScanStopped = errors.New("store: scan stopped")
@@ -696,20 +705,26 @@ func (s *Store) loadKnown() error {
 	}
 	known := newDocFilter(2 * int(c.Articles))
 	l := &known.layers[0]
-	err = s.db.View(func(txn *badger.Txn) error {
+	err = func() error {
+		txns, err := snapshotTxns(s.db, 2) // a transaction a goroutine, one snapshot
+		if err != nil {
+			return err
+		}
+		defer txns[0].Discard()
+		defer txns[1].Discard()
 		var seen [2]int64
 		var errs [2]error
 		var wg sync.WaitGroup
 		for half := range uint64(2) {
-			wg.Go(func() { seen[half], errs[half] = docNums(txn, half, l.set) })
+			wg.Go(func() { seen[half], errs[half] = docNums(txns[half], half, l.set) })
 		}
 		wg.Wait()
 		if err := errors.Join(errs[:]...); err != nil {
 			return err
 		}
 		l.n = int(seen[0] + seen[1])
-		return s.checkScan(txn, scanned{"articles", seen[0] + seen[1], articlesOf})
-	})
+		return s.checkScan(txns[0], scanned{"articles", seen[0] + seen[1], articlesOf})
+	}()
 	if err != nil {
 		return fmt.Errorf("store: load docnums: %w", err)
 	}
