@@ -16,6 +16,9 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 )
 
+// ErrNoColumn says that a Parquet file has no column of the name Fields gives for an article's id or text.
+var ErrNoColumn = errors.New("no column")
+
 // ReadParquet reads the rows of a Parquet file (r, of size bytes) as articles, row group by row group: memory
 // holds one group's pages, never the file. Each row is an article of the columns f names (Fields.WithDefaults:
 // id, text, title, url, date, source); an integer id becomes its decimal text, a timestamp or date column of
@@ -31,10 +34,10 @@ func ReadParquet(r io.ReaderAt, size int64, name string, f Fields, emit func(*Do
 	}
 	cols := pqColumns(pf.Schema())
 	if !slices.ContainsFunc(cols, func(c pqColumn) bool { return c.name == f.Text }) {
-		return fmt.Errorf("%s: no column %q for the text (the columns: %s; --text-field names another)", name, f.Text, pqNames(cols))
+		return fmt.Errorf("%s: %w %q for the text (the columns: %s)", name, ErrNoColumn, f.Text, pqNames(cols))
 	}
 	if !slices.ContainsFunc(cols, func(c pqColumn) bool { return c.name == f.ID }) {
-		return fmt.Errorf("%s: no column %q for the id (the columns: %s; --id-field names another)", name, f.ID, pqNames(cols))
+		return fmt.Errorf("%s: %w %q for the id (the columns: %s)", name, ErrNoColumn, f.ID, pqNames(cols))
 	}
 	byIndex := map[int]*pqColumn{}
 	for i := range cols {

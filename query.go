@@ -116,7 +116,7 @@ func (ix *Index) query(ctx context.Context, a *store.Article, exclude string, o 
 		ms, _, err := ix.st.Contained(store.ContainQuery{Set: a.Set, Full: a.Full, Probe: probe, MinShared: need,
 			Exclude: exclude, Containment: o.Containment, Top: o.Top, Keep: keep})
 		if errors.Is(err, store.ErrNoAnchors) {
-			return nil, fmt.Errorf("%w (built before format 3, or without them): neardup rebuild makes an index with them", err)
+			return nil, fmt.Errorf("%w (built before format 3, or without them)", err)
 		}
 		if err != nil {
 			return nil, err

@@ -43,6 +43,8 @@ func describe(err error, db string) string {
 			detail = "a record or table fails its checksum"
 		}
 		return fmt.Sprintf("%s is damaged: %s (neardup verify --db %s checks the whole index)", db, detail, db)
+	case errors.Is(err, neardup.ErrNoAnchors):
+		return fmt.Sprintf("%s: neardup rebuild --db %s --out NEW makes an index with them", trimPrefixes(err.Error()), db)
 	case errors.Is(err, neardup.ErrNotFound):
 		return trimPrefixes(err.Error())
 	case errors.Is(err, fs.ErrPermission) && errors.As(err, &pe):

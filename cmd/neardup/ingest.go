@@ -576,6 +576,9 @@ func readParquet(ctx context.Context, e *env, name string, fields neardup.Fields
 	switch {
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		return ctx.Err()
+	case errors.Is(err, neardup.ErrNoColumn):
+		fmt.Fprintf(e.stderr, "%s; --id-field and --text-field name the columns\n", trimPrefixes(err.Error()))
+		rejected.Add(1)
 	case err != nil:
 		fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
 		rejected.Add(1)
