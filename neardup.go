@@ -109,6 +109,16 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// ConfigOf returns the Config that builds an index of the parameters p: the inverse of the conversion a new
+// index records, kept beside it so that a parameter is added in one place. An index from before format 3 has no
+// anchors by age, not by choice: its Config asks for them (its rebuild gets them).
+func ConfigOf(p Params) Config {
+	unit, _ := shingle.ParseUnit(p.ShingleUnit)
+	return Config{Shingle: shingle.Options{Unit: unit, Size: p.ShingleSize}, K: p.K, Seed: p.Seed,
+		Threshold: p.Threshold, Passages: p.PassageK > 0, NoText: !p.Text, AnchorWindow: p.Anchors,
+		NoAnchors: p.Format >= 3 && p.Anchors == 0}
+}
+
 // params converts a Config into the store's record of it.
 func (c Config) params() (store.Params, error) {
 	c = c.withDefaults()

@@ -68,7 +68,7 @@ func runRebuild(ctx context.Context, e *env, opts any, args []string) int {
 		e.errorf("%s keeps no texts (built with --no-text, or before texts were kept): rebuild needs them; index the source files again with --db %s", o.db, o.out)
 		return exitError
 	}
-	cfg := configOf(old.Params())
+	cfg := neardup.ConfigOf(old.Params())
 	for _, n := range o.build.changedParams() {
 		switch n {
 		case "--k":
@@ -141,11 +141,3 @@ func runRebuild(ctx context.Context, e *env, opts any, args []string) int {
 	return exitOK
 }
 
-// configOf returns the Config that builds an index of the parameters p.
-func configOf(p neardup.Params) neardup.Config {
-	unit, _ := shingle.ParseUnit(p.ShingleUnit)
-	// An index from before format 3 has no anchors by age, not by choice: its rebuild gets them.
-	return neardup.Config{Shingle: shingle.Options{Unit: unit, Size: p.ShingleSize}, K: p.K, Seed: p.Seed,
-		Threshold: p.Threshold, Passages: p.PassageK > 0, NoText: !p.Text, AnchorWindow: p.Anchors,
-		NoAnchors: p.Format >= 3 && p.Anchors == 0}
-}
