@@ -36,7 +36,7 @@ ids deleted before are then not found, and a finished list deletes nothing and e
 			o := &deleteOpts{}
 			dbFlag(fs, e, &o.db)
 			fs.StringArrayVar(&o.from, "from", nil, "read the ids to delete from FILE, one a line (repeatable)")
-			o.build.registerIndex(fs)
+			o.build.registerStore(fs) // delete never creates an index: no parameter flags
 			return o
 		},
 		exits: []int{exitOK, exitError, exitInterrupted},

@@ -67,10 +67,17 @@ func (b *buildFlags) registerInput(fs *pflag.FlagSet) {
 	fs.BoolVar(&b.keepFurniture, "keep-furniture", false, "html and warc input: index the extracted text as it is, site furniture included (see neardup help furniture)")
 }
 
-// registerIndex adds the flags that apply to the index: its parameters when it is created, retention and sync.
-func (b *buildFlags) registerIndex(fs *pflag.FlagSet) {
+// registerStore adds the flags of a command that writes to an existing index: retention, sync and --json.
+func (b *buildFlags) registerStore(fs *pflag.FlagSet) {
 	b.fs = fs
 	fs.BoolVar(&b.json, "json", false, "print the run's summary as one JSON object, the last line on stderr, instead of the summary lines")
+	fs.DurationVar(&b.retention, "retention", 0, "expire articles this long after their date (e.g. 720h); 0 keeps them")
+	fs.BoolVar(&b.syncWrites, "sync", false, "fsync every commit: an acknowledged article survives a power loss too (slower); without it, it survives a killed process")
+}
+
+// registerIndex adds the flags that apply to the index: its parameters when it is created, retention and sync.
+func (b *buildFlags) registerIndex(fs *pflag.FlagSet) {
+	b.registerStore(fs)
 	fs.Float64Var(&b.threshold, "index-threshold", neardup.DefaultThreshold, "Jaccard similarity the LSH bands are tuned for, when the index is created (in (0, 1)); queries may use any threshold at or above it")
 	fs.IntVar(&b.k, "k", 128, "signature length, when the index is created (16 to 1024)")
 	fs.IntVar(&b.size, "shingle-size", shingle.DefaultSize, "units per shingle, when the index is created (1 to 32)")
@@ -81,8 +88,6 @@ func (b *buildFlags) registerIndex(fs *pflag.FlagSet) {
 	fs.BoolVar(&b.noBulk, "no-bulk", false, "build a new index article by article, keeping what is committed if stopped, instead of in one pass (a new index from files is built in one pass: faster, but all or nothing)")
 	fs.IntVar(&b.anchorWin, "anchor-window", 0, "winnowing window of the containment anchors, when the index is created (0: 40, or 8 with --passages, which finds copied passages of 12 words surely; smaller finds shorter copies, with more postings)")
 	fs.BoolVar(&b.noAnchors, "no-containment", false, "post no containment anchors (query --containment needs them; they add about a third to the index), when the index is created")
-	fs.DurationVar(&b.retention, "retention", 0, "expire articles this long after their date (e.g. 720h); 0 keeps them")
-	fs.BoolVar(&b.syncWrites, "sync", false, "fsync every commit: an acknowledged article survives a power loss too (slower); without it, it survives a killed process")
 }
 
 // paramFlags are the flags that set index parameters.
