@@ -38,6 +38,7 @@ type config struct {
 	memTableMB int    // Badger's memtable size; 0 for the store's default
 	noText     bool   // an index without stored texts
 	noAnchors  bool   // an index without containment anchors
+	passages   bool   // an index with passages (anchor window 8): passages and reuse queries timed too
 	indexOnly  bool   // no queries, no dedupe
 	queryOnly  bool   // an index -db built by an earlier run: queries and dedupe only
 	bulk       bool   // build the new index in one pass (neardup.Options.Bulk)
@@ -63,6 +64,7 @@ func main() {
 	flag.BoolVar(&c.noText, "no-text", false, "index without stored texts")
 	flag.BoolVar(&c.buckets, "buckets", false, "after the dedupe, count the distinct band buckets and those shared by several articles")
 	flag.BoolVar(&c.noAnchors, "no-containment", false, "index without containment anchors (and run no containment queries)")
+	flag.BoolVar(&c.passages, "passages", false, "index with passages (anchor window 8), and time passages and reuse queries and the passage report too")
 	flag.StringVar(&c.addProfile, "add-cpuprofile", "", "write a CPU profile of the adding (-add) alone to this file")
 	flag.IntVar(&c.add, "add", 0, "once the index of -n articles is built (with -bulk or not), add this many more article by article, timed apart (incremental indexing into an existing index)")
 	flag.Parse()
@@ -129,6 +131,13 @@ type result struct {
 	// Containment queries (query --containment 0.8) of random indexed articles.
 	ContainP50Ms float64 `json:"containment_p50_ms,omitempty"`
 	ContainP99Ms float64 `json:"containment_p99_ms,omitempty"`
+	// Passages (neardup passages ID, from the stored text) and reuse queries (query --reuse) of random indexed
+	// articles, and the whole-index passage report, with -passages.
+	PassagesP50Ms float64 `json:"passages_p50_ms,omitempty"`
+	PassagesP99Ms float64 `json:"passages_p99_ms,omitempty"`
+	ReuseP50Ms    float64 `json:"reuse_p50_ms,omitempty"`
+	ReuseP99Ms    float64 `json:"reuse_p99_ms,omitempty"`
+	ReportSeconds float64 `json:"passage_report_seconds,omitempty"`
 	// AnchorPostings are the containment anchors' postings.
 	AnchorPostings int     `json:"anchor_postings"`
 	DedupeSeconds  float64 `json:"dedupe_seconds,omitempty"`
@@ -162,7 +171,7 @@ func run(c config) error {
 		}
 		return queryAndDedupe(c, dir, res)
 	}
-	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{NoText: c.noText, NoAnchors: c.noAnchors}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}, Bulk: c.bulk})
+	ix, err := neardup.Open(dir, &neardup.Options{Config: &neardup.Config{NoText: c.noText, NoAnchors: c.noAnchors, Passages: c.passages}, Store: store.Options{MemTableSize: int64(c.memTableMB) << 20}, Bulk: c.bulk})
 	if err != nil {
 		return err
 	}
@@ -328,6 +337,31 @@ func queryAndDedupe(c config, dir string, res result) error {
 		if res.ContainP50Ms, res.ContainP99Ms, err = timed(queries, "containment query", contained); err != nil {
 			return err
 		}
+	}
+	if c.passages && queries > 0 {
+		passages := func(id string) error {
+			a, err := ix.Get(id)
+			if err != nil {
+				return err
+			}
+			_, err = ix.PassagesDoc(context.Background(), &neardup.Doc{ID: a.ID, Text: a.Text})
+			return err
+		}
+		if res.PassagesP50Ms, res.PassagesP99Ms, err = timed(min(queries, 2000), "passages", passages); err != nil {
+			return err
+		}
+		reuse := func(id string) error {
+			_, err := ix.QueryIDWith(context.Background(), id, neardup.QueryOptions{Reuse: neardup.DefaultReuse, Top: 20})
+			return err
+		}
+		if res.ReuseP50Ms, res.ReuseP99Ms, err = timed(min(queries, 2000), "reuse query", reuse); err != nil {
+			return err
+		}
+		t := time.Now()
+		if _, err := ix.ReportPassages(context.Background(), func(any) error { return nil }); err != nil {
+			return err
+		}
+		res.ReportSeconds = time.Since(t).Seconds()
 	}
 	t := time.Now()
 	ds, err := ix.Dedupe(context.Background(), 0.8, func(neardup.Cluster) error { return nil })
