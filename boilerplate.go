@@ -19,6 +19,28 @@ type Boilerplate struct {
 	Start int    `json:"start"`
 	End   int    `json:"end"`
 	Title string `json:"title,omitempty"`
+	// Text is the occurrence's text, when the index keeps texts.
+	Text string `json:"text,omitempty"`
+}
+
+// withText fills in the text of each passage's occurrence, from the stored texts (left empty without them).
+func (ix *Index) withText(bp []Boilerplate) error {
+	if !ix.p.Text {
+		return nil
+	}
+	for i := range bp {
+		t, err := ix.st.Text(store.DocNum(bp[i].ID))
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if bp[i].End <= len(t) && bp[i].Start <= bp[i].End {
+			bp[i].Text = string(t[bp[i].Start:bp[i].End])
+		}
+	}
+	return nil
 }
 
 type passageRef struct {
@@ -107,6 +129,9 @@ func (ix *Index) TopBoilerplate(ctx context.Context, minArticles, top int) ([]Bo
 	if top > 0 && len(bp) > top {
 		bp = bp[:top]
 	}
+	if err == nil {
+		err = ix.withText(bp)
+	}
 	return bp, err
 }
 
@@ -156,6 +181,9 @@ func (ix *Index) ReportPassages(ctx context.Context, emit func(any) error) (int,
 		return n, err
 	}
 	bp, _, err := ix.boilerplate(ctx, BoilerplateArticles)
+	if err == nil {
+		err = ix.withText(bp)
+	}
 	if err != nil {
 		return n, err
 	}

@@ -223,6 +223,10 @@ func TestBoilerplate(t *testing.T) {
 	if len(bp) != 2 || bp[0].Articles != 29 || bp[1].Articles != 13 {
 		t.Fatalf("boilerplate %+v, want the two blocks, in 29 and 13 articles", bp)
 	}
+	// Each with its text, from the stored text of its occurrence.
+	if !strings.Contains(block, bp[0].Text) || !strings.Contains(other, bp[1].Text) || len(bp[0].Text) < 50 {
+		t.Fatalf("boilerplate texts %q and %q, want parts of the two blocks", bp[0].Text, bp[1].Text)
+	}
 	r, err := ix.PassagesID(context.Background(), set[1].ID)
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ s_curve is the probability that two articles of Jaccard similarity s become cand
 space the index folder occupies on disk (allocated blocks: Badger preallocates its logs sparsely).
 With --boilerplate N (an index created with --passages) it adds
 "boilerplate": the N passages found in the most articles (10 at least), each with the number of
-articles holding it and one occurrence (id and byte span).`,
+articles holding it and one occurrence (id, byte span, and its text when the index keeps texts).`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &statsOpts{}
 			dbFlag(fs, e, &o.db)
