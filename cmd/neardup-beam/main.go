@@ -14,6 +14,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
+	"github.com/neardup/neardup"
+
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 )
 
@@ -24,6 +26,19 @@ func main() {
 	rejects := flag.String("rejected", "", "write the rejected input lines, with reasons, here")
 	threshold := flag.Float64("threshold", 0.8, "least verified Jaccard similarity that joins two articles")
 	rounds := flag.Int("rounds", 8, "label-propagation rounds for connected components (the largest cluster diameter)")
+	var fields neardup.Fields
+	flag.StringVar(&fields.ID, "id-field", "id", "the JSON key holding an article's id")
+	flag.StringVar(&fields.Text, "text-field", "text", "the JSON key holding its text")
+	flag.StringVar(&fields.Title, "title-field", "title", "the JSON key holding its title")
+	flag.StringVar(&fields.URL, "url-field", "url", "the JSON key holding its URL")
+	flag.StringVar(&fields.Date, "date-field", "date", "the JSON key holding its date")
+	own := map[string]bool{}
+	flag.VisitAll(func(f *flag.Flag) {
+		if !beamFlag[f.Name] {
+			own[f.Name] = true
+		}
+	})
+	flag.Usage = func() { usage(own) }
 	flag.Parse()
 	beam.Init()
 	if *input == "" {
@@ -39,6 +54,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "neardup-beam:", err)
 		os.Exit(2)
 	}
+	p.Fields = fields
 	pipe, s := beam.NewPipelineWithRoot()
 	out := Build(s, textio.Read(s, *input), p, *rounds)
 	textio.Write(s, *output, out.Clusters)
@@ -63,6 +79,35 @@ func main() {
 	} else {
 		fmt.Fprintf(os.Stderr, "neardup-beam: done in %.2f seconds; counts in %s.summary\n", time.Since(start).Seconds(), *output)
 	}
+}
+
+// beamFlag holds the flags Beam and its runners registered before main ran: the flags set at start-up, before
+// the pipeline's own are added.
+var beamFlag = func() map[string]bool {
+	m := map[string]bool{}
+	flag.VisitAll(func(f *flag.Flag) { m[f.Name] = true })
+	return m
+}()
+
+// usage prints the pipeline's own flags first, then Beam's and the runners' (about 125 of them).
+func usage(own map[string]bool) {
+	w := flag.CommandLine.Output()
+	fmt.Fprintln(w, "Usage: neardup-beam --input FILES --output OUT [flags]")
+	fmt.Fprintln(w, "\nThe nightly dedupe of neardup as an Apache Beam pipeline: the clusters neardup dedupe prints.\n\nFlags:")
+	print := func(mine bool) {
+		flag.VisitAll(func(f *flag.Flag) {
+			if own[f.Name] == mine {
+				fmt.Fprintf(w, "  --%s\n    \t%s", f.Name, f.Usage)
+				if f.DefValue != "" {
+					fmt.Fprintf(w, " (default %q)", f.DefValue)
+				}
+				fmt.Fprintln(w)
+			}
+		})
+	}
+	print(true)
+	fmt.Fprintln(w, "\nBeam and runner flags (--runner=prism|flink|spark|dataflow, --endpoint, ...):")
+	print(false)
 }
 
 // checkInput refuses a local --input (a path or glob, not a URL such as gs://...) that matches no file, rather than

@@ -39,6 +39,8 @@ type Params struct {
 	Bands     int
 	Rows      int
 	Threshold float64
+	// Fields name the input's fields (neardup.Fields; the defaults: id, text, title, url, date).
+	Fields neardup.Fields
 }
 
 // NewParams derives the banding for a threshold exactly as neardup does for a new index.
@@ -66,7 +68,7 @@ func (f *parseFn) ProcessElement(line string, postings func(uint64, string), art
 		f.sh, _ = shingle.New(shingle.Options{Size: f.P.Size})
 		f.h, _ = minhash.New(f.P.K, f.P.Seed)
 	}
-	d, err := neardup.ParseDoc([]byte(line))
+	d, err := neardup.ParseDocFields([]byte(line), f.P.Fields.WithDefaults())
 	if err != nil {
 		bad(err.Error() + ": " + truncate(line))
 		return

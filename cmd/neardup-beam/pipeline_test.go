@@ -16,11 +16,14 @@ import (
 )
 
 // runPipeline runs the dedupe on prism and returns its cluster lines, sorted.
-func runPipeline(t *testing.T, input string, threshold float64) []string {
+func runPipeline(t *testing.T, input string, threshold float64, fields ...neardup.Fields) []string {
 	t.Helper()
 	p, err := NewParams(threshold)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(fields) > 0 {
+		p.Fields = fields[0]
 	}
 	out := filepath.Join(t.TempDir(), "clusters.jsonl")
 	pipe, s := beam.NewPipelineWithRoot()
@@ -96,6 +99,37 @@ func TestSameAsEmbedded(t *testing.T) {
 		} else {
 			t.Logf("%s: %d identical clusters", filepath.Base(in), len(got))
 		}
+	}
+}
+
+// TestFieldNames: the sample with its keys renamed, read with --id-field and --text-field, clusters as the
+// sample does.
+func TestFieldNames(t *testing.T) {
+	in := filepath.Join("..", "..", "testdata", "doj-press-releases.jsonl")
+	b, err := os.ReadFile(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		m["doc_id"], m["body"] = m["id"], m["text"]
+		delete(m, "id")
+		delete(m, "text")
+		j, _ := json.Marshal(m)
+		out.Write(j)
+		out.WriteString("\n")
+	}
+	renamed := filepath.Join(t.TempDir(), "renamed.jsonl")
+	if err := os.WriteFile(renamed, []byte(out.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := runPipeline(t, renamed, 0.8, neardup.Fields{ID: "doc_id", Text: "body"})
+	if want := runPipeline(t, in, 0.8); !slices.Equal(got, want) || len(got) == 0 {
+		t.Fatalf("renamed fields: %d clusters, the sample %d; first difference:\n%s", len(got), len(want), firstDiff(got, want))
 	}
 }
 
