@@ -140,4 +140,3 @@ func runRebuild(ctx context.Context, e *env, opts any, args []string) int {
 	}
 	return exitOK
 }
-
