@@ -47,30 +47,30 @@ type AlignOptions struct {
 // unless the two texts share more. An index built with a smaller Config.AnchorWindow finds short copies surely
 // at the price of more postings (bench/README.md measures both).
 func (ix *Index) AlignDoc(ctx context.Context, d *Doc, o AlignOptions) ([]Alignment, error) {
+	if len(d.Text) > MaxArticleBytes {
+		return nil, reject("text of %d bytes (the largest article is %d)", len(d.Text), MaxArticleBytes)
+	}
+	return ix.alignTokens(ctx, d.ID, shingle.NewTokenizer().Tokens(nil, []byte(d.Text)), o)
+}
+
+// alignTokens is AlignDoc for a text already tokenised (toks), leaving out the article with id self.
+func (ix *Index) alignTokens(ctx context.Context, self string, toks []shingle.Token, o AlignOptions) ([]Alignment, error) {
 	if ix.p.Anchors <= 0 {
 		return nil, ErrNoAnchors
 	}
 	if !ix.p.Text {
 		return nil, ErrNoText
 	}
-	if len(d.Text) > MaxArticleBytes {
-		return nil, reject("text of %d bytes (the largest article is %d)", len(d.Text), MaxArticleBytes)
-	}
 	if o.MaxCandidates <= 0 {
 		o.MaxCandidates = 64
 	}
-	text := []byte(d.Text)
-	tok := shingle.NewTokenizer()
-	toks := tok.Tokens(nil, text)
-	hashes := shingle.AppendHashes(nil, toks, ix.p.ShingleSize)
-	set := store.MakeSet(nil, hashes)
-	cands, err := ix.st.AnchorCandidates(set, store.RareAnchorBucket)
+	cands, err := ix.alignCandidates(ix.tokenSet(toks))
 	if err != nil {
 		return nil, err
 	}
 	qh := tokenHashes(nil, toks)
 	var out []Alignment
-	err = ix.eachCandidateText(ctx, cands, o.MaxCandidates, func(a *store.Article) bool { return a.ID == d.ID },
+	err = ix.eachCandidateText(ctx, cands, o.MaxCandidates, func(a *store.Article) bool { return a.ID == self },
 		func(a *store.Article, ctoks []shingle.Token, ch []uint64) error {
 			for _, p := range align.Pairs(qh, ch, o.Align) {
 				out = append(out, Alignment{ID: a.ID,
@@ -85,6 +85,16 @@ func (ix *Index) AlignDoc(ctx context.Context, d *Doc, o AlignOptions) ([]Alignm
 	}
 	sortAlignments(out)
 	return out, nil
+}
+
+// tokenSet returns the shingle set of a tokenised text.
+func (ix *Index) tokenSet(toks []shingle.Token) store.Set {
+	return store.MakeSet(nil, shingle.AppendHashes(nil, toks, ix.p.ShingleSize))
+}
+
+// alignCandidates returns the articles posted under any value of set in the anchor buckets, most shared first.
+func (ix *Index) alignCandidates(set store.Set) ([]store.AnchorHit, error) {
+	return ix.st.AnchorCandidates(set, store.RareAnchorBucket)
 }
 
 // eachCandidateText calls fn, for each of the first max candidates that skip does not refuse and whose text the

@@ -72,7 +72,7 @@ func (ix *Index) PassagesDoc(ctx context.Context, d *Doc) (*PassageReport, error
 	hits := repeatHits(nil, d.ID, toks, ix.p.ShingleSize)
 	switch {
 	case ix.CanAlign():
-		as, err := ix.AlignDoc(ctx, d, AlignOptions{})
+		as, err := ix.alignTokens(ctx, d.ID, toks, AlignOptions{}) // the text tokenised once
 		if err != nil {
 			return nil, err
 		}

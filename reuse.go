@@ -37,17 +37,14 @@ func (ix *Index) reuse(ctx context.Context, d *Doc, exclude string, o QueryOptio
 		}
 		return nil, fmt.Errorf("%w: reuse queries align the articles' texts", ErrNoText)
 	}
-	text := []byte(d.Text)
-	tok := shingle.NewTokenizer()
-	toks := tok.Tokens(nil, text)
-	hashes := shingle.AppendHashes(nil, toks, ix.p.ShingleSize)
-	set := store.MakeSet(nil, hashes)
+	toks := shingle.NewTokenizer().Tokens(nil, []byte(d.Text))
+	set := ix.tokenSet(toks)
 	full := len(set) < store.MaxSetSize
 	if len(set) < o.MinShingles {
 		return []Match{}, nil
 	}
 	keep := inWindow(parseDate(d.Date), o.Window)
-	cands, err := ix.st.AnchorCandidates(set, store.RareAnchorBucket)
+	cands, err := ix.alignCandidates(set)
 	if err != nil {
 		return nil, err
 	}
