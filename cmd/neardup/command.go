@@ -92,7 +92,7 @@ Usage: neardup COMMAND [FLAGS] [ARGS]
 COMMANDS
 `)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.short)
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.short)
 	}
 	fmt.Fprint(w, `
 The index is a folder: --db DIR, default ./neardup.db, or $NEARDUP_DB when set. Errors are one line on
