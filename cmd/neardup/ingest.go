@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -540,21 +539,7 @@ func siteOf(d *neardup.Doc) string {
 // parquetFiles expands folders into the .parquet files under them (a Hugging Face dataset's data/*.parquet, in
 // name order).
 func parquetFiles(e *env, names []string, bad func()) []string {
-	var out []string
-	for _, name := range names {
-		fi, err := os.Stat(name)
-		if err != nil || !fi.IsDir() {
-			out = append(out, name)
-			continue
-		}
-		filepath.WalkDir(name, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(strings.ToLower(p), ".parquet") {
-				out = append(out, p)
-			}
-			return nil
-		})
-	}
-	return out
+	return filesUnder(e, names, bad, ".parquet")
 }
 
 // readParquet reads one Parquet file's rows as articles, row group by row group, reporting bad rows as

@@ -137,6 +137,13 @@ func counts(m map[string]int) string {
 
 // htmlFiles expands folders into the .html and .htm files under them.
 func htmlFiles(e *env, names []string, bad func()) []string {
+	return filesUnder(e, names, bad, ".html", ".htm", ".html.gz", ".htm.gz")
+}
+
+// filesUnder expands the folders among names into the files under them whose names end in one of suffixes (in
+// any case), in name order; a file named is kept whatever its name, and one that cannot be found is reported
+// and counted by bad.
+func filesUnder(e *env, names []string, bad func(), suffixes ...string) []string {
 	var out []string
 	for _, name := range names {
 		fi, err := os.Stat(name)
@@ -151,7 +158,8 @@ func htmlFiles(e *env, names []string, bad func()) []string {
 		}
 		filepath.WalkDir(name, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
-				if l := strings.ToLower(p); strings.HasSuffix(l, ".html") || strings.HasSuffix(l, ".htm") || strings.HasSuffix(l, ".html.gz") || strings.HasSuffix(l, ".htm.gz") {
+				l := strings.ToLower(p)
+				if slices.ContainsFunc(suffixes, func(s string) bool { return strings.HasSuffix(l, s) }) {
 					out = append(out, p)
 				}
 			}
