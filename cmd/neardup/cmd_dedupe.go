@@ -169,13 +169,11 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 		dropped = map[string]bool{}
 	}
 	st, err := ix.DedupeWith(ctx, neardup.DedupeOptions{Threshold: o.threshold, IgnoreBoilerplate: o.ignoreBP, Window: o.window, MinShingles: o.minSh}, func(c neardup.Cluster) error {
-		if drop != nil {
-			for _, m := range c.Members[1:] {
+		for _, m := range c.Members[1:] {
+			if drop != nil {
 				fmt.Fprintln(drop, m.ID)
 			}
-		}
-		if dropped != nil {
-			for _, m := range c.Members[1:] {
+			if dropped != nil {
 				dropped[m.ID] = true
 			}
 		}
@@ -260,14 +258,14 @@ func remoteDedupe(ctx context.Context, e *env, o *dedupeOpts) int {
 		q.Set("ignore_boilerplate", "true")
 	}
 	var drop *bufio.Writer
+	var dropFile *os.File
 	if o.dropList != "" {
-		f, err := os.Create(o.dropList)
-		if err != nil {
+		var err error
+		if dropFile, err = os.Create(o.dropList); err != nil {
 			return fail(e, err, o.db)
 		}
-		defer f.Close()
-		drop = bufio.NewWriter(f)
-		defer drop.Flush()
+		defer dropFile.Close()
+		drop = bufio.NewWriter(dropFile)
 	}
 	out := bufio.NewWriterSize(e.stdout, 1<<16)
 	var clusters, dups int
@@ -288,6 +286,11 @@ func remoteDedupe(ctx context.Context, e *env, o *dedupeOpts) int {
 	err := o.remote.get(ctx, "/v1/clusters", q, &lineSplitter{w: lines})
 	if err == nil {
 		err = out.Flush()
+	}
+	if err == nil && drop != nil { // as the local dedupe: a drop list that cannot be written is an error
+		if err = drop.Flush(); err == nil {
+			err = dropFile.Close()
+		}
 	}
 	if err != nil {
 		e.errorf("%s", err)
