@@ -59,7 +59,9 @@ func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser,
 		src = CountingReader{rc, read}
 	}
 	br := bufio.NewReaderSize(src, 1<<20)
-	if magic, _ := br.Peek(4); len(magic) == 4 && string(magic) == "\x28\xb5\x2f\xfd" {
+	magic, _ := br.Peek(4)
+	switch compressionOf(magic) {
+	case Zstd:
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<31))
 		if err != nil {
 			rc.Close()
@@ -69,8 +71,7 @@ func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser,
 			io.Reader
 			io.Closer
 		}{bufio.NewReaderSize(zr, 1<<20), closers{zr.IOReadCloser(), rc}}, size, nil
-	}
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+	case Gzip:
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			rc.Close()
@@ -85,6 +86,35 @@ func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser,
 		io.Reader
 		io.Closer
 	}{br, rc}, size, nil
+}
+
+// The compressions OpenInput reads, by their magic bytes.
+const (
+	Gzip = "gzip"
+	Zstd = "zstd"
+)
+
+// compressionOf names the compression a stream starting with magic has (Gzip, Zstd), or "" for none.
+func compressionOf(magic []byte) string {
+	switch {
+	case len(magic) >= 4 && string(magic[:4]) == "\x28\xb5\x2f\xfd":
+		return Zstd
+	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
+		return Gzip
+	}
+	return ""
+}
+
+// Compression names the compression of the file name as OpenInput finds it (Gzip, Zstd, or "" for none).
+func Compression(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var magic [4]byte
+	n, _ := io.ReadFull(f, magic[:])
+	return compressionOf(magic[:n]), nil
 }
 
 // closers closes each of its closers, returning the first error.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -73,7 +74,7 @@ func create(dst string) (*os.File, func() error, error) {
 }
 
 func keptJSONL(ctx context.Context, name, dst string, fields neardup.Fields, dropped map[string]bool, st *keptStats) error {
-	kind, err := compression(name)
+	kind, err := neardup.Compression(name)
 	if err != nil {
 		return err
 	}
@@ -90,9 +91,9 @@ func keptJSONL(ctx context.Context, name, dst string, fields neardup.Fields, dro
 	var w io.Writer = f
 	var zw io.WriteCloser
 	switch kind {
-	case "gzip":
+	case neardup.Gzip:
 		zw = gzip.NewWriter(f)
-	case "zstd":
+	case neardup.Zstd:
 		if zw, err = zstd.NewWriter(f); err != nil {
 			return err
 		}
@@ -108,7 +109,7 @@ func keptJSONL(ctx context.Context, name, dst string, fields neardup.Fields, dro
 			return err
 		}
 		line, rerr := br.ReadBytes('\n')
-		if len(strings.TrimSpace(string(line))) > 0 {
+		if len(bytes.TrimSpace(line)) > 0 {
 			d, perr := neardup.ParseDocFields(line, fields)
 			switch {
 			case perr != nil:
@@ -212,22 +213,4 @@ func keptParquet(ctx context.Context, name, dst string, fields neardup.Fields, d
 		return err
 	}
 	return commit()
-}
-
-// compression returns how a file is compressed, by its magic bytes: "gzip", "zstd" or "".
-func compression(name string) (string, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	var magic [4]byte
-	n, _ := io.ReadFull(f, magic[:])
-	switch {
-	case n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
-		return "gzip", nil
-	case n == 4 && string(magic[:]) == "\x28\xb5\x2f\xfd":
-		return "zstd", nil
-	}
-	return "", nil
 }
