@@ -13,6 +13,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -312,19 +313,12 @@ func (h *Handler) deleteArticle(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) params(r *http.Request) (neardup.QueryOptions, error) {
 	o := neardup.QueryOptions{Threshold: h.o.DefaultThreshold, Top: h.o.DefaultTop, MinShingles: neardup.DefaultMinShingles}
 	q := r.URL.Query()
-	if s := q.Get("min_shingles"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 0 {
-			return o, errorf(http.StatusBadRequest, "min_shingles must be an integer >= 0, got %q", s)
-		}
-		o.MinShingles = v
+	var err error
+	if o.MinShingles, err = minShingles(q, o.MinShingles); err != nil {
+		return o, err
 	}
-	if s := q.Get("threshold"); s != "" {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || !(v > 0 && v <= 1) {
-			return o, errorf(http.StatusBadRequest, "threshold must be a number in (0, 1], got %q", s)
-		}
-		o.Threshold = v
+	if o.Threshold, err = threshold(q, o.Threshold); err != nil {
+		return o, err
 	}
 	if s := q.Get("containment"); s != "" {
 		v, err := strconv.ParseFloat(s, 64)
@@ -386,26 +380,18 @@ func window(s string) (time.Duration, error) {
 // &min_shingles= (default 5) as dedupe's flags. The nightly job can run beside a live server this way.
 func (h *Handler) clustersJSONL(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	o := neardup.DedupeOptions{Threshold: neardup.DefaultThreshold, MinShingles: neardup.DefaultMinShingles}
-	if s := q.Get("threshold"); s != "" {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || !(v > 0 && v <= 1) {
-			return errorf(http.StatusBadRequest, "threshold must be a number in (0, 1], got %q", s)
-		}
-		o.Threshold = v
+	o := neardup.DedupeOptions{}
+	var err error
+	if o.Threshold, err = threshold(q, neardup.DefaultThreshold); err != nil {
+		return err
+	}
+	if o.MinShingles, err = minShingles(q, neardup.DefaultMinShingles); err != nil {
+		return err
 	}
 	if s := q.Get("window"); s != "" {
-		var err error
 		if o.Window, err = window(s); err != nil {
 			return err
 		}
-	}
-	if s := q.Get("min_shingles"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 0 {
-			return errorf(http.StatusBadRequest, "min_shingles must be an integer >= 0, got %q", s)
-		}
-		o.MinShingles = v
 	}
 	if s := q.Get("ignore_boilerplate"); s != "" {
 		v, err := strconv.ParseBool(s)
@@ -416,27 +402,55 @@ func (h *Handler) clustersJSONL(w http.ResponseWriter, r *http.Request) error {
 	}
 	// A whole index's clusters take longer than the server's write timeout: this stream has none.
 	http.NewResponseController(w).SetWriteDeadline(time.Time{})
-	bw := bufio.NewWriterSize(w, 1<<16)
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	sent := false // whether bytes reached the client: then an error can only cut the stream short
+	bw := bufio.NewWriterSize(sentWriter{w, &sent}, 1<<16)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	started := false
-	_, err := h.ix.DedupeWith(r.Context(), o, func(c neardup.Cluster) error {
-		if !started {
-			w.Header().Set("Content-Type", "application/x-ndjson")
-			started = true
+	if _, err := h.ix.DedupeWith(r.Context(), o, func(c neardup.Cluster) error { return enc.Encode(c) }); err != nil {
+		if sent {
+			return nil // the status is sent: the stream ends short, which a client sees as a truncated body
 		}
-		return enc.Encode(c)
-	})
-	if err != nil && !started {
 		return err // nothing sent yet: an error status and body
 	}
-	if err != nil {
-		return nil // the status is sent: the stream ends short, which a client sees as a truncated body
-	}
-	if !started {
-		w.Header().Set("Content-Type", "application/x-ndjson")
-	}
 	return bw.Flush()
+}
+
+// sentWriter writes to w and notes that it did.
+type sentWriter struct {
+	w    io.Writer
+	sent *bool
+}
+
+func (s sentWriter) Write(p []byte) (int, error) {
+	*s.sent = true
+	return s.w.Write(p)
+}
+
+// threshold reads ?threshold= (def when absent), refusing one outside (0, 1].
+func threshold(q url.Values, def float64) (float64, error) {
+	s := q.Get("threshold")
+	if s == "" {
+		return def, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(v > 0 && v <= 1) {
+		return 0, errorf(http.StatusBadRequest, "threshold must be a number in (0, 1], got %q", s)
+	}
+	return v, nil
+}
+
+// minShingles reads ?min_shingles= (def when absent), refusing a negative one.
+func minShingles(q url.Values, def int) (int, error) {
+	s := q.Get("min_shingles")
+	if s == "" {
+		return def, nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		return 0, errorf(http.StatusBadRequest, "min_shingles must be an integer >= 0, got %q", s)
+	}
+	return v, nil
 }
 
 func (h *Handler) duplicates(w http.ResponseWriter, r *http.Request) error {
