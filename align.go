@@ -17,13 +17,9 @@ import (
 // found on both sides: 1 for a verbatim copy, about 0.7 with a word in ten changed; Jaccard is that of the two
 // spans' word 5-shingles.
 type Alignment struct {
-	ID          string  `json:"id"`
-	Start       int     `json:"start"`
-	End         int     `json:"end"`
-	SourceStart int     `json:"source_start"`
-	SourceEnd   int     `json:"source_end"`
-	Similarity  float64 `json:"similarity"`
-	Jaccard     float64 `json:"jaccard"`
+	ID string `json:"id"`
+	PassagePair
+	Jaccard float64 `json:"jaccard"`
 }
 
 // AlignOptions configure AlignDoc. Zero fields take the defaults.
@@ -73,10 +69,8 @@ func (ix *Index) alignTokens(ctx context.Context, self string, toks []shingle.To
 	err = ix.eachCandidateText(ctx, cands, o.MaxCandidates, func(a *store.Article) bool { return a.ID == self },
 		func(a *store.Article, ctoks []shingle.Token, ch []uint64) error {
 			for _, p := range align.Pairs(qh, ch, o.Align) {
-				out = append(out, Alignment{ID: a.ID,
-					Start: int(toks[p.A0].Start), End: int(toks[p.A1-1].End),
-					SourceStart: int(ctoks[p.B0].Start), SourceEnd: int(ctoks[p.B1-1].End),
-					Similarity: round4(p.Coverage), Jaccard: round4(tokenJaccard(toks[p.A0:p.A1], ctoks[p.B0:p.B1], ix.p.ShingleSize))})
+				out = append(out, Alignment{ID: a.ID, PassagePair: pairOf(p, toks, ctoks),
+					Jaccard: round4(tokenJaccard(toks[p.A0:p.A1], ctoks[p.B0:p.B1], ix.p.ShingleSize))})
 			}
 			return nil
 		})

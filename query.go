@@ -26,8 +26,8 @@ type Match struct {
 	Provenance *Provenance `json:"provenance,omitempty"`
 	// Reuse, for a reuse query (QueryOptions.Reuse), is the match's reuse score (reuse.go), and Passages the
 	// passages the two texts share.
-	Reuse    float64        `json:"reuse,omitempty"`
-	Passages []ReusePassage `json:"passages,omitempty"`
+	Reuse    float64       `json:"reuse,omitempty"`
+	Passages []PassagePair `json:"passages,omitempty"`
 }
 
 // QueryResult is the answer to a duplicate query: the queried article's id and its matches, best first.

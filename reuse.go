@@ -62,8 +62,7 @@ func (ix *Index) reuse(ctx context.Context, d *Doc, exclude string, o QueryOptio
 		j, cont := store.Similarity(set, a.Set, full, a.Full)
 		m := Match{ID: a.ID, Jaccard: round4(j), Containment: round4(cont), Reuse: round4(r), Title: a.Title, URL: a.URL, Date: a.Date, Meta: a.Extra, Provenance: a.Provenance}
 		for _, p := range ps {
-			m.Passages = append(m.Passages, ReusePassage{Start: int(toks[p.A0].Start), End: int(toks[p.A1-1].End),
-				SourceStart: int(ctoks[p.B0].Start), SourceEnd: int(ctoks[p.B1-1].End), Similarity: round4(p.Coverage)})
+			m.Passages = append(m.Passages, pairOf(p, toks, ctoks))
 		}
 		out = append(out, m)
 		return nil
@@ -95,14 +94,20 @@ func (ix *Index) reuse(ctx context.Context, d *Doc, exclude string, o QueryOptio
 	return out, nil
 }
 
-// ReusePassage is a passage of a reuse match: bytes [Start, End) of the query's text aligned with bytes
-// [SourceStart, SourceEnd) of the match's, with the share of its words in shared word 3-grams.
-type ReusePassage struct {
+// PassagePair is a passage two texts share: bytes [Start, End) of the query's text aligned with bytes
+// [SourceStart, SourceEnd) of the other's, both on words, with the share of its words in shared word 3-grams.
+type PassagePair struct {
 	Start       int     `json:"start"`
 	End         int     `json:"end"`
 	SourceStart int     `json:"source_start"`
 	SourceEnd   int     `json:"source_end"`
 	Similarity  float64 `json:"similarity"`
+}
+
+// pairOf is an aligned passage (token ranges of toks and ctoks) as byte spans.
+func pairOf(p align.Passage, toks, ctoks []shingle.Token) PassagePair {
+	return PassagePair{Start: int(toks[p.A0].Start), End: int(toks[p.A1-1].End),
+		SourceStart: int(ctoks[p.B0].Start), SourceEnd: int(ctoks[p.B1-1].End), Similarity: round4(p.Coverage)}
 }
 
 // reuseScore is the share of tokens inside the aligned passages, of a's (na tokens) or of b's (nb), the larger.
