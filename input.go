@@ -60,6 +60,8 @@ func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser,
 	}
 	br := bufio.NewReaderSize(src, 1<<20)
 	magic, _ := br.Peek(4)
+	var r io.Reader = br
+	var c io.Closer = rc
 	switch compressionOf(magic) {
 	case Zstd:
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<31))
@@ -67,25 +69,19 @@ func OpenInput(name string, stdin io.Reader, read *atomic.Int64) (io.ReadCloser,
 			rc.Close()
 			return nil, 0, fmt.Errorf("%s: %w", name, err)
 		}
-		return struct {
-			io.Reader
-			io.Closer
-		}{bufio.NewReaderSize(zr, 1<<20), closers{zr.IOReadCloser(), rc}}, size, nil
+		r, c = bufio.NewReaderSize(zr, 1<<20), closers{zr.IOReadCloser(), rc}
 	case Gzip:
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			rc.Close()
 			return nil, 0, fmt.Errorf("%s: %w", name, err)
 		}
-		return struct {
-			io.Reader
-			io.Closer
-		}{bufio.NewReaderSize(zr, 1<<20), rc}, size, nil
+		r = bufio.NewReaderSize(zr, 1<<20)
 	}
 	return struct {
 		io.Reader
 		io.Closer
-	}{br, rc}, size, nil
+	}{r, c}, size, nil
 }
 
 // The compressions OpenInput reads, by their magic bytes.
