@@ -5,21 +5,15 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/store"
 )
 
-// Limits on one article.
+// Limits on one article (package input's, where they are enforced as articles are read).
 const (
-	// MaxIDBytes is the longest article id, in bytes.
-	MaxIDBytes = 1024
-	// MaxArticleBytes is the largest article text, in bytes (4 MiB: news articles are a few kilobytes, the
-	// longest pages a few hundred). Hashing holds about 15 times the text in memory (tokens, shingle hashes,
-	// the set), so the largest article costs about 60 MB. An article of over about 400,000 distinct shingles
-	// (2 MB of varied text) may still be refused as too large for one transaction. A JSON line longer than
-	// MaxLineBytes is rejected unread.
-	MaxArticleBytes = 4 << 20
-	// MaxLineBytes is the longest JSON Lines line read: the largest text with room for escapes and metadata.
-	MaxLineBytes = 2*MaxArticleBytes + 1<<20
+	MaxIDBytes      = input.MaxIDBytes
+	MaxArticleBytes = input.MaxArticleBytes
+	MaxLineBytes    = input.MaxLineBytes
 )
 
 // ErrRejected marks an article refused on its own (a bad id, too large, too old for the retention period...):

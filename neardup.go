@@ -5,9 +5,9 @@ package neardup
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/internal/dates"
 	"runtime/debug"
 	"strings"
@@ -18,36 +18,16 @@ import (
 	"github.com/neardup/neardup/store"
 )
 
-// Doc is one input article.
-type Doc struct {
-	ID     string
-	Title  string
-	URL    string
-	Date   string
-	Source string
-	Text   string
-	// Extra holds the input's other fields as a JSON object (may be nil).
-	Extra json.RawMessage
-	// Provenance is where a crawled page was read from (nil for other articles). Only neardup's own readers set
-	// it, from what they read; an input's fields never do (a "file" field is metadata like any other).
-	Provenance *Provenance `json:"-"`
-	// ContentKey, when set, names the article's source bytes exactly (a WARC payload digest): an article with the
-	// key of one already indexed is an exact copy of it and is indexed from it without hashing its text (which
-	// may then be left empty).
-	ContentKey string
-	// Full, if set, returns the document with its text, for an exact copy left without it (ContentKey set, Text
-	// empty): when the copy is written, the article it copies may have been replaced or deleted since it was
-	// read. Without Full such a copy is then rejected (ErrCopyGone) rather than indexed empty.
-	Full func() (*Doc, error) `json:"-"`
-}
+// Doc is one input article (input.Doc: the readers of package input make them).
+type Doc = input.Doc
 
-// Provenance says where a crawled article was read from: the saved page or the WARC record (store.Provenance).
-type Provenance = store.Provenance
+// Provenance says where a crawled article was read from: the saved page or the WARC record.
+type Provenance = input.Provenance
 
 // The sources a crawled article is read from.
 const (
-	ProvenanceHTML = store.ProvenanceHTML
-	ProvenanceWARC = store.ProvenanceWARC
+	ProvenanceHTML = input.ProvenanceHTML
+	ProvenanceWARC = input.ProvenanceWARC
 )
 
 // ErrCopyGone rejects an exact copy given without its text (see Doc.ContentKey) whose indexed source is gone.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 )
 
 // TestAddRejectsOneArticle: every per-article refusal is one rejection matching ErrRejected, the other articles
@@ -98,8 +99,8 @@ func TestReadJSONLEdges(t *testing.T) {
 	)
 	var ids []string
 	var bad []string
-	err := neardup.ReadJSONL(in, "in.jsonl", func(d *neardup.Doc) error { ids = append(ids, d.ID); return nil },
-		func(e *neardup.InputError) { bad = append(bad, e.Error()) })
+	err := input.ReadJSONL(in, "in.jsonl", func(d *neardup.Doc) error { ids = append(ids, d.ID); return nil },
+		func(e *input.InputError) { bad = append(bad, e.Error()) })
 	if err != nil {
 		t.Fatal(err)
 	}

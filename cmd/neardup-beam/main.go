@@ -14,19 +14,19 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
-	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 )
 
 func main() {
-	input := flag.String("input", "", "JSONL articles: a file or glob (.gz read transparently)")
+	in := flag.String("input", "", "JSONL articles: a file or glob (.gz read transparently)")
 	output := flag.String("output", "clusters.jsonl", "cluster lines, in `neardup dedupe` format (sharded by the runner); OUTPUT.unconverged lists nodes still changing after the last round, OUTPUT.oversized the capped buckets")
 	dropList := flag.String("drop-list", "", "also write the ids to drop here")
 	rejects := flag.String("rejected", "", "write the rejected input lines, with reasons, here")
 	threshold := flag.Float64("threshold", 0.8, "least verified Jaccard similarity that joins two articles")
 	rounds := flag.Int("rounds", 8, "label-propagation rounds for connected components (the largest cluster diameter)")
-	var fields neardup.Fields
+	var fields input.Fields
 	flag.StringVar(&fields.ID, "id-field", "id", "the JSON key holding an article's id")
 	flag.StringVar(&fields.Text, "text-field", "text", "the JSON key holding its text")
 	flag.StringVar(&fields.Title, "title-field", "title", "the JSON key holding its title")
@@ -41,11 +41,11 @@ func main() {
 	flag.Usage = func() { usage(own) }
 	flag.Parse()
 	beam.Init()
-	if *input == "" {
+	if *in == "" {
 		fmt.Fprintln(os.Stderr, "neardup-beam: --input is required; see --help (runner flags: --runner=prism|flink|spark|dataflow --endpoint=...)")
 		os.Exit(2)
 	}
-	if err := checkInput(*input); err != nil {
+	if err := checkInput(*in); err != nil {
 		fmt.Fprintln(os.Stderr, "neardup-beam:", err)
 		os.Exit(2)
 	}
@@ -56,7 +56,7 @@ func main() {
 	}
 	p.Fields = fields
 	pipe, s := beam.NewPipelineWithRoot()
-	out := Build(s, textio.Read(s, *input), p, *rounds)
+	out := Build(s, textio.Read(s, *in), p, *rounds)
 	textio.Write(s, *output, out.Clusters)
 	if *dropList != "" {
 		textio.Write(s, *dropList, out.Drop)
@@ -112,12 +112,12 @@ func usage(own map[string]bool) {
 
 // checkInput refuses a local --input (a path or glob, not a URL such as gs://...) that matches no file, rather than
 // run the pipeline over nothing and write empty outputs.
-func checkInput(input string) error {
-	if strings.Contains(input, "://") {
+func checkInput(pattern string) error {
+	if strings.Contains(pattern, "://") {
 		return nil
 	}
-	if m, err := filepath.Glob(input); err != nil || len(m) == 0 {
-		return fmt.Errorf("no file matches --input %s", input)
+	if m, err := filepath.Glob(pattern); err != nil || len(m) == 0 {
+		return fmt.Errorf("no file matches --input %s", pattern)
 	}
 	return nil
 }

@@ -14,7 +14,9 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
+
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/shingle"
 	"github.com/neardup/neardup/store"
@@ -39,8 +41,8 @@ type Params struct {
 	Bands     int
 	Rows      int
 	Threshold float64
-	// Fields name the input's fields (neardup.Fields; the defaults: id, text, title, url, date).
-	Fields neardup.Fields
+	// Fields name the input's fields (input.Fields; the defaults: id, text, title, url, date).
+	Fields input.Fields
 }
 
 // NewParams derives the banding for a threshold exactly as neardup does for a new index.
@@ -68,7 +70,7 @@ func (f *parseFn) ProcessElement(line string, postings func(uint64, string), art
 		f.sh, _ = shingle.New(shingle.Options{Size: f.P.Size})
 		f.h, _ = minhash.New(f.P.K, f.P.Seed)
 	}
-	d, err := neardup.ParseDocFields([]byte(line), f.P.Fields.WithDefaults())
+	d, err := input.ParseDocFields([]byte(line), f.P.Fields.WithDefaults())
 	if err != nil {
 		bad(err.Error() + ": " + truncate(line))
 		return

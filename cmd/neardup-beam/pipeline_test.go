@@ -12,11 +12,13 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
+
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 )
 
 // runPipeline runs the dedupe on prism and returns its cluster lines, sorted.
-func runPipeline(t *testing.T, input string, threshold float64, fields ...neardup.Fields) []string {
+func runPipeline(t *testing.T, file string, threshold float64, fields ...input.Fields) []string {
 	t.Helper()
 	p, err := NewParams(threshold)
 	if err != nil {
@@ -27,7 +29,7 @@ func runPipeline(t *testing.T, input string, threshold float64, fields ...neardu
 	}
 	out := filepath.Join(t.TempDir(), "clusters.jsonl")
 	pipe, s := beam.NewPipelineWithRoot()
-	o := Build(s, textio.Read(s, input), p, 8)
+	o := Build(s, textio.Read(s, file), p, 8)
 	textio.Write(s, out, o.Clusters)
 	textio.Write(s, out+".unconverged", o.Unconverged)
 	if _, err := prism.Execute(context.Background(), pipe); err != nil {
@@ -46,15 +48,15 @@ func runPipeline(t *testing.T, input string, threshold float64, fields ...neardu
 }
 
 // embedded runs neardup's own dedupe on the same input and returns its cluster lines, sorted.
-func embedded(t *testing.T, input string, threshold float64) []string {
+func embedded(t *testing.T, file string, threshold float64) []string {
 	t.Helper()
-	f, err := os.Open(input)
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	var docs []*neardup.Doc
-	neardup.ReadJSONL(f, input, func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*neardup.InputError) {})
+	input.ReadJSONL(f, file, func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*input.InputError) {})
 	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{Threshold: threshold}})
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +129,7 @@ func TestFieldNames(t *testing.T) {
 	if err := os.WriteFile(renamed, []byte(out.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got := runPipeline(t, renamed, 0.8, neardup.Fields{ID: "doc_id", Text: "body"})
+	got := runPipeline(t, renamed, 0.8, input.Fields{ID: "doc_id", Text: "body"})
 	if want := runPipeline(t, in, 0.8); !slices.Equal(got, want) || len(got) == 0 {
 		t.Fatalf("renamed fields: %d clusters, the sample %d; first difference:\n%s", len(got), len(want), firstDiff(got, want))
 	}

@@ -11,8 +11,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup"
 )
 
 type dedupeOpts struct {

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 )
 
 type deleteOpts struct {
@@ -82,7 +84,7 @@ func runDelete(ctx context.Context, e *env, opts any, args []string) int {
 			}
 		}
 		for _, name := range o.from {
-			rc, _, err := neardup.OpenInput(name, e.stdin, nil)
+			rc, _, err := input.OpenInput(name, e.stdin, nil)
 			if err != nil {
 				readErr <- err
 				return

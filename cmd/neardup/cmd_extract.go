@@ -9,8 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup"
 )
 
 type extractOpts struct {

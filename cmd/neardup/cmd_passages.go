@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 
-	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup"
 )
 
 type passagesOpts struct {

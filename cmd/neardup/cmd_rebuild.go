@@ -7,9 +7,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/shingle"
-	"github.com/spf13/pflag"
 )
 
 type rebuildOpts struct {

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/neardup/neardup/internal/server"
 	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup/internal/server"
 )
 
 type serveOpts struct {

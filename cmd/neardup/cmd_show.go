@@ -5,8 +5,9 @@ import (
 	"errors"
 	"net/url"
 
-	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup"
 )
 
 type showOpts struct {

@@ -3,8 +3,9 @@ package main
 import (
 	"context"
 
-	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup"
 )
 
 type statsOpts struct {

@@ -8,8 +8,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup"
 )
 
 // Exit statuses.

@@ -14,12 +14,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/internal/furniture"
 	"github.com/neardup/neardup/internal/warc"
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/shingle"
-	"github.com/spf13/pflag"
 )
 
 // buildFlags are the index parameters, used only when an index is created, and the input flags.
@@ -38,7 +40,7 @@ type buildFlags struct {
 	retention  time.Duration
 	workers    int
 	format     string
-	fields     neardup.Fields
+	fields     input.Fields
 	idFrom     string
 	syncWrites bool
 	// keepFurniture leaves site furniture in the text of HTML and WARC pages.
@@ -405,7 +407,7 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 			}
 			continue
 		}
-		rc, _, err := neardup.OpenInput(name, e.stdin, read)
+		rc, _, err := input.OpenInput(name, e.stdin, read)
 		if err != nil {
 			fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
 			rejected.Add(1)
@@ -425,7 +427,7 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 			}
 			continue
 		}
-		err = neardup.ReadJSONLFields(r, name, b.fields, send, func(ie *neardup.InputError) {
+		err = input.ReadJSONLFields(r, name, b.fields, send, func(ie *input.InputError) {
 			fmt.Fprintln(e.stderr, ie.Error())
 			rejected.Add(1)
 		})
@@ -544,7 +546,7 @@ func parquetFiles(e *env, names []string, bad func()) []string {
 
 // readParquet reads one Parquet file's rows as articles, row group by row group, reporting bad rows as
 // FILE:ROW: reason (counted in rejected). It returns send's error (the run was cancelled).
-func readParquet(ctx context.Context, e *env, name string, fields neardup.Fields, read, rejected *atomic.Int64, send func(*neardup.Doc) error) error {
+func readParquet(ctx context.Context, e *env, name string, fields input.Fields, read, rejected *atomic.Int64, send func(*neardup.Doc) error) error {
 	f, err := os.Open(name)
 	if err != nil {
 		e.errorf("%v", err)
@@ -558,7 +560,7 @@ func readParquet(ctx context.Context, e *env, name string, fields neardup.Fields
 		rejected.Add(1)
 		return nil
 	}
-	err = neardup.ReadParquet(f, fi.Size(), name, fields, send, func(ie *neardup.InputError) {
+	err = input.ReadParquet(f, fi.Size(), name, fields, send, func(ie *input.InputError) {
 		fmt.Fprintln(e.stderr, ie.Error())
 		rejected.Add(1)
 	})
@@ -566,7 +568,7 @@ func readParquet(ctx context.Context, e *env, name string, fields neardup.Fields
 	switch {
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		return ctx.Err()
-	case errors.Is(err, neardup.ErrNoColumn):
+	case errors.Is(err, input.ErrNoColumn):
 		fmt.Fprintf(e.stderr, "%s; --id-field and --text-field name the columns\n", trimPrefixes(err.Error()))
 		rejected.Add(1)
 	case err != nil:

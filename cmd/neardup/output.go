@@ -7,8 +7,9 @@ import (
 	"io"
 	"time"
 
-	"github.com/neardup/neardup"
 	"github.com/spf13/pflag"
+
+	"github.com/neardup/neardup"
 )
 
 // writeJSON writes v as one line of JSON and flushes, reporting write errors (a closed pipe, a full disk).

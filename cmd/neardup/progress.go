@@ -7,10 +7,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/neardup/neardup"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 	"golang.org/x/term"
+
+	"github.com/neardup/neardup"
 )
 
 // progress draws an indexing progress bar on stderr when it is a terminal (articles, percent of the input read,

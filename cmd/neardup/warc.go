@@ -15,6 +15,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/internal/warc"
 )
@@ -70,7 +71,7 @@ func (w *warcTotals) read(e *env, known func(string) bool, name string, idFrom w
 		}
 		return send(d)
 	}
-	st, err := warc.Articles(neardup.CountingReader{R: r, N: read}, file, warc.Options{IDFrom: idFrom, Known: known, Page: hook}, emit, func(re *warc.RecordError) {
+	st, err := warc.Articles(input.CountingReader{R: r, N: read}, file, warc.Options{IDFrom: idFrom, Known: known, Page: hook}, emit, func(re *warc.RecordError) {
 		fmt.Fprintf(e.stderr, "%s:%d: %s\n", name, re.Offset, re.Reason)
 		w.errors++
 	})

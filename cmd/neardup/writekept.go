@@ -16,6 +16,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 )
 
 // keptStats count what writeKept wrote.
@@ -28,7 +29,7 @@ type keptStats struct {
 // byte for byte as read (compressed again, gzip or zstd, when read so); Parquet row by row, the rows as read, in the input's
 // schema. Lines and rows that are no article (rejected when indexed) are left out and counted as skipped. Each
 // output file is written beside its name and renamed into place when whole.
-func writeKept(ctx context.Context, files []string, out string, asParquet bool, fields neardup.Fields, dropped map[string]bool) (keptStats, error) {
+func writeKept(ctx context.Context, files []string, out string, asParquet bool, fields input.Fields, dropped map[string]bool) (keptStats, error) {
 	var st keptStats
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return st, err
@@ -73,12 +74,12 @@ func create(dst string) (*os.File, func() error, error) {
 	}, nil
 }
 
-func keptJSONL(ctx context.Context, name, dst string, fields neardup.Fields, dropped map[string]bool, st *keptStats) error {
-	kind, err := neardup.Compression(name)
+func keptJSONL(ctx context.Context, name, dst string, fields input.Fields, dropped map[string]bool, st *keptStats) error {
+	kind, err := input.Compression(name)
 	if err != nil {
 		return err
 	}
-	rc, _, err := neardup.OpenInput(name, nil, nil)
+	rc, _, err := input.OpenInput(name, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -91,9 +92,9 @@ func keptJSONL(ctx context.Context, name, dst string, fields neardup.Fields, dro
 	var w io.Writer = f
 	var zw io.WriteCloser
 	switch kind {
-	case neardup.Gzip:
+	case input.Gzip:
 		zw = gzip.NewWriter(f)
-	case neardup.Zstd:
+	case input.Zstd:
 		if zw, err = zstd.NewWriter(f); err != nil {
 			return err
 		}
@@ -110,7 +111,7 @@ func keptJSONL(ctx context.Context, name, dst string, fields neardup.Fields, dro
 		}
 		line, rerr := br.ReadBytes('\n')
 		if len(bytes.TrimSpace(line)) > 0 {
-			d, perr := neardup.ParseDocFields(line, fields)
+			d, perr := input.ParseDocFields(line, fields)
 			switch {
 			case perr != nil:
 				st.skipped++
@@ -144,7 +145,7 @@ func keptJSONL(ctx context.Context, name, dst string, fields neardup.Fields, dro
 	return commit()
 }
 
-func keptParquet(ctx context.Context, name, dst string, fields neardup.Fields, dropped map[string]bool, st *keptStats) error {
+func keptParquet(ctx context.Context, name, dst string, fields input.Fields, dropped map[string]bool, st *keptStats) error {
 	in, err := os.Open(name)
 	if err != nil {
 		return err
@@ -157,10 +158,10 @@ func keptParquet(ctx context.Context, name, dst string, fields neardup.Fields, d
 	// The ids in row order, as the index read them, then the rows themselves, kept or not by their id.
 	var ids []string
 	var bad []int
-	err = neardup.ReadParquet(in, fi.Size(), name, fields, func(d *neardup.Doc) error {
+	err = input.ReadParquet(in, fi.Size(), name, fields, func(d *neardup.Doc) error {
 		ids = append(ids, d.ID)
 		return ctx.Err()
-	}, func(ie *neardup.InputError) {
+	}, func(ie *input.InputError) {
 		bad = append(bad, ie.Line)
 		ids = append(ids, "")
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/internal/corpus"
 )
 
@@ -21,12 +22,12 @@ func BenchmarkComparePage(b *testing.B) {
 		b.Fatal(err)
 	}
 	var words []string
-	neardup.ReadJSONL(f, "sample", func(d *neardup.Doc) error {
+	input.ReadJSONL(f, "sample", func(d *neardup.Doc) error {
 		if len(words) < 2000 {
 			words = append(words, strings.Fields(d.Text)...)
 		}
 		return nil
-	}, func(*neardup.InputError) {})
+	}, func(*input.InputError) {})
 	f.Close()
 	words = words[:2000]
 	var pa, pb []string

@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/internal/corpus"
 )
 
@@ -77,7 +79,7 @@ func reviewServer(t *testing.T, o Options) (*httptest.Server, []*neardup.Doc) {
 	}
 	defer f.Close()
 	var docs []*neardup.Doc
-	neardup.ReadJSONL(f, "sample", func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*neardup.InputError) {})
+	input.ReadJSONL(f, "sample", func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*input.InputError) {})
 	cp := *hostile
 	cp.ID, cp.Title = "copy-of-evil", "A copy"
 	cp.Text = "Reprinted: " + hostile.Text

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 )
 
 // Options configure a Handler. Zero fields take the defaults.
@@ -266,7 +267,7 @@ func (h *Handler) postArticles(w http.ResponseWriter, r *http.Request) error {
 		if len(raw) == 0 {
 			continue // a blank line
 		}
-		d, err := neardup.ParseDoc(raw)
+		d, err := input.ParseDoc(raw)
 		if err != nil {
 			res.Rejected = append(res.Rejected, Rejected{Index: i, Reason: err.Error()})
 			continue

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/internal/corpus"
 )
 
@@ -147,7 +148,7 @@ func TestClustersJSONL(t *testing.T) {
 	}
 	defer f.Close()
 	var docs []*neardup.Doc
-	neardup.ReadJSONL(f, "sample", func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*neardup.InputError) {})
+	input.ReadJSONL(f, "sample", func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*input.InputError) {})
 	if _, err := ix.AddDocs(t.Context(), docs, nil); err != nil {
 		t.Fatal(err)
 	}

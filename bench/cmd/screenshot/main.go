@@ -11,7 +11,9 @@ import (
 	"os/exec"
 
 	"github.com/chromedp/chromedp"
+
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/internal/corpus"
 	"github.com/neardup/neardup/internal/server"
 )
@@ -43,7 +45,7 @@ func run(out, a, b string) error {
 		return err
 	}
 	var docs []*neardup.Doc
-	err = neardup.ReadJSONL(f, "sample", func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*neardup.InputError) {})
+	err = input.ReadJSONL(f, "sample", func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(*input.InputError) {})
 	f.Close()
 	if err != nil {
 		return err

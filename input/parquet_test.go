@@ -1,4 +1,4 @@
-package neardup_test
+package input_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/internal/corpus"
 )
 
@@ -33,6 +34,8 @@ type plainRow struct {
 	Text  string `parquet:"text"`
 	Title string `parquet:"title"`
 	Date  string `parquet:"date"`
+	URL   string `parquet:"url"`
+	Src   string `parquet:"source"`
 }
 
 func writeParquet[T any](t *testing.T, name string, rows []T, perGroup int) {
@@ -66,10 +69,10 @@ func TestReadParquet(t *testing.T) {
 	}
 	defer f.Close()
 	fi, _ := f.Stat()
-	var docs []*neardup.Doc
-	var bad []*neardup.InputError
-	err = neardup.ReadParquet(f, fi.Size(), name, neardup.Fields{ID: "doc_id", Text: "body", Date: "published"},
-		func(d *neardup.Doc) error { docs = append(docs, d); return nil }, func(e *neardup.InputError) { bad = append(bad, e) })
+	var docs []*input.Doc
+	var bad []*input.InputError
+	err = input.ReadParquet(f, fi.Size(), name, input.Fields{ID: "doc_id", Text: "body", Date: "published"},
+		func(d *input.Doc) error { docs = append(docs, d); return nil }, func(e *input.InputError) { bad = append(bad, e) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +87,7 @@ func TestReadParquet(t *testing.T) {
 	if docs[1].ID != "c" || docs[1].Date != "2026-12-06T11:00:00Z" {
 		t.Fatalf("third row: %+v", docs[1])
 	}
-	if err := neardup.ReadParquet(f, fi.Size(), name, neardup.Fields{}, func(*neardup.Doc) error { return nil }, func(*neardup.InputError) {}); err == nil || !strings.Contains(err.Error(), `no column "text"`) {
+	if err := input.ReadParquet(f, fi.Size(), name, input.Fields{}, func(*input.Doc) error { return nil }, func(*input.InputError) {}); err == nil || !strings.Contains(err.Error(), `no column "text"`) {
 		t.Fatalf("default fields on this shard: %v", err)
 	}
 }
@@ -92,31 +95,38 @@ func TestReadParquet(t *testing.T) {
 // TestParquetClustersAsJSONL: the DOJ sample as Parquet shards (row groups of 100) clusters byte for byte as the
 // JSON Lines file does.
 func TestParquetClustersAsJSONL(t *testing.T) {
-	docs := loadDocs(t, corpus.Sample())
+	docs := sampleDocs(t)
 	var rows []plainRow
 	for _, d := range docs {
-		rows = append(rows, plainRow{ID: d.ID, Text: d.Text, Title: d.Title, Date: d.Date})
+		rows = append(rows, plainRow{ID: d.ID, Text: d.Text, Title: d.Title, Date: d.Date, URL: d.URL, Src: d.Source})
 	}
 	dir := t.TempDir()
 	writeParquet(t, filepath.Join(dir, "a.parquet"), rows[:300], 100)
 	writeParquet(t, filepath.Join(dir, "b.parquet"), rows[300:], 100)
-	var fromPQ []*neardup.Doc
+	var fromPQ []*input.Doc
 	for _, n := range []string{"a.parquet", "b.parquet"} {
 		f, err := os.Open(filepath.Join(dir, n))
 		if err != nil {
 			t.Fatal(err)
 		}
 		fi, _ := f.Stat()
-		if err := neardup.ReadParquet(f, fi.Size(), n, neardup.Fields{}, func(d *neardup.Doc) error {
+		if err := input.ReadParquet(f, fi.Size(), n, input.Fields{}, func(d *input.Doc) error {
 			fromPQ = append(fromPQ, d)
 			return nil
-		}, func(e *neardup.InputError) { t.Error(e) }); err != nil {
+		}, func(e *input.InputError) { t.Error(e) }); err != nil {
 			t.Fatal(err)
 		}
 		f.Close()
 	}
-	clusters := func(docs []*neardup.Doc) string {
-		ix := buildIndex(t, docs, &neardup.Config{})
+	clusters := func(docs []*input.Doc) string {
+		ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		if _, err := ix.AddDocs(context.Background(), docs, nil); err != nil {
+			t.Fatal(err)
+		}
 		var b strings.Builder
 		if _, err := ix.Dedupe(context.Background(), 0.8, func(c neardup.Cluster) error {
 			j, _ := json.Marshal(c)
@@ -131,4 +141,19 @@ func TestParquetClustersAsJSONL(t *testing.T) {
 	if a, b := clusters(docs), clusters(fromPQ); a != b || a == "" {
 		t.Fatalf("clusters differ:\n%s\nParquet:\n%s", a, b)
 	}
+}
+
+// sampleDocs are the articles of the DOJ sample.
+func sampleDocs(t *testing.T) []*input.Doc {
+	t.Helper()
+	f, err := os.Open(corpus.Sample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var docs []*input.Doc
+	if err := input.ReadJSONL(f, "sample", func(d *input.Doc) error { docs = append(docs, d); return nil }, func(e *input.InputError) { t.Error(e) }); err != nil {
+		t.Fatal(err)
+	}
+	return docs
 }

@@ -1,4 +1,4 @@
-package neardup
+package input
 
 import (
 	"bytes"
@@ -142,7 +142,7 @@ func FuzzParseDocFast(f *testing.F) {
 // TestParseDocFastTaken: the fast path takes the usual lines (every line of the sample corpus, and the
 // generated ones), so that ParseDoc is not the general path with an extra scan in front.
 func TestParseDocFastTaken(t *testing.T) {
-	data, err := os.ReadFile("testdata/doj-press-releases.jsonl")
+	data, err := os.ReadFile(corpus.Sample())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestParseDocFastOnCorpora(t *testing.T) {
 
 // BenchmarkParseDoc parses the sample corpus's lines with ParseDoc and with its general path alone.
 func BenchmarkParseDoc(b *testing.B) {
-	data, err := os.ReadFile("testdata/doj-press-releases.jsonl")
+	data, err := os.ReadFile(corpus.Sample())
 	if err != nil {
 		b.Fatal(err)
 	}
