@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 )
 
 type dedupeOpts struct {
@@ -193,8 +194,8 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 	}
 	if err == nil && o.writeKept != "" {
 		inputs := args
-		if o.build.format == "parquet" {
-			inputs = parquetFiles(e, args, func() {})
+		if f, ferr := input.Lookup(o.build.format); ferr == nil && o.build.format == "parquet" {
+			inputs = f.Expand(args, func(error) {})
 		}
 		var ks keptStats
 		if ks, err = writeKept(ctx, inputs, o.writeKept, o.build.format == "parquet", o.build.fields, dropped); err == nil {

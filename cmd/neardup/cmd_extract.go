@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 )
 
 type extractOpts struct {
@@ -85,7 +86,7 @@ func runExtract(ctx context.Context, e *env, opts any, args []string) int {
 		tell = func(d *neardup.Doc, g []string) { gone[d] = g }
 	}
 	var read, rejected atomic.Int64
-	var ws warcTotals
+	var cs input.CrawlStats
 	n := 0
 	var werr error
 	send := func(d *neardup.Doc) error {
@@ -105,12 +106,12 @@ func runExtract(ctx context.Context, e *env, opts any, args []string) int {
 		n++
 		return ctx.Err()
 	}
-	readInputs(ctx, e, &o.build, nil, args, &read, &rejected, &ws, send, tell)
+	readInputs(ctx, e, &o.build, nil, args, &read, &rejected, &cs, send, tell)
 	if werr == nil {
 		werr = out.Flush()
 	}
-	ws.report(e)
-	bad := int(rejected.Load()) + ws.errors
+	reportCrawl(e, &cs)
+	bad := int(rejected.Load())
 	fmt.Fprintf(e.stderr, "neardup: %d articles extracted, %d rejected (%.2f s)\n", n, bad, time.Since(start).Seconds())
 	switch {
 	case errors.Is(ctx.Err(), context.Canceled):

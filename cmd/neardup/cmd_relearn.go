@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/input"
 	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/internal/warc"
 )
@@ -61,7 +62,7 @@ re-indexed; rerun it to finish. Articles indexed from plain text are not touched
 // crawled is an indexed article read from a crawl, with where its page is.
 type crawled struct {
 	doc  *neardup.Doc
-	src  pageSource // nil for a page read from stdin
+	src  input.Again // nil for a page read from stdin
 	page *warc.Page
 	kept bool // its source is gone: it takes part with its stored text
 }
@@ -107,10 +108,10 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 		case neardup.ProvenanceWARC:
 			c.doc.ContentKey = p.Digest
 			if p.File != "-" {
-				c.src = warcSource(p.File, p.Offset)
+				c.src = input.WARCAgain(p.File, p.Offset)
 			}
 		case neardup.ProvenanceHTML:
-			c.src = htmlSource(p.File)
+			c.src = input.HTMLAgain(p.File)
 		default:
 			return nil
 		}

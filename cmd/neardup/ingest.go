@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -57,7 +56,7 @@ func (b *buildFlags) register(fs *pflag.FlagSet) {
 
 // registerInput adds the flags that say how input files are read.
 func (b *buildFlags) registerInput(fs *pflag.FlagSet) {
-	fs.StringVar(&b.format, "format", "jsonl", "input format: jsonl (one JSON article per line, .gz read transparently), parquet (Parquet shards, or folders of them; files named .parquet are read as parquet whatever this says), text (each file one article, its id the path), html (saved HTML pages, or folders of them: main text extracted, id the URL they declare or their path) or warc (HTML responses of .warc/.warc.gz files; files so named are read as warc whatever this says)")
+	fs.StringVar(&b.format, "format", "jsonl", formatHelp())
 	fs.StringVar(&b.fields.ID, "id-field", "id", "jsonl and parquet: the field (key or column) holding an article's id")
 	fs.StringVar(&b.fields.Text, "text-field", "text", "jsonl and parquet: the field holding its text")
 	fs.StringVar(&b.fields.Title, "title-field", "title", "jsonl and parquet: the field holding its title")
@@ -223,36 +222,22 @@ func openForRead(db string) (*neardup.Index, error) {
 	return ix, err
 }
 
-// checkInputs refuses, before any work, input files that do not exist or are folders where files are wanted.
+// checkInputs refuses, before any work, an unknown format and input files that do not exist or are folders where
+// files are wanted.
 func checkInputs(e *env, cmd string, b *buildFlags, files []string) int {
-	switch b.format {
-	case "jsonl", "text", "warc", "html", "parquet":
-	default:
-		return usageError(e, cmd, "unknown --format %q (want jsonl, parquet, text, warc or html)", b.format)
+	format, err := input.Lookup(b.format)
+	if err != nil {
+		return usageError(e, cmd, "unknown --format %q (want %s)", b.format, strings.Join(input.FormatNames(), ", "))
 	}
 	if b.idFrom != "url" && b.idFrom != "record" {
 		return usageError(e, cmd, "unknown --id %q (want url or record)", b.idFrom)
 	}
-	stdin := 0
-	for _, f := range files {
-		if f == "-" {
-			if stdin++; stdin > 1 {
-				return usageError(e, cmd, `"-" (stdin) given twice`)
-			}
-			continue
+	if err := format.Check(files); err != nil {
+		if strings.Contains(err.Error(), "given twice") {
+			return usageError(e, cmd, "%v", err)
 		}
-		fi, err := os.Stat(f)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			e.errorf("%s: no such file", f)
-			return exitError
-		case err != nil:
-			e.errorf("%s", describe(err, f))
-			return exitError
-		case fi.IsDir() && b.format != "html" && b.format != "parquet":
-			e.errorf("%s is a folder (give its files, --format html for a folder of saved pages, or --format parquet for a folder of shards)", f)
-			return exitError
-		}
+		e.errorf("%s", describe(err, ""))
+		return exitError
 	}
 	return exitOK
 }
@@ -267,7 +252,7 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 	le := *e
 	le.stderr = &lineWriter{w: e.stderr}
 	e = &le
-	var ws warcTotals
+	var cs input.CrawlStats
 	var total int64
 	for _, f := range files {
 		if fi, err := os.Stat(f); err == nil {
@@ -291,7 +276,7 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 				return readCtx.Err()
 			}
 		}
-		readInputs(readCtx, e, b, ix.HasContent, files, &read, &rejected, &ws, send, nil)
+		readInputs(readCtx, e, b, ix.HasContent, files, &read, &rejected, &cs, send, nil)
 	}()
 	start := time.Now()
 	bulk := ix.Building()
@@ -313,8 +298,8 @@ func ingest(ctx context.Context, e *env, ix *neardup.Index, b *buildFlags, files
 		st, err = settle(ctx, e, ix, st, err)
 	}
 	if readerDone {
-		st.Rejected += int(rejected.Load()) + ws.errors
-		ws.report(e)
+		st.Rejected += int(rejected.Load())
+		reportCrawl(e, &cs)
 	}
 	secs := time.Since(start).Seconds()
 	if !b.json {
@@ -368,80 +353,37 @@ func storeOptions(b *buildFlags) neardup.StoreOptions {
 	return neardup.StoreOptions{Retention: b.retention, SyncWrites: b.syncWrites}
 }
 
-// readInputs reads the input files as articles, handing each to send in input order, and reports unreadable
-// input on stderr (counted in rejected; WARC records in ws). Pages of HTML and WARC input are held until every
-// file is read, then cleared of their site furniture (unless --keep-furniture) and sent; furniture, if set, is
-// told what each page lost. It stops when send fails (the run was cancelled).
-func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) bool, files []string, read, rejected *atomic.Int64, ws *warcTotals,
+// readInputs reads the input files as articles (package input), handing each to send in input order, and
+// reports unreadable input on stderr (counted in rejected; the HTML and WARC input's totals in cs). Pages of HTML
+// and WARC input are held until every file is read, then cleared of their site furniture (unless
+// --keep-furniture) and sent; furniture, if set, is told what each page lost. It stops when send fails (the run
+// was cancelled).
+func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) bool, files []string, read, rejected *atomic.Int64, cs *input.CrawlStats,
 	send func(*neardup.Doc) error, furniture func(d *neardup.Doc, gone []string)) {
+	format, err := input.Lookup(b.format)
+	if err != nil { // checkInputs refused it
+		return
+	}
+	o := &input.Options{Fields: b.fields, Stdin: e.stdin, Read: read, IDFrom: warc.IDFrom(b.idFrom), Known: known, Crawl: cs}
 	var held []*neardup.Doc
 	var pages *crawlPages
-	crawl := send
+	emit := send
 	if !b.keepFurniture {
 		pages = newCrawlPages()
-		crawl = func(d *neardup.Doc) error {
+		o.Page = pages.add
+		emit = func(d *neardup.Doc) error {
+			if d.Provenance == nil { // not a crawled page
+				return send(d)
+			}
 			held = append(held, d)
 			return ctx.Err()
 		}
 	}
-	if b.format == "html" {
-		files = htmlFiles(e, files, func() { rejected.Add(1) })
-		if readHTMLFiles(e, files, read, rejected, ws, crawl, pages) != nil {
-			return
-		}
-		files = nil
-	}
-	if b.format == "parquet" {
-		files = parquetFiles(e, files, func() { rejected.Add(1) })
-	}
-	for _, name := range files {
-		if b.format == "parquet" || strings.HasSuffix(name, ".parquet") {
-			if err := readParquet(ctx, e, name, b.fields, read, rejected, send); err != nil {
-				return
-			}
-			continue
-		}
-		if b.format == "warc" || strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".warc.gz") {
-			if err := ws.read(e, known, name, warc.IDFrom(b.idFrom), read, crawl, pages); err != nil {
-				return
-			}
-			continue
-		}
-		rc, _, err := input.OpenInput(name, e.stdin, read)
-		if err != nil {
-			fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
-			rejected.Add(1)
-			continue
-		}
-		var r io.Reader = rc
-		if b.format == "text" {
-			data, err := io.ReadAll(r)
-			rc.Close()
-			if err != nil {
-				e.errorf("%s: %v", name, err)
-				rejected.Add(1)
-				continue
-			}
-			if send(&neardup.Doc{ID: name, Text: string(data)}) != nil {
-				return
-			}
-			continue
-		}
-		err = input.ReadJSONLFields(r, name, b.fields, send, func(ie *input.InputError) {
-			fmt.Fprintln(e.stderr, ie.Error())
-			rejected.Add(1)
-		})
-		rc.Close()
-		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
-			return
-		}
-		if err != nil {
-			// A read error part way (a truncated or corrupt gzip stream): what came before is indexed.
-			fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
-			rejected.Add(1)
-		}
-	}
-	if len(held) == 0 {
+	err = format.Open(files, o).Read(ctx, emit, func(err error) {
+		fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
+		rejected.Add(1)
+	})
+	if err != nil || len(held) == 0 {
 		return
 	}
 	stripFurniture(held, pages, furniture)
@@ -538,42 +480,11 @@ func siteOf(d *neardup.Doc) string {
 	return d.Provenance.Site
 }
 
-// parquetFiles expands folders into the .parquet files under them (a Hugging Face dataset's data/*.parquet, in
-// name order).
-func parquetFiles(e *env, names []string, bad func()) []string {
-	return filesUnder(e, names, bad, ".parquet")
-}
-
-// readParquet reads one Parquet file's rows as articles, row group by row group, reporting bad rows as
-// FILE:ROW: reason (counted in rejected). It returns send's error (the run was cancelled).
-func readParquet(ctx context.Context, e *env, name string, fields input.Fields, read, rejected *atomic.Int64, send func(*neardup.Doc) error) error {
-	f, err := os.Open(name)
-	if err != nil {
-		e.errorf("%v", err)
-		rejected.Add(1)
-		return nil
+// formatHelp is --format's help, from the table of input formats.
+func formatHelp() string {
+	parts := make([]string, len(input.Formats))
+	for i, f := range input.Formats {
+		parts[i] = f.Name + " (" + f.Help + ")"
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		e.errorf("%v", err)
-		rejected.Add(1)
-		return nil
-	}
-	err = input.ReadParquet(f, fi.Size(), name, fields, send, func(ie *input.InputError) {
-		fmt.Fprintln(e.stderr, ie.Error())
-		rejected.Add(1)
-	})
-	read.Add(fi.Size())
-	switch {
-	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		return ctx.Err()
-	case errors.Is(err, input.ErrNoColumn):
-		fmt.Fprintf(e.stderr, "%s; --id-field and --text-field name the columns\n", trimPrefixes(err.Error()))
-		rejected.Add(1)
-	case err != nil:
-		fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
-		rejected.Add(1)
-	}
-	return nil
+	return "input format: " + strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }

@@ -7,9 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/corpus"
-	"github.com/neardup/neardup/store"
 )
 
 // TestSharedFiles pins, for each real crawler file in ../shared/data/warc, the records by type, the articles
@@ -142,52 +140,6 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
-// TestELTEGroups: the ELTE-DH files hold one story on several URLs (page 1, ?page=N, /N/, ?oldal=N); dedupe
-// finds them (groups listed from a manual read of the files).
-func TestELTEGroups(t *testing.T) {
-	dir := filepath.Dir(corpus.Shared(t, "warc/README.md"))
-	files, _ := filepath.Glob(filepath.Join(dir, "ELTE-DH+*.warc.gz"))
-	if len(files) != 4 {
-		t.Fatalf("%d ELTE files", len(files))
-	}
-	var docs []*neardup.Doc
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		Articles(f, name, Options{}, func(a *Article) error { docs = append(docs, testDoc(a)); return nil }, func(*RecordError) {})
-		f.Close()
-	}
-	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	if _, err := ix.AddDocs(t.Context(), docs, nil); err != nil {
-		t.Fatal(err)
-	}
-	cluster := map[string]string{}
-	ix.Dedupe(t.Context(), 0.8, func(c neardup.Cluster) error {
-		for _, m := range c.Members {
-			cluster[m.ID] = c.Keep
-		}
-		return nil
-	})
-	for _, group := range [][]string{
-		{"https://alfahir.hu/raketavetovel_menekulnek_a_gyilkosok", "https://alfahir.hu/raketavetovel_menekulnek_a_gyilkosok?page=1", "https://alfahir.hu/raketavetovel_menekulnek_a_gyilkosok?page=5"},
-		{"https://rangado.24.hu/magyar_foci/2019/10/10/eb-selejtezo-horvat-magyar/", "https://rangado.24.hu/magyar_foci/2019/10/10/eb-selejtezo-horvat-magyar/3/"},
-		{"https://telex.hu/koronavirus/2021/01/21/oltasprogramrol-es-vakcinaigazolasrol-is-kerdezzuk-a-kormanyt", "https://telex.hu/koronavirus/2021/01/21/oltasprogramrol-es-vakcinaigazolasrol-is-kerdezzuk-a-kormanyt?oldal=2"},
-		{"http://nol.hu/archivum?page=37", "http://nol.hu/archivum?page=3000"},
-	} {
-		for _, id := range group[1:] {
-			if cluster[id] == "" || cluster[id] != cluster[group[0]] {
-				t.Errorf("%s and %s are not in one cluster", group[0], id)
-			}
-		}
-	}
-}
-
 func FuzzExtract(f *testing.F) {
 	f.Add([]byte("<html><head><title>t</title></head><body><p>one two three four five six</p></body></html>"), "utf-8")
 	f.Add([]byte("<meta charset=gb2312><p>\xc4\xe3\xba\xc3</p>"), "")
@@ -195,76 +147,4 @@ func FuzzExtract(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, cs string) {
 		Extract(body, cs, "http://example.com/") // must not panic
 	})
-}
-
-// TestRecrawlIndexWhole indexes every shared crawler file ten times over in one run (re-captures replace
-// articles, repeated payloads take the exact-copy path, content keys move between articles) and checks the
-// index is whole: every article with its text's band keys, in each of its band buckets, and no other posting.
-func TestRecrawlIndexWhole(t *testing.T) {
-	if testing.Short() {
-		t.Skip("indexes the crawler files ten times: not in -short")
-	}
-	dir := filepath.Dir(corpus.Shared(t, "warc/README.md"))
-	files, _ := filepath.Glob(filepath.Join(dir, "*.warc.gz"))
-	ix, err := neardup.Open(t.TempDir(), &neardup.Options{Config: &neardup.Config{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	// As neardup index does: articles stream into the index while the files are read, and a payload already
-	// indexed skips extraction.
-	ch := make(chan *neardup.Doc)
-	go func() {
-		defer close(ch)
-		for range 10 {
-			for _, name := range files {
-				f, err := os.Open(name)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				Articles(f, name, Options{Known: ix.HasContent}, func(a *Article) error { ch <- testDoc(a); return nil }, func(*RecordError) {})
-				f.Close()
-			}
-		}
-	}()
-	st, err := ix.Add(t.Context(), ch, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Replaced == 0 || st.Unchanged == 0 {
-		t.Fatalf("the re-crawl replaced %d and kept %d articles: it does not exercise both paths", st.Replaced, st.Unchanged)
-	}
-	s := ix.Store()
-	err = s.Each(false, func(num uint64, a *store.Article) error {
-		if len(a.Bands) == 0 {
-			// Every article read here has text; an exact copy whose source was replaced before it was written
-			// must be indexed from its own text, not left empty.
-			t.Errorf("%s is indexed without text", a.ID)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Verify(); err != nil {
-		t.Error(err)
-	}
-}
-
-// testDoc is the document neardup index makes of a WARC article (cmd/neardup's warcDoc), for the tests that
-// index them.
-func testDoc(a *Article) *neardup.Doc {
-	d := &neardup.Doc{ID: a.ID, Title: a.Title, URL: a.URL, Date: a.Date, Text: a.Text, ContentKey: a.Digest,
-		Provenance: &neardup.Provenance{Format: neardup.ProvenanceWARC, File: a.File, Offset: a.Offset, Site: a.Site, Digest: a.Digest, Charset: a.Charset, Captured: a.Captured}}
-	if a.Full != nil {
-		d.Full = func() (*neardup.Doc, error) {
-			f, err := a.Full()
-			if err != nil {
-				return nil, err
-			}
-			return testDoc(f), nil
-		}
-	}
-	return d
 }
