@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/neardup/neardup/internal/cluster"
 	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/store"
 )
@@ -49,42 +50,6 @@ type DedupeStats struct {
 	Clusters   int `json:"clusters"`
 	Duplicates int `json:"duplicates"` // articles to drop: cluster members other than the kept one
 	Candidates int `json:"candidates"` // candidate pairs verified
-}
-
-// unionFind is a disjoint-set forest over docnums, with path halving and union by size.
-type unionFind struct {
-	parent map[uint64]uint64
-	size   map[uint64]int
-}
-
-func (u *unionFind) find(x uint64) uint64 {
-	for {
-		p, ok := u.parent[x]
-		if !ok || p == x {
-			return x
-		}
-		gp := u.parent[p]
-		u.parent[x] = gp // path halving
-		x = gp
-	}
-}
-
-func (u *unionFind) union(a, b uint64) {
-	ra, rb := u.find(a), u.find(b)
-	if ra == rb {
-		return
-	}
-	if _, ok := u.parent[ra]; !ok {
-		u.parent[ra], u.size[ra] = ra, 1
-	}
-	if _, ok := u.parent[rb]; !ok {
-		u.parent[rb], u.size[rb] = rb, 1
-	}
-	if u.size[ra] < u.size[rb] {
-		ra, rb = rb, ra
-	}
-	u.parent[rb] = ra
-	u.size[ra] += u.size[rb]
 }
 
 // cache keeps decoded articles for verification, dropping everything when it grows past its bound.
@@ -210,62 +175,6 @@ type DedupeOptions struct {
 // DefaultMinShingles is the CLI's and the HTTP API's least article size for a duplicate: texts of fewer than
 // 5 word 5-shingles (about 9 words) are indexed but never reported as duplicates.
 const DefaultMinShingles = 5
-
-// edge is a verified pair of a windowed dedupe, with the articles' dates (0: none).
-type edge struct {
-	a, b   uint64
-	j      float64
-	apart  int64
-	da, db int64
-}
-
-// spans keeps each cluster's earliest and latest date (0: none dated yet), by union-find root.
-type spans map[uint64][2]int64
-
-func (sp spans) of(root uint64, date int64) [2]int64 {
-	if s, ok := sp[root]; ok {
-		return s
-	}
-	return [2]int64{date, date}
-}
-
-// joinWithin merges the clusters of the edges in order, each only if the merged cluster spans at most window
-// seconds.
-func joinWithin(uf *unionFind, edges []edge, window int64) {
-	slices.SortFunc(edges, func(x, y edge) int {
-		switch {
-		case x.j != y.j:
-			return cmp.Compare(y.j, x.j)
-		case x.apart != y.apart:
-			return cmp.Compare(x.apart, y.apart)
-		case x.a != y.a:
-			return cmp.Compare(x.a, y.a)
-		}
-		return cmp.Compare(x.b, y.b)
-	})
-	sp := spans{}
-	for _, e := range edges {
-		ra, rb := uf.find(e.a), uf.find(e.b)
-		if ra == rb {
-			continue
-		}
-		sa, sb := sp.of(ra, e.da), sp.of(rb, e.db)
-		m := sa
-		if m[0] == 0 || sb[0] != 0 && sb[0] < m[0] {
-			m[0] = sb[0]
-		}
-		if sb[1] > m[1] {
-			m[1] = sb[1]
-		}
-		if m[0] != 0 && m[1]-m[0] > window {
-			continue
-		}
-		uf.union(e.a, e.b)
-		delete(sp, ra)
-		delete(sp, rb)
-		sp[uf.find(e.a)] = m
-	}
-}
 
 // eachBucket runs scan, which streams buckets to its function from parts goroutines (the part given with each
 // bucket, in a slice the part reuses), and verify on copies of the buckets on every core: the scan reads the
@@ -441,7 +350,7 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 	if err := ix.checkThreshold(threshold); err != nil {
 		return st, err
 	}
-	uf := &unionFind{parent: map[uint64]uint64{}, size: map[uint64]int{}}
+	uf := &cluster.Sets[uint64]{}
 	c := &cache{st: ix.st, m: map[uint64]*store.Article{}, max: 1 << 18}
 	if o.IgnoreBoilerplate {
 		_, drop, err := ix.boilerplate(ctx, BoilerplateArticles)
@@ -451,14 +360,14 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		c.drop = drop
 	}
 	window := int64(o.Window / time.Second)
-	var edges []edge
+	var edges []cluster.Edge[uint64]
 	seen := map[[2]uint64]struct{}{} // pairs verified, in a windowed dedupe (which joins them only at the end)
 	var mu sync.Mutex                // guards uf, edges, seen and st.Candidates: buckets are verified on every core
 	together := func(a, b uint64) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		if window == 0 {
-			return uf.find(a) == uf.find(b)
+			return uf.Find(a) == uf.Find(b)
 		}
 		k := [2]uint64{min(a, b), max(a, b)}
 		if _, ok := seen[k]; ok {
@@ -501,9 +410,9 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		switch {
 		case j < threshold:
 		case window > 0:
-			edges = append(edges, edge{a, b, j, dt, x.DateUnix, y.DateUnix})
+			edges = append(edges, cluster.Edge[uint64]{A: a, B: b, Jaccard: j, DateA: x.DateUnix, DateB: y.DateUnix})
 		default:
-			uf.union(a, b)
+			uf.Union(a, b)
 		}
 		mu.Unlock()
 		return nil
@@ -539,24 +448,16 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		}, verify)
 	}
 	if err == nil && window > 0 {
-		joinWithin(uf, edges, window)
+		cluster.JoinWithin(uf, edges, window)
 	}
 	if err != nil {
 		return st, err
 	}
-	byRoot := map[uint64][]uint64{}
-	for x := range uf.parent {
-		r := uf.find(x)
-		byRoot[r] = append(byRoot[r], x)
-	}
-	groups := make([][]uint64, 0, len(byRoot))
-	for _, g := range byRoot {
-		groups = append(groups, g)
-	}
+	groups := uf.Groups()
 	// The members' records are read on every core (most are not in the cache any more).
 	clusters := make([]Cluster, len(groups))
 	errs := make([]error, len(groups))
-	par.For(len(groups), func(i int) { clusters[i], errs[i] = cluster(c, groups[i]) })
+	par.For(len(groups), func(i int) { clusters[i], errs[i] = clusterOf(c, groups[i]) })
 	for i, err := range errs {
 		if err != nil {
 			return st, err
@@ -576,9 +477,9 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 	return st, nil
 }
 
-// cluster makes the cluster of a group of articles: the one to keep first, the others by decreasing similarity
+// clusterOf makes the cluster of a group of articles: the one to keep first, the others by decreasing similarity
 // to it, then id.
-func cluster(c *cache, g []uint64) (Cluster, error) {
+func clusterOf(c *cache, g []uint64) (Cluster, error) {
 	arts := make([]*store.Article, 0, len(g))
 	for _, num := range g {
 		a, err := c.get(num)

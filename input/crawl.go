@@ -76,11 +76,24 @@ func readWARC(name string, o *Options, w *CrawlStats, emit func(*Doc) error, bad
 		defer f.Close()
 		r = f
 	}
+	// What the provenance records: relearn reads the file again from any folder.
+	return readWARCFrom(r, name, AbsPath(name), o, w, emit, bad)
+}
+
+// ReadWARC hands the articles of the WARC stream r (gzipped or not), named name in the articles' provenance and
+// in errors, to emit, and its unreadable records to bad; it returns emit's error. o's Known, IDFrom, Page and
+// Crawl apply.
+func ReadWARC(r io.Reader, name string, o *Options, emit func(*Doc) error, bad func(error)) error {
+	return readWARCFrom(r, name, name, o, o.crawlStats(), emit, bad)
+}
+
+// readWARCFrom reads one WARC stream: name is how errors name it, file what the provenance records ("-" for
+// stdin, which cannot be read again).
+func readWARCFrom(r io.Reader, name, file string, o *Options, w *CrawlStats, emit func(*Doc) error, bad func(error)) error {
 	if o.Read != nil {
 		r = CountingReader{R: r, N: o.Read}
 	}
 	w.Files++
-	file := AbsPath(name) // what the provenance records: relearn reads it again from any folder
 	// The page hook is told each article just before it is emitted: the document made for the hook is the one
 	// emitted, so that the furniture learnt from its page is applied to it.
 	var hooked *warc.Article

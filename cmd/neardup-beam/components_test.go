@@ -46,10 +46,6 @@ func unionFindLabels(names []string, edges []Edge) []any {
 func TestComponentsAgainstUnionFind(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	name := func(i int) string { return fmt.Sprintf("n%04d", i) }
-	var names []string
-	for i := range 400 {
-		names = append(names, name(i))
-	}
 	var edges []Edge
 	// Chains of 6 nodes (diameter 5), numbered out of order so labels must travel.
 	for c := range 10 {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -11,20 +12,26 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/fileio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
+	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/input"
 
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 )
 
 func main() {
-	in := flag.String("input", "", "JSONL articles: a file or glob (.gz read transparently)")
+	in := flag.String("input", "", "the articles: a file or glob of JSON Lines (.gz read transparently) or of WARC files (.warc, .warc.gz)")
+	format := flag.String("format", "", "the input's format: jsonl or warc (default: warc for a pattern ending .warc or .warc.gz, else jsonl)")
 	output := flag.String("output", "clusters.jsonl", "cluster lines, in `neardup dedupe` format (sharded by the runner); OUTPUT.unconverged lists nodes still changing after the last round, OUTPUT.oversized the capped buckets")
 	dropList := flag.String("drop-list", "", "also write the ids to drop here")
 	rejects := flag.String("rejected", "", "write the rejected input lines, with reasons, here")
 	threshold := flag.Float64("threshold", 0.8, "least verified Jaccard similarity that joins two articles")
+	writeKept := flag.String("write-kept", "", "also write the deduplicated corpus here: the input's JSON lines less the duplicates' (and less the lines that are no article), each as read, sharded by the runner")
+	window := flag.Duration("window", 0, "join only articles dated at most this far apart; no cluster spans more (e.g. 36h, 168h; neardup dedupe --window)")
+	minShingles := flag.Int("min-shingles", neardup.DefaultMinShingles, "leave out of clusters the articles with fewer distinct word shingles (under about N+4 words); 0: none left out")
 	rounds := flag.Int("rounds", 8, "label-propagation rounds for connected components (the largest cluster diameter)")
 	var fields input.Fields
 	flag.StringVar(&fields.ID, "id-field", "id", "the JSON key holding an article's id")
@@ -46,17 +53,46 @@ func main() {
 		os.Exit(2)
 	}
 	if err := checkInput(*in); err != nil {
-		fmt.Fprintln(os.Stderr, "neardup-beam:", err)
-		os.Exit(2)
+		fail(err)
+	}
+	if *format == "" {
+		*format = "jsonl"
+		if l := strings.ToLower(*in); strings.HasSuffix(l, ".warc") || strings.HasSuffix(l, ".warc.gz") {
+			*format = "warc"
+		}
+	}
+	if *format != "jsonl" && *format != "warc" {
+		fail(fmt.Errorf("unknown --format %q (want jsonl or warc)", *format))
+	}
+	if *writeKept != "" && *format != "jsonl" {
+		fail(errors.New("--write-kept writes JSON Lines input less its duplicates, not WARC files"))
+	}
+	if *window < 0 || *window > 0 && *window < time.Second {
+		fail(errors.New("--window must be a positive duration of a second or more (e.g. 36h)"))
+	}
+	if *minShingles < 0 {
+		fail(errors.New("--min-shingles must be >= 0"))
 	}
 	p, err := NewParams(*threshold)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "neardup-beam:", err)
-		os.Exit(2)
+		fail(err)
 	}
 	p.Fields = fields
+	p.Window = int64(*window / time.Second)
+	p.MinShingles = *minShingles
 	pipe, s := beam.NewPipelineWithRoot()
-	out := Build(s, textio.Read(s, *in), p, *rounds)
+	var lines beam.PCollection
+	var read Inputs
+	if *format == "warc" {
+		read = FromWARC(s, fileio.ReadMatches(s, fileio.MatchFiles(s, *in), fileio.ReadUncompressed()), p)
+	} else {
+		lines = textio.Read(s, *in)
+		read = FromJSONL(s, lines, p)
+	}
+	out := Build(s, read, p, *rounds)
+	if *writeKept != "" {
+		textio.Write(s, *writeKept, Kept(s, lines, out.Drop, p))
+	}
 	textio.Write(s, *output, out.Clusters)
 	if *dropList != "" {
 		textio.Write(s, *dropList, out.Drop)
@@ -79,6 +115,12 @@ func main() {
 	} else {
 		fmt.Fprintf(os.Stderr, "neardup-beam: done in %.2f seconds; counts in %s.summary\n", time.Since(start).Seconds(), *output)
 	}
+}
+
+// fail reports a bad invocation and exits 2, before the pipeline starts.
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "neardup-beam:", err)
+	os.Exit(2)
 }
 
 // beamFlag holds the flags Beam and its runners registered before main ran: the flags set at start-up, before
