@@ -41,7 +41,8 @@ site is the registered domain of the page's URL (for saved pages, the URL the pa
 "folder:" and the folder holding the file). From HTML and WARC input the text is the page's main text
 without the site's furniture: blocks of text the site repeats on pages that tell different stories
 (neardup help furniture); --keep-furniture leaves them in, and --furniture adds "furniture", the
-blocks taken out. Pages are held until every file is read: the furniture is learnt from all of them.
+blocks taken out. A site's pages are held until every file is read: its furniture is learnt from all
+of them (within the bounds neardup help furniture gives).
 A summary goes to stderr.`,
 		flags: func(fs *pflag.FlagSet, e *env) any {
 			o := &extractOpts{}

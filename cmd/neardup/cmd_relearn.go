@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/input"
+	"github.com/neardup/neardup/internal/crawl"
 	"github.com/neardup/neardup/internal/par"
 	"github.com/neardup/neardup/internal/warc"
 )
@@ -58,6 +61,9 @@ re-indexed; rerun it to finish. Articles indexed from plain text are not touched
 		run: runRelearn,
 	})
 }
+
+// relearnBatch is how many pages relearn reads again at a time, and re-indexes at a time.
+const relearnBatch = 4096
 
 // crawled is an indexed article read from a crawl, with where its page is.
 type crawled struct {
@@ -121,58 +127,87 @@ func relearn(ctx context.Context, e *env, ix *neardup.Index, o *relearnOpts) int
 	if err != nil {
 		return relearnFailed(e, ix, err)
 	}
-	// Every page read again from its source, on every core (the long part: a progress bar on a terminal).
+	// Pages are read again site by site, so that the hold (crawl.Hold) clears each site's pages as soon as they
+	// are read and memory holds one site's pages at a time, not the crawl's.
+	slices.SortStableFunc(pages, func(a, b *crawled) int { return strings.Compare(a.doc.Provenance.Site, b.doc.Provenance.Site) })
+	var st neardup.AddStats
+	var addErr error
+	var pending []*neardup.Doc
+	add := func() error {
+		if len(pending) == 0 || addErr != nil {
+			return addErr
+		}
+		s, err := ix.AddDocs(ctx, pending, &neardup.AddOptions{Workers: o.workers, Reject: func(r neardup.Rejection) {
+			fmt.Fprintf(e.stderr, "%s: %v\n", neardup.ShortID(r.ID), r.Err)
+		}})
+		st.Added, st.Replaced, st.Unchanged, st.Rejected = st.Added+s.Added, st.Replaced+s.Replaced, st.Unchanged+s.Unchanged, st.Rejected+s.Rejected
+		pending, addErr = pending[:0], err
+		return err
+	}
+	hold := crawl.NewHold(func(d *neardup.Doc) error {
+		if pending = append(pending, d); len(pending) >= relearnBatch {
+			return add()
+		}
+		return nil
+	}, nil)
 	var read atomic.Int64
+	var gone []string
+	var untouched int
 	prog := newCountProgress(e.stderr, int64(len(pages)), &read)
-	par.For(len(pages), func(i int) {
+	for lo := 0; lo < len(pages) && addErr == nil; lo += relearnBatch {
+		batch := pages[lo:min(lo+relearnBatch, len(pages))]
+		// Every page read again from its source, on every core (the long part: a progress bar on a terminal).
+		par.For(len(batch), func(i int) {
+			if ctx.Err() != nil {
+				return
+			}
+			defer func() { read.Add(1); prog.update(neardup.AddStats{}) }()
+			c := batch[i]
+			var err error
+			if c.src != nil {
+				c.page, err = c.src(nil)
+			}
+			if c.src == nil || err != nil {
+				c.page, c.kept = nil, true
+			}
+		})
 		if ctx.Err() != nil {
-			return
+			break
 		}
-		defer func() { read.Add(1); prog.update(neardup.AddStats{}) }()
-		c := pages[i]
-		var err error
-		if c.src != nil {
-			c.page, err = c.src(nil)
+		for _, c := range batch {
+			if c.kept {
+				gone = append(gone, c.doc.ID)
+				a, err := ix.Get(c.doc.ID)
+				if errors.Is(err, neardup.ErrNoText) {
+					untouched++ // nothing to learn from: left as it is
+					continue
+				}
+				if err != nil {
+					addErr = err
+					break
+				}
+				c.doc.Text = a.Text
+			} else {
+				c.doc.Text = c.page.Text
+				hold.Page(c.doc, c.page.Blocks, c.src)
+			}
+			if c.doc.Text == "" {
+				c.doc.ContentKey = "" // an empty article, not an exact copy given without its text
+			}
+			c.page = nil
+			if err := hold.Add(c.doc); err != nil {
+				break
+			}
 		}
-		if c.src == nil || err != nil {
-			c.page, c.kept = nil, true
-		}
-	})
+	}
 	prog.done()
 	if ctx.Err() != nil {
 		return relearnFailed(e, ix, ctx.Err())
 	}
-	var docs []*neardup.Doc
-	var gone []string
-	var untouched int
-	cp := newCrawlPages()
-	for _, c := range pages {
-		if c.kept {
-			gone = append(gone, c.doc.ID)
-			a, err := ix.Get(c.doc.ID)
-			if errors.Is(err, neardup.ErrNoText) {
-				untouched++ // nothing to learn from: left as it is
-				continue
-			}
-			if err != nil {
-				return relearnFailed(e, ix, err)
-			}
-			c.doc.Text = a.Text
-		} else {
-			c.doc.Text = c.page.Text
-			cp.add(c.doc, c.page.Blocks, c.src)
-		}
-		docs = append(docs, c.doc)
+	if addErr == nil && hold.Flush() == nil {
+		add()
 	}
-	for _, d := range docs {
-		if d.Text == "" {
-			d.ContentKey = "" // an empty article, not an exact copy given without its text
-		}
-	}
-	stripFurniture(docs, cp, nil)
-	st, err := ix.AddDocs(ctx, docs, &neardup.AddOptions{Workers: o.workers, Reject: func(r neardup.Rejection) {
-		fmt.Fprintf(e.stderr, "%s: %v\n", neardup.ShortID(r.ID), r.Err)
-	}})
+	err = addErr
 	if len(gone) > 0 {
 		e.errorf("relearn: %d pages not found where index read them (first: %s); %d took part with their stored text, %d (no stored text) were left as they are",
 			len(gone), gone[0], len(gone)-untouched, untouched)

@@ -191,8 +191,11 @@ words that are not furniture, and the furniture is then learnt again from the te
 is not looked at again; a page that is all furniture after that is indexed without text and matches
 nothing. The headline heading a page's text is its title, not its text, and is left out of it.
 
-The rule is learnt from all the pages of one run (a run holds its pages until every file is read), so
-within a run the result does not depend on the order pages arrive in. A crawl indexed as it arrives, a
+The rule is learnt from all the pages of one run (a run holds a site's pages until every file is read),
+so within a run the result does not depend on the order pages arrive in. Two bounds keep a long run's
+memory flat: 512 MiB of held page text in all (past it, the site holding the most is cleared and sent
+first) and 50,000 pages of one site (its furniture is then learnt over those, and what they lost is
+taken out of the site's later pages too). A crawl indexed as it arrives, a
 few pages of a site in each run, learns less: pages indexed by an earlier run keep the text they were
 given then, and a run with fewer than 3 pages of a site learns none of its furniture. neardup relearn
 (a nightly job, say) learns it again from every crawled page of the index, read again from its WARC

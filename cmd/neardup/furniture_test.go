@@ -17,6 +17,7 @@ import (
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/bench/crawl"
 	"github.com/neardup/neardup/internal/corpus"
+	pagecrawl "github.com/neardup/neardup/internal/crawl"
 )
 
 // TestFurnitureOnlyPagesIndexed: crawled pages left without text (a site's consent wall served for every URL)
@@ -32,7 +33,7 @@ func TestFurnitureOnlyPagesIndexed(t *testing.T) {
 			ContentKey: fmt.Sprintf("sha1:PAGE%d", i),
 		})
 	}
-	stripFurniture(docs, nil, nil)
+	pagecrawl.Strip(docs, nil, nil)
 	ix, err := neardup.Open(filepath.Join(t.TempDir(), "db"), &neardup.Options{Config: &neardup.Config{}})
 	if err != nil {
 		t.Fatal(err)

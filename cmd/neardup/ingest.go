@@ -17,7 +17,7 @@ import (
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/input"
-	"github.com/neardup/neardup/internal/furniture"
+	"github.com/neardup/neardup/internal/crawl"
 	"github.com/neardup/neardup/internal/warc"
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/shingle"
@@ -355,8 +355,8 @@ func storeOptions(b *buildFlags) neardup.StoreOptions {
 
 // readInputs reads the input files as articles (package input), handing each to send in input order, and
 // reports unreadable input on stderr (counted in rejected; the HTML and WARC input's totals in cs). Pages of HTML
-// and WARC input are held until every file is read, then cleared of their site furniture (unless
-// --keep-furniture) and sent; furniture, if set, is told what each page lost. It stops when send fails (the run
+// and WARC input are held per site (crawl.Hold), cleared of their site furniture (unless --keep-furniture) and
+// sent; furniture, if set, is told what each page lost. It stops when send fails (the run
 // was cancelled).
 func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) bool, files []string, read, rejected *atomic.Int64, cs *input.CrawlStats,
 	send func(*neardup.Doc) error, furniture func(d *neardup.Doc, gone []string)) {
@@ -365,17 +365,18 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 		return
 	}
 	o := &input.Options{Fields: b.fields, Stdin: e.stdin, Read: read, IDFrom: warc.IDFrom(b.idFrom), Known: known, Crawl: cs}
-	var held []*neardup.Doc
-	var pages *crawlPages
 	emit := send
+	var hold *crawl.Hold
 	if !b.keepFurniture {
-		pages = newCrawlPages()
-		o.Page = pages.add
+		hold = crawl.NewHold(send, furniture)
+		o.Page = hold.Page
 		emit = func(d *neardup.Doc) error {
 			if d.Provenance == nil { // not a crawled page
 				return send(d)
 			}
-			held = append(held, d)
+			if err := hold.Add(d); err != nil {
+				return err
+			}
 			return ctx.Err()
 		}
 	}
@@ -383,56 +384,8 @@ func readInputs(ctx context.Context, e *env, b *buildFlags, known func(string) b
 		fmt.Fprintln(e.stderr, trimPrefixes(err.Error()))
 		rejected.Add(1)
 	})
-	if err != nil || len(held) == 0 {
-		return
-	}
-	stripFurniture(held, pages, furniture)
-	for _, d := range held {
-		if send(d) != nil {
-			return
-		}
-	}
-}
-
-// stripFurniture takes site furniture out of the texts of crawled pages, learnt from the pages together
-// (package furniture), extracting again the pages that are mostly furniture with the furniture out of the way
-// (pages may be nil: no whole-page blocks, nothing extracted again). An exact copy given without its text (a
-// WARC payload already indexed) is left as it is.
-func stripFurniture(docs []*neardup.Doc, pages *crawlPages, told func(d *neardup.Doc, gone []string)) {
-	var in []furniture.Page
-	var idx []int
-	for i, d := range docs {
-		if d.Text == "" {
-			continue
-		}
-		p := furniture.Page{Site: siteOf(d), Text: d.Text}
-		if pages != nil {
-			p.Blocks = pages.blocks[d]
-		}
-		in = append(in, p)
-		idx = append(idx, i)
-	}
-	again := func(j int, drop func(string) bool) (string, bool) {
-		if pages == nil || pages.again[docs[idx[j]]] == nil {
-			return "", false
-		}
-		p, err := pages.again[docs[idx[j]]](drop)
-		if err != nil {
-			return "", false
-		}
-		return p.Text, true
-	}
-	for j, r := range furniture.Refine(in, furniture.Rule{}, again) {
-		d := docs[idx[j]]
-		d.Text = r.Text
-		if d.Text == "" {
-			// All furniture: an empty article, not an exact copy given without its text (which is what an
-			// empty text with a content key means); a later capture of the same payload is extracted again.
-			d.ContentKey = ""
-		}
-		if told != nil {
-			told(d, r.Furniture)
-		}
+	if err == nil && hold != nil {
+		hold.Flush()
 	}
 }
 
@@ -470,14 +423,6 @@ func reportUndated(e *env, n int, first []string) {
 	}
 	fmt.Fprintf(e.stderr, "neardup: %d articles with a date that could not be read, indexed as undated (first: %s); neardup help dates lists the forms read\n",
 		n, strings.Join(first, "; "))
-}
-
-// siteOf returns the site a crawled page's provenance records ("" for other articles).
-func siteOf(d *neardup.Doc) string {
-	if d.Provenance == nil {
-		return ""
-	}
-	return d.Provenance.Site
 }
 
 // formatHelp is --format's help, from the table of input formats.

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/input"
 )
 
@@ -39,23 +38,4 @@ func counts(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%d %s", m[k], k)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// crawlPages keep, for the crawled pages of a run held for their site furniture, the text blocks of each whole
-// page and how to extract it again (package furniture: Refine).
-type crawlPages struct {
-	blocks map[*neardup.Doc][]uint64
-	again  map[*neardup.Doc]input.Again
-}
-
-func newCrawlPages() *crawlPages {
-	return &crawlPages{blocks: map[*neardup.Doc][]uint64{}, again: map[*neardup.Doc]input.Again{}}
-}
-
-// add records a page's blocks and how to read it again (nil: it cannot be); it is input.Options.Page.
-func (c *crawlPages) add(d *neardup.Doc, blocks []uint64, again input.Again) {
-	c.blocks[d] = blocks
-	if again != nil {
-		c.again[d] = again
-	}
 }

@@ -495,3 +495,38 @@ func (k *Keyer) key(b []byte) (uint64, int) {
 	}
 	return d.Sum64() | 1, len(k.toks)
 }
+
+// Known is a site's furniture learnt from pages already gone (cleared in an earlier batch of the same run), by
+// block key: it is taken out of the site's later pages too, so that a last batch too small to learn from
+// (fewer than MinPages pages) still loses the furniture the site's earlier pages showed.
+type Known struct {
+	keyer *Keyer
+	keys  map[uint64]bool
+}
+
+// NewKnown returns an empty set.
+func NewKnown() *Known { return &Known{keyer: NewKeyer(), keys: map[uint64]bool{}} }
+
+// Add adds furniture blocks, by their text.
+func (k *Known) Add(blocks []string) {
+	for _, b := range blocks {
+		if key := k.keyer.Key(b); key != 0 {
+			k.keys[key] = true
+		}
+	}
+}
+
+// Len is the number of blocks known.
+func (k *Known) Len() int { return len(k.keys) }
+
+// Cut takes the known blocks out of a text: the text left (its other blocks, separated by blank lines, as
+// Strip leaves them; the text itself when nothing is cut) and the blocks cut.
+func (k *Known) Cut(text string) Result {
+	blocks := split(text)
+	keys := make([]uint64, len(blocks))
+	for j, b := range blocks {
+		keys[j] = k.keyer.Key(b)
+	}
+	l := &Learnt{furniture: map[string]map[uint64]bool{"": k.keys}}
+	return l.strip("", text, blocks, keys)
+}
