@@ -1,6 +1,9 @@
 package neardup
 
 import (
+	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/neardup/neardup/shingle"
@@ -31,5 +34,33 @@ func TestConfigOfInverts(t *testing.T) {
 		if err := ConfigOf(p).matches("dir", p); err != nil {
 			t.Errorf("%+v: ConfigOf's config does not match its own parameters: %v", c, err)
 		}
+	}
+}
+
+// TestMismatches: the fields a Config sets are checked against stored parameters; with given, the parameters
+// named are checked even at their zero value (word shingles asked of a character-shingle index).
+func TestMismatches(t *testing.T) {
+	chars := Config{Shingle: shingle.Options{Unit: shingle.Chars, Size: 7}, K: 64}
+	p, err := chars.params()
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := Config{Shingle: shingle.Options{Unit: shingle.Words, Size: 7}, K: 128, Passages: true}
+	var got []string
+	for _, m := range words.Mismatches(p, nil) {
+		got = append(got, m.Param+"="+m.Stored)
+	}
+	if want := []string{"k=64", "passages=false"}; !slices.Equal(got, want) {
+		t.Errorf("set fields: %v, want %v", got, want)
+	}
+	got = got[:0]
+	for _, m := range words.Mismatches(p, func(param string) bool { return param == ParamShingleUnit || param == ParamShingleSize }) {
+		got = append(got, m.Param+"="+m.Stored)
+	}
+	if want := []string{"shingle unit=chars"}; !slices.Equal(got, want) {
+		t.Errorf("given unit and size: %v, want %v", got, want)
+	}
+	if err := words.matches("dir", p); !errors.Is(err, ErrParams) || !strings.Contains(err.Error(), "k 64, asked for 128, no passages, asked for passages") {
+		t.Errorf("matches: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -164,44 +165,34 @@ func openForWrite(e *env, db string, b *buildFlags, bulk bool) (*neardup.Index, 
 // as it arrives).
 func bulkInputs(files []string) bool { return !slices.Contains(files, "-") }
 
+// paramOf names the index parameter each parameter flag sets (Config.Mismatches). --no-containment is left out:
+// on an existing index it asks for nothing.
+var paramOf = map[string]string{"index-threshold": neardup.ParamThreshold, "k": neardup.ParamK, "shingle-size": neardup.ParamShingleSize,
+	"shingle-unit": neardup.ParamShingleUnit, "seed": neardup.ParamSeed, "passages": neardup.ParamPassages, "no-text": neardup.ParamText,
+	"anchor-window": neardup.ParamAnchorWindow}
+
 // paramsMatch checks the parameter flags given against an existing index's parameters.
 func paramsMatch(p neardup.Params, b *buildFlags, cfg *neardup.Config) error {
-	var diff []string
-	for _, n := range b.changedParams() {
-		switch n {
-		case "--passages":
-			if b.passages && p.PassageK == 0 {
-				return fmt.Errorf("was built without passages: to index passages, build a new index with --db NEW --passages")
-			}
-		case "--no-text":
-			if b.noText && p.Text {
-				return fmt.Errorf("keeps the articles' texts: --no-text applies only to a new index (use --db NEW)")
-			}
-		case "--k":
-			if cfg.K != p.K {
-				diff = append(diff, fmt.Sprintf("--k %d", p.K))
-			}
-		case "--shingle-size":
-			if cfg.Shingle.Size != p.ShingleSize {
-				diff = append(diff, fmt.Sprintf("--shingle-size %d", p.ShingleSize))
-			}
-		case "--shingle-unit":
-			if cfg.Shingle.Unit.String() != p.ShingleUnit {
-				diff = append(diff, "--shingle-unit "+p.ShingleUnit)
-			}
-		case "--seed":
-			if cfg.Seed != p.Seed {
-				diff = append(diff, fmt.Sprintf("--seed %d", p.Seed))
-			}
-		case "--anchor-window":
-			if cfg.AnchorWindow != p.Anchors {
-				diff = append(diff, fmt.Sprintf("--anchor-window %d", p.Anchors))
-			}
-		case "--index-threshold":
-			if cfg.Threshold != p.Threshold {
-				diff = append(diff, fmt.Sprintf("--index-threshold %g", p.Threshold))
-			}
+	given := map[string]string{} // param → its flag, for the flags given
+	for _, n := range paramFlags {
+		if param, ok := paramOf[n]; ok && b.fs.Changed(n) {
+			given[param] = n
 		}
+	}
+	ms := cfg.Mismatches(p, func(param string) bool { return given[param] != "" })
+	// In the order of paramFlags, as --help lists them.
+	slices.SortFunc(ms, func(x, y neardup.Mismatch) int {
+		return cmp.Compare(slices.Index(paramFlags, given[x.Param]), slices.Index(paramFlags, given[y.Param]))
+	})
+	var diff []string
+	for _, m := range ms {
+		switch m.Param {
+		case neardup.ParamPassages:
+			return fmt.Errorf("was built without passages: to index passages, build a new index with --db NEW --passages")
+		case neardup.ParamText:
+			return fmt.Errorf("keeps the articles' texts: --no-text applies only to a new index (use --db NEW)")
+		}
+		diff = append(diff, "--"+given[m.Param]+" "+m.Stored)
 	}
 	if len(diff) > 0 {
 		return fmt.Errorf("was built with %s; other parameters apply only to a new index: use --db NEW", strings.Join(diff, " "))
