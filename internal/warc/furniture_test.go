@@ -142,13 +142,15 @@ func TestExtractAt(t *testing.T) {
 	}
 }
 
-// TestTrimPage: navigation, footers, hidden elements and comments go before extraction; a body hidden while a
-// dialog was open is kept.
+// TestTrimPage: navigation, footers, hidden elements, captions, related-story blocks and comments go before
+// extraction; a body hidden while a dialog was open is kept.
 func TestTrimPage(t *testing.T) {
 	story := strings.Join(storyParas, "</p><p>")
 	for _, c := range []struct{ name, page string }{
 		{"visible", `<html><body><nav>Home | World | Sport</nav><article><p>` + story + `</p></article><div hidden>Hidden promotion text</div><div aria-hidden="true">Icon labels</div><!-- a comment --><footer>Copyright footer</footer></body></html>`},
 		{"hidden body", `<html><body aria-hidden="true"><article><p>` + story + `</p></article></body></html>`},
+		{"captions and related", `<html><body><article><figure><img src="a.jpg"><figcaption>The harbour at dawn. Photo: Agency</figcaption></figure><p>` + story +
+			`</p><p class="wp-caption-text">A caption outside a figure, as some sites write them</p><div class="relatedStories"><h3>Related stories</h3><p>Markets rally as ministers agree new trade terms with neighbours</p></div></article></body></html>`},
 	} {
 		p, err := Extract([]byte(c.page), "utf-8", "https://news.example/a")
 		if err != nil {
