@@ -431,21 +431,7 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 	if err == nil && c.drop != nil {
 		// Articles whose boilerplate differs may share no article band: their shared passages make them
 		// candidates too.
-		err = eachBucket(ctx, 1, func(fn func(int, []uint64) error) error {
-			var docs []uint64
-			return ix.st.ScanPassageBuckets(func(hits []store.PassageHit) error {
-				if len(hits) > maxBucketPairs {
-					return nil // a passage this common is boilerplate, left out anyway
-				}
-				docs = docs[:0]
-				for _, h := range hits {
-					if !c.drop[passageRef{h.Doc, h.Index}] && (len(docs) == 0 || docs[len(docs)-1] != h.Doc) {
-						docs = append(docs, h.Doc)
-					}
-				}
-				return fn(0, docs)
-			})
-		}, verify)
+		err = ix.verifyPassageBuckets(ctx, c, verify)
 	}
 	if err == nil && window > 0 {
 		cluster.JoinWithin(uf, edges, window)
@@ -453,28 +439,55 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 	if err != nil {
 		return st, err
 	}
+	err = ix.emitClusters(c, uf, &st, emit)
+	return st, err
+}
+
+// verifyPassageBuckets hands verify the articles of each passage bucket, less the boilerplate passages c drops
+// (a bucket of more than maxBucketPairs passages is boilerplate, left out anyway).
+func (ix *Index) verifyPassageBuckets(ctx context.Context, c *cache, verify func(docs []uint64) error) error {
+	return eachBucket(ctx, 1, func(fn func(int, []uint64) error) error {
+		var docs []uint64
+		return ix.st.ScanPassageBuckets(func(hits []store.PassageHit) error {
+			if len(hits) > maxBucketPairs {
+				return nil // a passage this common is boilerplate, left out anyway
+			}
+			docs = docs[:0]
+			for _, h := range hits {
+				if !c.drop[passageRef{h.Doc, h.Index}] && (len(docs) == 0 || docs[len(docs)-1] != h.Doc) {
+					docs = append(docs, h.Doc)
+				}
+			}
+			return fn(0, docs)
+		})
+	}, verify)
+}
+
+// emitClusters makes the clusters of the joined sets (their members' records read on every core, most are not
+// in the cache any more) and emits them ordered by their kept article's id, counting them in st.
+func (ix *Index) emitClusters(c *cache, uf *cluster.Sets[uint64], st *DedupeStats, emit func(Cluster) error) error {
 	groups := uf.Groups()
-	// The members' records are read on every core (most are not in the cache any more).
 	clusters := make([]Cluster, len(groups))
 	errs := make([]error, len(groups))
 	par.For(len(groups), func(i int) { clusters[i], errs[i] = clusterOf(c, groups[i]) })
 	for i, err := range errs {
 		if err != nil {
-			return st, err
+			return err
 		}
 		st.Duplicates += len(clusters[i].Members) - 1
 	}
 	slices.SortFunc(clusters, func(a, b Cluster) int { return strings.Compare(a.Keep, b.Keep) })
 	st.Clusters = len(clusters)
+	var err error
 	if st.Articles, err = ix.st.Count(); err != nil {
-		return st, err
+		return err
 	}
 	for _, cl := range clusters {
 		if err := emit(cl); err != nil {
-			return st, err
+			return err
 		}
 	}
-	return st, nil
+	return nil
 }
 
 // clusterOf makes the cluster of a group of articles: the one to keep first, the others by decreasing similarity
