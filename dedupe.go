@@ -397,11 +397,8 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		if x.Size < o.MinShingles || y.Size < o.MinShingles {
 			return nil // too short to be reported a copy
 		}
-		var dt int64
-		if x.DateUnix != 0 && y.DateUnix != 0 {
-			dt = apart(x.DateUnix, y.DateUnix)
-		}
-		if window > 0 && dt > window {
+		e := cluster.Edge[uint64]{A: a, B: b, DateA: x.DateUnix, DateB: y.DateUnix}
+		if window > 0 && e.Apart() > window {
 			return nil
 		}
 		j, _ := store.Similarity(x.Set, y.Set, x.Full, y.Full)
@@ -410,7 +407,8 @@ func (ix *Index) DedupeWith(ctx context.Context, o DedupeOptions, emit func(Clus
 		switch {
 		case j < threshold:
 		case window > 0:
-			edges = append(edges, cluster.Edge[uint64]{A: a, B: b, Jaccard: j, DateA: x.DateUnix, DateB: y.DateUnix})
+			e.Jaccard = j
+			edges = append(edges, e)
 		default:
 			uf.Union(a, b)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/neardup/neardup/internal/cluster"
 	"github.com/neardup/neardup/store"
 )
 
@@ -86,16 +87,8 @@ func inWindow(ref int64, w time.Duration) func(*store.Article) bool {
 	}
 	sec := int64(w / time.Second)
 	return func(a *store.Article) bool {
-		return a.DateUnix == 0 || apart(a.DateUnix, ref) <= sec
+		return a.DateUnix == 0 || cluster.Apart(a.DateUnix, ref) <= sec
 	}
-}
-
-// apart returns how far apart two dates are, in seconds.
-func apart(a, b int64) int64 {
-	if a < b {
-		return b - a
-	}
-	return a - b
 }
 
 // query runs a query for a prepared article.

@@ -102,13 +102,16 @@ func claimedBy(name string) *Format {
 	return nil
 }
 
+// ErrStdinTwice refuses a run that names "-" (stdin) more than once.
+var ErrStdinTwice = errors.New(`"-" (stdin) given twice`)
+
 // Check refuses, before any work, files that do not exist and folders given where the format reads no folders.
 func (f *Format) Check(files []string) error {
 	stdin := 0
 	for _, name := range files {
 		if name == "-" {
 			if stdin++; stdin > 1 {
-				return errors.New(`"-" (stdin) given twice`)
+				return ErrStdinTwice
 			}
 			continue
 		}

@@ -218,12 +218,9 @@ func joinFirstFn(_ string, arts func(*Article) bool, partners func(*string) bool
 	}
 }
 
-// Edge is a verified pair, with its articles' dates (Unix seconds, 0: undated).
-type Edge struct {
-	A, B         string
-	Jaccard      float64
-	DateA, DateB int64
-}
+// Edge is a verified pair, with its articles' dates (Unix seconds, 0: undated): the edge neardup's own windowed
+// join takes.
+type Edge = cluster.Edge[string]
 
 // verifyFn completes each pair with its second article and keeps it when its exact Jaccard reaches the threshold
 // (both articles of MinShingles or more, and within the window when there is one).
@@ -242,7 +239,7 @@ func (f *verifyFn) ProcessElement(_ string, arts func(*Article) bool, halves fun
 		if len(h.A.Set) < f.P.MinShingles {
 			continue
 		}
-		if f.P.Window > 0 && (cluster.Edge[string]{DateA: e.DateA, DateB: e.DateB}).Apart() > f.P.Window {
+		if f.P.Window > 0 && e.Apart() > f.P.Window {
 			continue
 		}
 		if j, _ := store.Similarity(h.A.Set, b.Set, h.A.Full, b.Full); j >= f.P.Threshold {
@@ -274,10 +271,10 @@ type windowFn struct {
 }
 
 func (f *windowFn) ProcessElement(_ string, edges func(*Edge) bool, emit func(string, string)) {
-	var es []cluster.Edge[string]
+	var es []Edge
 	var e Edge
 	for edges(&e) {
-		es = append(es, cluster.Edge[string]{A: e.A, B: e.B, Jaccard: e.Jaccard, DateA: e.DateA, DateB: e.DateB})
+		es = append(es, e)
 	}
 	var u cluster.Sets[string]
 	cluster.JoinWithin(&u, es, f.Window)

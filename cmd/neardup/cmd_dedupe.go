@@ -193,10 +193,9 @@ func runDedupe(ctx context.Context, e *env, opts any, args []string) int {
 		err = writePassageReport(ctx, e, ix, o.passageFile)
 	}
 	if err == nil && o.writeKept != "" {
-		inputs := args
-		if f, ferr := input.Lookup(o.build.format); ferr == nil && o.build.format == "parquet" {
-			inputs = f.Expand(args, func(error) {})
-		}
+		// The files as the run read them: folders of Parquet shards expanded, JSON Lines files as given.
+		format, _ := input.Lookup(o.build.format)
+		inputs := format.Expand(args, func(error) {})
 		var ks keptStats
 		if ks, err = writeKept(ctx, inputs, o.writeKept, o.build.format == "parquet", o.build.fields, dropped); err == nil {
 			fmt.Fprintf(e.stderr, "neardup: wrote %d files into %s: %d records kept, %d duplicates left out, %d not articles left out\n",

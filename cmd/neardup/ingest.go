@@ -224,7 +224,7 @@ func checkInputs(e *env, cmd string, b *buildFlags, files []string) int {
 		return usageError(e, cmd, "unknown --id %q (want url or record)", b.idFrom)
 	}
 	if err := format.Check(files); err != nil {
-		if strings.Contains(err.Error(), "given twice") {
+		if errors.Is(err, input.ErrStdinTwice) {
 			return usageError(e, cmd, "%v", err)
 		}
 		e.errorf("%s", describe(err, ""))

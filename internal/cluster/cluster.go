@@ -71,15 +71,20 @@ type Edge[K cmp.Ordered] struct {
 	DateA, DateB int64
 }
 
+// Apart is how many seconds apart two dates are.
+func Apart(a, b int64) int64 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
 // Apart is how many seconds apart the edge's two dates are (0 when either is undated).
 func (e Edge[K]) Apart() int64 {
 	if e.DateA == 0 || e.DateB == 0 {
 		return 0
 	}
-	if e.DateA > e.DateB {
-		return e.DateA - e.DateB
-	}
-	return e.DateB - e.DateA
+	return Apart(e.DateA, e.DateB)
 }
 
 // JoinWithin joins the edges' nodes best first (highest Jaccard, then nearest in time, then by the nodes), each
